@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfw - in-kernel IP multicast forwarder: module and namespace lifetime.
+ *
+ * Order matters both ways. The per-namespace state (and with it the
+ * netfilter hook) is registered before the generic netlink family, so no
+ * command can reach a namespace whose state does not exist yet; on unload
+ * the family goes first, so no command runs while namespaces are torn down.
+ */
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include <linux/mcfw.h>
+
+#include "mcfw.h"
+#include "version.h"
+
+unsigned int mcfw_net_id __read_mostly;
+
+#define MCFW_OIF_MAX_DEFAULT	256
+#define MCFW_OIF_MAX_LIMIT	65536
+
+unsigned int mcfw_oif_max __read_mostly = MCFW_OIF_MAX_DEFAULT;
+
+static int mcfw_oif_max_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, MCFW_OIF_MAX_LIMIT);
+}
+
+static const struct kernel_param_ops mcfw_oif_max_ops = {
+	.set = mcfw_oif_max_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(oif_max, &mcfw_oif_max_ops, &mcfw_oif_max, 0444);
+MODULE_PARM_DESC(oif_max,
+		 "Most output interfaces one route may have, 1-65536 (default 256)");
+
+static int __net_init mcfw_net_init(struct net *net)
+{
+	struct mcfw_net *mn = mcfw_pernet(net);
+
+	mn->net = net;
+	mutex_init(&mn->lock);
+
+	return mcfw_hook_register(mn);
+}
+
+/*
+ * Called for each namespace going away, and for every namespace when the
+ * module is unloaded. The core waits for an RCU grace period between
+ * pre_exit and exit, so once exit runs no hook is still reading the state.
+ */
+static void __net_exit mcfw_net_pre_exit(struct net *net)
+{
+	mcfw_hook_unregister(mcfw_pernet(net));
+}
+
+static void __net_exit mcfw_net_exit(struct net *net)
+{
+	struct mcfw_net *mn = mcfw_pernet(net);
+
+	mutex_lock(&mn->lock);
+	mcfw_routes_flush(mn);
+	mutex_unlock(&mn->lock);
+	mutex_destroy(&mn->lock);
+}
+
+static struct pernet_operations mcfw_net_ops = {
+	.init		= mcfw_net_init,
+	.pre_exit	= mcfw_net_pre_exit,
+	.exit		= mcfw_net_exit,
+	.id		= &mcfw_net_id,
+	.size		= sizeof(struct mcfw_net),
+};
+
+static int __init mcfw_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&mcfw_net_ops);
+	if (err)
+		return err;
+
+	err = mcfw_genl_register();
+	if (err)
+		goto unregister_pernet;
+
+	pr_info("version %s loaded, oif_max %u\n", MCFW_VERSION, mcfw_oif_max);
+	return 0;
+
+unregister_pernet:
+	unregister_pernet_subsys(&mcfw_net_ops);
+	return err;
+}
+
+static void __exit mcfw_exit(void)
+{
+	mcfw_genl_unregister();
+	unregister_pernet_subsys(&mcfw_net_ops);
+	/* Let any RCU callback queued by the namespaces' teardown finish. */
+	rcu_barrier();
+}
+
+module_init(mcfw_init);
+module_exit(mcfw_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("In-kernel IP multicast forwarder");
+MODULE_AUTHOR("The mcfw developers");
+MODULE_VERSION(MCFW_VERSION);
+MODULE_ALIAS_GENL_FAMILY(MCFW_GENL_NAME);

@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mcfw: in-kernel IP multicast forwarder and its command-line tool.
+#
+#   make                 build mcfw.ko (for KDIR) and tools/mcfwctl/mcfwctl
+#   make install         install the module (then depmod) and mcfwctl
+#   make dkms-install    register the module's source with DKMS
+#   make style           checkpatch.pl --strict over the module and the tool
+#   make deps            install the Debian packages the build and tests need
+#   make check           deps, builds for every supported kernel, style, DKMS,
+#                        and the selftests in QEMU on each supported kernel
+
+PWD := $(shell pwd)
+VERSION := $(shell sed -n 's/^\#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
+
+# The kernel to build for: the running one's headers, or else the newest
+# Debian linux-headers-*-amd64 installed.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+
+DEPMOD ?= depmod
+DESTDIR ?=
+PREFIX ?= /usr/local
+MCFW_CACHE ?= $(HOME)/.cache/mcfw
+export MCFW_CACHE
+
+# The Debian kernels mcfw supports: bookworm's 6.1 and 6.12 series.
+KERNELS ?= 6.1 6.12
+
+all: module tools
+
+module:
+	@test -d "$(KDIR)" || { echo "make: no kernel headers (KDIR=$(KDIR)); run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+tools:
+	$(MAKE) -C tools/mcfwctl MCFW_VERSION=$(VERSION)
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+	$(DEPMOD) -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+tools-install: tools
+	$(MAKE) -C tools/mcfwctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+install: module-install tools-install
+
+DKMS_FILES := Kbuild Makefile dkms.conf kmod include
+
+dkms-install:
+	install -d $(DESTDIR)/usr/src/mcfw-$(VERSION)
+	cp -a $(DKMS_FILES) $(DESTDIR)/usr/src/mcfw-$(VERSION)/
+	dkms add -m mcfw -v $(VERSION)
+
+dkms-uninstall:
+	dkms remove -m mcfw -v $(VERSION) --all
+	rm -rf $(DESTDIR)/usr/src/mcfw-$(VERSION)
+
+style:
+	selftests/style.sh
+
+deps:
+	selftests/deps.sh
+
+check:
+	selftests/deps.sh
+	selftests/check.sh $(KERNELS)
+
+clean:
+	$(MAKE) -C tools/mcfwctl clean
+	rm -rf build
+	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
+	rm -f kmod/*.o kmod/.*.cmd
+
+.PHONY: all module tools module-install tools-install install dkms-install \
+	dkms-uninstall style deps check clean

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: builds mcfw for every supported kernel, runs checkpatch and a
+# DKMS build, then boots each kernel in QEMU and runs the selftests there.
+# Every step and every KTAP result line counts; the last line is
+# "N passed, N failed" and the exit status is non-zero on any failure.
+#
+# Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+
+logdir=$top/build/logs
+mkdir -p "$logdir"
+passed=0
+failed=0
+skipped=0
+n=0
+
+pass() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+
+# step NAME CMD...: run CMD with its output in a log; show the log on failure.
+step() {
+	local name=$1 log
+	shift
+	log=$logdir/$(echo "$name" | tr -c 'A-Za-z0-9.\n' '_').log
+	if "$@" >"$log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name"
+		sed 's/^/# /' "$log" | tail -n 40
+	fi
+}
+
+# The module must build with no warning at all, W=1 included.
+build_module() {
+	local abi=$1 out=$top/build/$1 log
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp -a Kbuild kmod include "$out/"
+	log=$(make -C "/lib/modules/$abi/build" M="$out" W=1 modules 2>&1)
+	local rc=$?
+	echo "$log"
+	[ $rc -eq 0 ] || return $rc
+	if grep -q 'warning:' <<<"$log"; then
+		echo "check: warnings while building for $abi" >&2
+		return 1
+	fi
+	test -f "$out/mcfw.ko"
+}
+
+# dkms.conf must work: build with DKMS in a private tree, as a user's
+# AUTOINSTALL would, from a copy of what `make dkms-install` ships.
+dkms_build() {
+	local abi=$1 tmp rc ver
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/src/mcfw-$ver" "$tmp/tree" "$tmp/install"
+	cp -a Kbuild Makefile dkms.conf kmod include "$tmp/src/mcfw-$ver/"
+	dkms add -m mcfw -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/tree" &&
+		dkms build -m mcfw -v "$ver" -k "$abi" --sourcetree "$tmp/src" \
+			--dkmstree "$tmp/tree" --installtree "$tmp/install" &&
+		modinfo "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"* |
+		grep -E "^vermagic: +$abi "
+	rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+build_tests() {
+	make -C tools/mcfwctl MCFW_VERSION="$(sed -n 's/^#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)" &&
+		make -C selftests
+}
+
+# Count the KTAP lines the guest prints; a guest that fails without saying
+# which test failed still counts as one failure.
+vm_tests() {
+	local kernel=$1 abi=$2 rc out
+	out=$logdir/vm-$abi.log
+	selftests/vm/vm.sh run --ko "build/$abi/mcfw.ko" "$kernel" -- \
+		selftests/run_tests.sh 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	local p f s
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")
+	p=$(grep -E '^ok [0-9]+ ' "$out" | grep -vc '# SKIP')
+	f=$(grep -cE '^not ok [0-9]+ ' "$out")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	n=$((n + p + f + s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		fail "vm $abi: guest exited with $rc (log: $out)"
+	fi
+}
+
+echo "# mcfw make check: kernels ${kernels[*]}"
+declare -A abis
+for k in "${kernels[@]}"; do
+	abis[$k]=$(selftests/vm/vm.sh abi "$k")
+	step "build: mcfw.ko for ${abis[$k]}, no warnings (W=1)" build_module "${abis[$k]}"
+done
+step "build: mcfwctl and C selftests, -Werror" build_tests
+step "style: checkpatch.pl --strict" selftests/style.sh
+for k in "${kernels[@]}"; do
+	step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
+done
+for k in "${kernels[@]}"; do
+	step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
+done
+for k in "${kernels[@]}"; do
+	abi=${abis[$k]}
+	if [ ! -f "build/$abi/mcfw.ko" ]; then
+		fail "vm $abi: no module was built, selftests not run"
+		continue
+	fi
+	echo "# selftests on $abi"
+	vm_tests "$k" "$abi"
+done
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "mcfw" generic netlink family, spoken to with raw netlink sockets
+ * (no libnl, so the kernel side is checked apart from mcfwctl): family
+ * registration, replies, strict validation with extack messages, and the
+ * permission required for changes.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/mcfw.h>
+
+#include "kselftest_harness.h"
+
+#define BUFSZ 16384
+
+struct reply {
+	int error;			/* 0, or negative errno from NLMSG_ERROR */
+	char msg[256];			/* extack message, if any */
+	struct nlattr *tb[64];		/* attributes of a genl reply */
+	__u8 cmd;
+};
+
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void *attr_put(void *pos, __u16 type, const void *data,
+		      __u16 len)
+{
+	struct nlattr *nla = pos;
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)nla + NLA_HDRLEN, data, len);
+	return (char *)pos + NLA_ALIGN(nla->nla_len);
+}
+
+/* Send one genl request; attrs/alen is the attribute payload. */
+static int nl_send(int fd, __u16 type, __u8 cmd, __u16 flags,
+		   __u16 reserved, const void *attrs, size_t alen)
+{
+	static __u32 seq = 1;
+	char buf[BUFSZ] = {};
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + alen;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = seq++;
+	g->cmd = cmd;
+	g->version = 1;
+	g->reserved = reserved;
+	memcpy((char *)g + GENL_HDRLEN, attrs, alen);
+	return send(fd, buf, nlh->nlmsg_len, 0) < 0 ? -errno : 0;
+}
+
+static void parse_attrs(struct nlattr **tb, size_t max, void *data, int len)
+{
+	struct nlattr *nla = data;
+
+	memset(tb, 0, max * sizeof(*tb));
+	while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	       nla->nla_len <= len) {
+		if ((nla->nla_type & NLA_TYPE_MASK) < max)
+			tb[nla->nla_type & NLA_TYPE_MASK] = nla;
+		len -= NLA_ALIGN(nla->nla_len);
+		nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len));
+	}
+}
+
+static void parse_extack(struct nlmsghdr *nlh, struct reply *r)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = sizeof(*e);
+	char *p;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	p = (char *)e + off;
+	parse_attrs(tb, NLMSGERR_ATTR_MAX + 1, p,
+		    (char *)nlh + nlh->nlmsg_len - p);
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(r->msg, sizeof(r->msg), "%s",
+			 (char *)tb[NLMSGERR_ATTR_MSG] + NLA_HDRLEN);
+}
+
+/*
+ * Receive until the ack. The reply (if any) stays in buf, which r->tb
+ * points into.
+ */
+static int nl_recv(int fd, char *buf, struct reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->error = 1;
+	for (;;) {
+		char tmp[BUFSZ];
+		struct nlmsghdr *nlh;
+		int len;
+
+		len = recv(fd, tmp, sizeof(tmp), 0);
+		if (len < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)tmp; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				r->error = e->error;
+				parse_extack(nlh, r);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				r->error = 0;
+				return 0;
+			}
+			memcpy(buf, nlh, nlh->nlmsg_len);
+			r->cmd = ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd;
+			parse_attrs(r->tb, 64,
+				    (char *)NLMSG_DATA(buf) + GENL_HDRLEN,
+				    nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+		}
+	}
+}
+
+static __u32 nla_u32(const struct nlattr *nla)
+{
+	return *(const __u32 *)((const char *)nla + NLA_HDRLEN);
+}
+
+static __u16 nla_u16(const struct nlattr *nla)
+{
+	return *(const __u16 *)((const char *)nla + NLA_HDRLEN);
+}
+
+FIXTURE(mcfw) {
+	int fd;
+	__u16 family;
+	char buf[BUFSZ];
+	struct reply r;
+};
+
+FIXTURE_SETUP(mcfw)
+{
+	char attrs[64];
+	void *end;
+
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	end = attr_put(attrs, CTRL_ATTR_FAMILY_NAME, MCFW_GENL_NAME,
+		       sizeof(MCFW_GENL_NAME));
+	ASSERT_EQ(0, nl_send(self->fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 0,
+			     attrs, (char *)end - attrs));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	/* Resolving the family loads the module through its alias. */
+	ASSERT_EQ(0, self->r.error) {
+		TH_LOG("family %s: %s", MCFW_GENL_NAME, strerror(-self->r.error));
+	}
+	ASSERT_NE(NULL, self->r.tb[CTRL_ATTR_FAMILY_ID]);
+	self->family = nla_u16(self->r.tb[CTRL_ATTR_FAMILY_ID]);
+}
+
+FIXTURE_TEARDOWN(mcfw)
+{
+	close(self->fd);
+}
+
+/* Look up an op's flags in the CTRL_ATTR_OPS nest of the family reply. */
+static int op_flags(struct reply *r, __u32 cmd)
+{
+	struct nlattr *ops = r->tb[CTRL_ATTR_OPS];
+	struct nlattr *op, *tb[CTRL_ATTR_OP_MAX + 1];
+	int len;
+
+	if (!ops)
+		return -1;
+	len = ops->nla_len - NLA_HDRLEN;
+	for (op = (struct nlattr *)((char *)ops + NLA_HDRLEN);
+	     len >= NLA_HDRLEN && op->nla_len <= len;
+	     len -= NLA_ALIGN(op->nla_len),
+	     op = (struct nlattr *)((char *)op + NLA_ALIGN(op->nla_len))) {
+		parse_attrs(tb, CTRL_ATTR_OP_MAX + 1, (char *)op + NLA_HDRLEN,
+			    op->nla_len - NLA_HDRLEN);
+		if (tb[CTRL_ATTR_OP_ID] && nla_u32(tb[CTRL_ATTR_OP_ID]) == cmd)
+			return tb[CTRL_ATTR_OP_FLAGS] ?
+			       nla_u32(tb[CTRL_ATTR_OP_FLAGS]) : 0;
+	}
+	return -1;
+}
+
+TEST_F(mcfw, family_registered)
+{
+	int flags;
+
+	ASSERT_NE(NULL, self->r.tb[CTRL_ATTR_VERSION]);
+	EXPECT_EQ((__u32)MCFW_GENL_VERSION, nla_u32(self->r.tb[CTRL_ATTR_VERSION]));
+	ASSERT_NE(NULL, self->r.tb[CTRL_ATTR_MAXATTR]);
+	EXPECT_EQ((__u32)MCFW_A_MAX, nla_u32(self->r.tb[CTRL_ATTR_MAXATTR]));
+
+	flags = op_flags(&self->r, MCFW_CMD_INFO_GET);
+	ASSERT_LE(0, flags);
+	EXPECT_EQ(0, flags & GENL_ADMIN_PERM);
+	EXPECT_TRUE(flags & GENL_CMD_CAP_DO);
+
+	flags = op_flags(&self->r, MCFW_CMD_ROUTE_FLUSH);
+	ASSERT_LE(0, flags);
+	EXPECT_TRUE(flags & GENL_ADMIN_PERM);
+}
+
+TEST_F(mcfw, info_get_reply)
+{
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_INFO_GET, 0, 0,
+			     NULL, 0));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	EXPECT_EQ(MCFW_CMD_INFO_GET, self->r.cmd);
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_VERSION]);
+	EXPECT_LT(0U, strlen((char *)self->r.tb[MCFW_A_VERSION] + NLA_HDRLEN));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_ROUTE_COUNT]);
+	EXPECT_EQ(0U, nla_u32(self->r.tb[MCFW_A_ROUTE_COUNT]));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_IFACE_COUNT]);
+	EXPECT_EQ(0U, nla_u32(self->r.tb[MCFW_A_IFACE_COUNT]));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_OIF_MAX]);
+	EXPECT_LE(1U, nla_u32(self->r.tb[MCFW_A_OIF_MAX]));
+}
+
+/* Commands that take no attributes reject any, saying why. */
+TEST_F(mcfw, info_get_rejects_attributes)
+{
+	__u32 v = 1;
+	char attrs[16];
+	void *end;
+
+	end = attr_put(attrs, MCFW_A_ROUTE_COUNT, &v, sizeof(v));
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_INFO_GET, 0, 0,
+			     attrs, (char *)end - attrs));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_NE(0, self->r.msg[0]);
+	TH_LOG("extack: %s", self->r.msg);
+}
+
+TEST_F(mcfw, reserved_header_rejected)
+{
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_INFO_GET, 0, 1,
+			     NULL, 0));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+TEST_F(mcfw, reserved_flags_rejected)
+{
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_FLUSH,
+			     NLM_F_REPLACE, 0, NULL, 0));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+TEST_F(mcfw, unknown_command)
+{
+	ASSERT_EQ(0, nl_send(self->fd, self->family, 200, 0, 0, NULL, 0));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	EXPECT_EQ(-EOPNOTSUPP, self->r.error);
+}
+
+TEST_F(mcfw, info_get_has_no_dump)
+{
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_INFO_GET,
+			     NLM_F_DUMP, 0, NULL, 0));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	EXPECT_EQ(-EOPNOTSUPP, self->r.error);
+}
+
+TEST_F(mcfw, route_flush_as_admin)
+{
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_FLUSH, 0, 0,
+			     NULL, 0));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	EXPECT_EQ(MCFW_CMD_ROUTE_FLUSH, self->r.cmd);
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_ROUTE_COUNT]);
+	EXPECT_EQ(0U, nla_u32(self->r.tb[MCFW_A_ROUTE_COUNT]));
+}
+
+/* A process without CAP_NET_ADMIN may read, but not change anything. */
+TEST_F(mcfw, route_flush_needs_cap_net_admin)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop privileges");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct reply r;
+		int fd;
+
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		fd = nl_open();
+		if (fd < 0)
+			_exit(11);
+		nl_send(fd, self->family, MCFW_CMD_ROUTE_FLUSH, 0, 0, NULL, 0);
+		if (nl_recv(fd, self->buf, &r) || r.error != -EPERM)
+			_exit(12);
+		nl_send(fd, self->family, MCFW_CMD_INFO_GET, 0, 0, NULL, 0);
+		if (nl_recv(fd, self->buf, &r) || r.error != 0)
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_HARNESS_MAIN

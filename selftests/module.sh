@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Module lifetime: load/unload cycles, the oif_max parameter, namespaces
+# created and destroyed under a loaded module, the per-namespace netfilter
+# hook, autoload through the generic netlink family alias, and the tool's
+# message when the module is absent.
+#
+#   +-------------------- VM --------------------+
+#   | init netns      mcfw-m-<pid>-{1..16} netns |
+#   |  mcfw.ko  ----  one PRE_ROUTING hook each  |
+#   +--------------------------------------------+
+
+source "$(dirname "$0")/lib.sh"
+
+ALL_TESTS="
+	load_unload_cycles
+	oif_max_param
+	netns_churn
+	hook_per_netns
+	genl_autoload
+	not_loaded_message
+"
+
+NSP=mcfw-m-$$
+
+load_unload_cycles()
+{
+	local i v
+
+	modprobe -r mcfw 2>/dev/null
+	for i in $(seq 1 20); do
+		modprobe mcfw
+		check_err $? "modprobe failed on cycle $i"
+		grep -q '^mcfw ' /proc/modules
+		check_err $? "mcfw not in /proc/modules on cycle $i"
+		modprobe -r mcfw
+		check_err $? "modprobe -r failed on cycle $i"
+		[ "$RET" -eq 0 ] || break
+	done
+	grep -q '^mcfw ' /proc/modules
+	check_fail $? "mcfw still loaded after the last unload"
+
+	modinfo mcfw | grep -q '^alias: *net-pf-16-proto-16-family-mcfw$'
+	check_err $? "no generic netlink family alias in modinfo"
+
+	mcfw_load
+	v=$(cat /sys/module/mcfw/parameters/oif_max)
+	[ "$v" = 256 ]
+	check_err $? "default oif_max is '$v', expected 256"
+	log_test "module: 20 load/unload cycles, alias, default oif_max"
+}
+
+oif_max_param()
+{
+	local bad
+
+	modprobe -r mcfw 2>/dev/null
+	for bad in 0 65537 -1 abc; do
+		modprobe mcfw oif_max="$bad" 2>/dev/null
+		check_fail $? "oif_max=$bad was accepted"
+		modprobe -r mcfw 2>/dev/null
+	done
+
+	mcfw_load oif_max=64
+	check_err $? "oif_max=64 refused"
+	run_cmd mcfwctl info
+	check_err "$RC" "mcfwctl info failed: $ERR"
+	grep -qx 'oif_max 64' <<<"$OUT"
+	check_err $? "mcfwctl info does not report oif_max 64: $OUT"
+	log_test "module: oif_max is range checked (1-65536) and reported"
+}
+
+netns_churn()
+{
+	local i round
+
+	mcfw_load
+	for round in 1 2; do
+		for i in $(seq 1 16); do
+			ip netns add "$NSP-$i" || check_err 1 "ip netns add failed"
+		done
+		for i in $(seq 1 16); do
+			run_cmd mcfwctl -n "$NSP-$i" info
+			check_err "$RC" "mcfwctl -n $NSP-$i info failed: $ERR"
+		done
+		for i in $(seq 1 16); do
+			ip netns del "$NSP-$i"
+		done
+	done
+
+	# Unload with namespaces alive, then reload: they must get state again.
+	for i in $(seq 1 4); do
+		ip netns add "$NSP-$i"
+		defer ip netns del "$NSP-$i"
+	done
+	modprobe -r mcfw
+	check_err $? "unload with live namespaces failed"
+	modprobe mcfw
+	check_err $? "reload failed"
+	for i in $(seq 1 4); do
+		run_cmd mcfwctl -n "$NSP-$i" route flush
+		check_err "$RC" "flush in $NSP-$i after reload failed: $ERR"
+	done
+	log_test "module: namespaces created and destroyed while loaded"
+}
+
+hook_names()
+{
+	ip netns exec "$1" nft list hooks ip 2>/dev/null
+}
+
+hook_per_netns()
+{
+	local ns=$NSP-hook
+
+	modprobe -r mcfw 2>/dev/null
+	ns_create "$ns"
+	if ! ip netns exec "$ns" nft list hooks ip >/dev/null 2>&1; then
+		log_skip "module: netfilter hook in every namespace" \
+			"nft list hooks not supported"
+		return
+	fi
+	hook_names "$ns" | grep -q mcfw
+	check_fail $? "mcfw hook present before load"
+
+	mcfw_load
+	hook_names "$ns" | grep -q 'mcfw_hook_v4'
+	check_err $? "no mcfw hook in a namespace that existed before load"
+	hook_names "$ns" | grep -B1 -A3 'prerouting' | grep -q 'mcfw_hook_v4'
+	check_err $? "mcfw hook is not in prerouting"
+	ns_create "$ns-new"
+	hook_names "$ns-new" | grep -q 'mcfw_hook_v4'
+	check_err $? "no mcfw hook in a namespace created after load"
+	nft list hooks ip | grep -q 'mcfw_hook_v4'
+	check_err $? "no mcfw hook in the initial namespace"
+
+	modprobe -r mcfw
+	hook_names "$ns" | grep -q mcfw
+	check_fail $? "mcfw hook left behind after unload"
+	log_test "module: netfilter hook in every namespace, gone after unload"
+}
+
+genl_autoload()
+{
+	modprobe -r mcfw 2>/dev/null
+	defer modprobe -r mcfw
+	run_cmd mcfwctl version
+	check_err "$RC" "mcfwctl version did not autoload the module: $ERR"
+	grep -q '^mcfw ' /proc/modules
+	check_err $? "resolving the family did not load mcfw"
+	log_test "module: resolving genl family \"mcfw\" autoloads the module"
+}
+
+not_loaded_message()
+{
+	local saved want
+
+	want='mcfwctl: the mcfw kernel module is not loaded (load it with: modprobe mcfw)'
+	modprobe -r mcfw 2>/dev/null
+	saved=$(cat /proc/sys/kernel/modprobe)
+	defer sh -c "echo '$saved' > /proc/sys/kernel/modprobe"
+	echo /nonexistent/modprobe > /proc/sys/kernel/modprobe
+
+	for cmd in "version" "info" "route flush"; do
+		run_cmd mcfwctl $cmd
+		[ "$RC" -eq 1 ]
+		check_err $? "mcfwctl $cmd exited $RC without the module"
+		[ "$ERR" = "$want" ]
+		check_err $? "mcfwctl $cmd said '$ERR'"
+	done
+	log_test "mcfwctl: one-line hint when the module is not loaded"
+}
+
+require_root
+run_tests

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs every mcfw selftest, in the VM (selftests/vm/vm.sh run ... --
+# selftests/run_tests.sh). Each program prints its own KTAP; a program that
+# fails without a "not ok" line gets one here, so nothing fails silently.
+# Exit status: non-zero if any program failed.
+cd "$(dirname "$0")" || exit 1
+
+tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test})
+rc=0
+
+echo "# kernel $(uname -r)"
+for t in "${tests[@]}"; do
+	echo "# === $t"
+	out=$(mktemp)
+	./"$t" 2>&1 | tee "$out"
+	st=${PIPESTATUS[0]}
+	if [ "$st" -ne 0 ] && [ "$st" -ne 4 ]; then
+		rc=1
+		grep -qE '^not ok ' "$out" ||
+			echo "not ok 1 $t exited with status $st"
+	fi
+	rm -f "$out"
+done
+exit $rc

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfwctl - control tool of the mcfw multicast forwarding module.
+ *
+ *	mcfwctl [OPTIONS] OBJECT COMMAND [ARGS]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcfwctl.h"
+
+struct mcfwctl_opts mcfwctl_opts;
+
+static int help_main(int argc, char **argv);
+
+/* Keep the order: an abbreviation picks the first object it fits. */
+static const struct mcfwctl_cmd objects[] = {
+	{ "route", route_main, "manage multicast routes" },
+	{ "info", info_main, "show mcfw's counts for the network namespace" },
+	{ "version", version_main, "show the versions of mcfwctl and of mcfw" },
+	{ "help", help_main, "show this help" },
+};
+
+int usage_hint(void)
+{
+	fputs("Try '" PROG_NAME " --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+const struct mcfwctl_cmd *cmd_find(const struct mcfwctl_cmd *cmds, size_t n,
+				   const char *word)
+{
+	size_t len = strlen(word);
+	size_t i;
+
+	if (!len)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!strcmp(cmds[i].name, word))
+			return &cmds[i];
+	for (i = 0; i < n; i++)
+		if (!strncmp(cmds[i].name, word, len))
+			return &cmds[i];
+	return NULL;
+}
+
+bool is_help(const char *word)
+{
+	return !strcmp(word, "help") || !strcmp(word, "-h") ||
+	       !strcmp(word, "--help");
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: " PROG_NAME " [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"       " PROG_NAME " [OPTIONS] OBJECT help\n"
+		"       " PROG_NAME " help [OBJECT]\n"
+		"\n"
+		"Objects:\n");
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		fprintf(out, "  %-10s %s\n", objects[i].name,
+			objects[i].description);
+	fprintf(out,
+		"\n"
+		"Commands:\n"
+		"  " PROG_NAME " version\n"
+		"  " PROG_NAME " info\n"
+		"  " PROG_NAME " route flush\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json          print results as JSON\n"
+		"  -p, --pretty        indent JSON output (with -j)\n"
+		"  -s, --stats         show counters (may be repeated)\n"
+		"  -n, --netns NETNS   act in network namespace NETNS\n"
+		"                      (/run/netns/NETNS, or a path)\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       same as the version object\n"
+		"\n"
+		"Objects and commands may be abbreviated to a prefix.\n");
+}
+
+static int help_main(int argc, char **argv)
+{
+	const struct mcfwctl_cmd *obj;
+	char *help_argv[3];
+
+	/* "mcfwctl help OBJECT" is "mcfwctl OBJECT help". */
+	if (argc > 1) {
+		obj = cmd_find(objects, ARRAY_SIZE(objects), argv[1]);
+		if (!obj)
+			return usage_error("unknown object '%s'", argv[1]);
+		if (argc > 2)
+			return usage_error("help: unexpected argument '%s'",
+					   argv[2]);
+		if (obj->function != help_main) {
+			help_argv[0] = (char *)obj->name;
+			help_argv[1] = "help";
+			help_argv[2] = NULL;
+			return obj->function(2, help_argv);
+		}
+	}
+	usage(stdout);
+	return EXIT_OK;
+}
+
+/* Long options; a unique prefix is enough, as with getopt_long(). */
+static const struct {
+	const char *name;
+	char opt;
+} long_options[] = {
+	{ "json", 'j' },
+	{ "pretty", 'p' },
+	{ "stats", 's' },
+	{ "netns", 'n' },
+	{ "help", 'h' },
+	{ "version", 'V' },
+};
+
+static char long_option(const char *word, const char **value)
+{
+	size_t len = strcspn(word, "=");
+	size_t i;
+
+	*value = word[len] == '=' ? word + len + 1 : NULL;
+	for (i = 0; len && i < ARRAY_SIZE(long_options); i++)
+		if (!strncmp(long_options[i].name, word, len))
+			return long_options[i].opt;
+	return 0;
+}
+
+/*
+ * Apply option @c, naming it @word in errors. @value is its argument when
+ * attached ("-nNS", "--netns=NS"); else -n takes the next word, counted
+ * in *@i. Returns -1 to go on, or the exit status to stop with.
+ */
+static int apply_option(char c, const char *word, const char *value,
+			int argc, char **argv, int *i, bool *version)
+{
+	switch (c) {
+	case 'j':
+		mcfwctl_opts.json = true;
+		break;
+	case 'p':
+		mcfwctl_opts.pretty = true;
+		break;
+	case 's':
+		mcfwctl_opts.stats++;
+		break;
+	case 'n':
+		if (!value) {
+			if (*i + 1 >= argc)
+				return usage_error("option '%s' needs an argument",
+						   word);
+			value = argv[++*i];
+		}
+		if (!*value)
+			return usage_error("empty network namespace name");
+		mcfwctl_opts.netns = value;
+		break;
+	case 'h':
+		usage(stdout);
+		return EXIT_OK;
+	case 'V':
+		*version = true;
+		break;
+	default:
+		return usage_error("unknown option '-%c'", c);
+	}
+	return -1;
+}
+
+/*
+ * Parse the options in front of the object and store in *@used how many
+ * words they took. Returns -1 to go on, or the exit status to stop with.
+ */
+static int parse_options(int argc, char **argv, int *used, bool *version)
+{
+	const char *word, *value;
+	int i, j, ret;
+	char c;
+
+	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		word = argv[i];
+		if (!strcmp(word, "--")) {
+			i++;
+			break;
+		}
+		if (word[1] == '-') {
+			c = long_option(word + 2, &value);
+			if (!c)
+				return usage_error("unknown option '%s'", word);
+			if (value && c != 'n')
+				return usage_error("option '%s' takes no argument",
+						   word);
+			ret = apply_option(c, word, value, argc, argv, &i,
+					   version);
+			if (ret >= 0)
+				return ret;
+			continue;
+		}
+		/* A cluster of short options: "-js", "-nNS", "-jn NS". */
+		for (j = 1; word[j]; j++) {
+			c = word[j];
+			value = c == 'n' && word[j + 1] ? word + j + 1 : NULL;
+			ret = apply_option(c, word, value, argc, argv, &i,
+					   version);
+			if (ret >= 0)
+				return ret;
+			if (c == 'n')
+				break;
+		}
+	}
+	*used = i;
+	return -1;
+}
+
+static int run(int argc, char **argv)
+{
+	const struct mcfwctl_cmd *obj;
+	char *version_argv[2] = { NULL };
+	bool version = false;
+	int ret, n = 0;
+
+	/* Skip the program name. */
+	ret = parse_options(argc - 1, argv + 1, &n, &version);
+	if (ret >= 0)
+		return ret;
+	argc -= n + 1;
+	argv += n + 1;
+
+	if (version) {
+		if (argc)
+			return usage_error("unexpected argument '%s'", argv[0]);
+		version_argv[0] = "version";
+		return version_main(1, version_argv);
+	}
+	if (!argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	obj = cmd_find(objects, ARRAY_SIZE(objects), argv[0]);
+	if (!obj)
+		return usage_error("unknown object '%s'", argv[0]);
+	return obj->function(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = run(argc, argv);
+
+	/* Results that never reached stdout are a failure too. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG_NAME ": write error: %s\n",
+			strerror(errno));
+		if (ret == EXIT_OK)
+			ret = EXIT_FAIL;
+	}
+	return ret;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mcfwctl - control tool of the mcfw multicast forwarding module.
+ */
+#ifndef MCFWCTL_H
+#define MCFWCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#define PROG_NAME	"mcfwctl"
+
+/* Exit statuses: success, runtime or kernel failure, usage error. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Global options, given before the object. */
+struct mcfwctl_opts {
+	bool json;		/* -j */
+	bool pretty;		/* -p */
+	unsigned int stats;	/* -s, repeatable */
+	const char *netns;	/* -n NETNS */
+};
+
+extern struct mcfwctl_opts mcfwctl_opts;
+
+/*
+ * An object or a command of an object. @function gets the words from the
+ * object's or command's own name on: argv[0] is that name.
+ */
+struct mcfwctl_cmd {
+	const char *name;
+	int (*function)(int argc, char **argv);
+	const char *description;
+};
+
+/* Exact name first, then the first entry that @word is a prefix of. */
+const struct mcfwctl_cmd *cmd_find(const struct mcfwctl_cmd *cmds, size_t n,
+				   const char *word);
+bool is_help(const char *word);
+
+/*
+ * "mcfwctl: ..." on stderr, after whatever stdout holds. Macros, so that
+ * the compiler checks the format against its arguments.
+ */
+#define errmsg(fmt, ...)						\
+	((void)fflush(stdout),						\
+	 (void)fprintf(stderr, PROG_NAME ": " fmt "\n", ##__VA_ARGS__))
+
+/* errmsg() plus the --help hint; evaluates to EXIT_USAGE. */
+#define usage_error(fmt, ...)						\
+	(errmsg(fmt, ##__VA_ARGS__), usage_hint())
+
+int usage_hint(void);
+
+/* Objects. */
+int version_main(int argc, char **argv);
+int info_main(int argc, char **argv);
+int route_main(int argc, char **argv);
+
+/* The module's answer to MCFW_CMD_INFO_GET. */
+struct mcfw_info {
+	char version[128];
+	__u32 routes;
+	__u32 ifaces;
+	__u32 oif_max;
+};
+
+struct mcfw_nl;
+
+/* Ask for @info; @what names the operation in diagnostics. 0 or -1. */
+int mcfw_info_get(struct mcfw_nl *nl, struct mcfw_info *info,
+		  const char *what);
+
+#endif /* MCFWCTL_H */

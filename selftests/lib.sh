@@ -71,11 +71,20 @@ log_skip()
 	echo "ok $ksft_n $1 # SKIP $2"
 }
 
+# A test file may define cleanup(), run once at exit after the last case.
+ksft_exit()
+{
+	defer_run
+	if declare -F cleanup >/dev/null; then
+		cleanup >/dev/null 2>&1
+	fi
+}
+
 run_tests()
 {
 	local t
 
-	trap defer_run EXIT
+	trap ksft_exit EXIT
 	echo "TAP version 13"
 	echo "1..$(echo "$ALL_TESTS" | wc -w)"
 	for t in $ALL_TESTS; do
@@ -124,4 +133,10 @@ require_root()
 		echo "1..0 # SKIP needs root"
 		exit $KSFT_SKIP
 	fi
+}
+
+# json FILTER [ARGS...]: apply a jq filter to the JSON on stdin, raw output.
+json()
+{
+	jq -r "$@"
 }

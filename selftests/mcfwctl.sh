@@ -25,7 +25,7 @@ NS=mcfw-c-$$
 
 json_get()
 {
-	python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+	json ".$1"
 }
 
 version_matches_module()
@@ -106,11 +106,13 @@ flush_refused_in_own_userns()
 	mcfw_load
 	# Root of a fresh user namespace owns its netns, but is not
 	# CAP_NET_ADMIN in the initial user namespace: GENL_ADMIN_PERM says no.
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn true
+	check_err $? "an unprivileged user cannot create a user namespace here"
 	run_cmd setpriv --reuid=65534 --regid=65534 --clear-groups \
 		unshare -Urn "$MCFWCTL" route flush
 	[ "$RC" -eq 1 ]
 	check_err $? "route flush in an own user namespace exited $RC: $ERR"
-	grep -q 'Operation not permitted' <<<"$ERR"
+	grep -qx 'mcfwctl: route flush: Operation not permitted' <<<"$ERR"
 	check_err $? "route flush in an own user namespace said '$ERR'"
 
 	run_cmd setpriv --reuid=65534 --regid=65534 --clear-groups \

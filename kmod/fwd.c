@@ -1,31 +1,240 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mcfw - in-kernel IP multicast forwarder: the netfilter hook.
+ * mcfw - in-kernel IP multicast forwarder: the netfilter hook and replication.
  *
  * The hook sits in NF_INET_PRE_ROUTING ahead of defragmentation and
  * connection tracking, so it sees every IPv4 packet as it arrived on the
- * wire (fragments included) before anything else has changed it.
+ * wire (fragments included) before anything else has changed it. A packet
+ * with a route is copied to each output; the original is always accepted
+ * and continues into the local stack, so local listeners still receive it.
+ *
+ * Each copy gets a private head (the TTL and checksum are written there,
+ * never into data another holder of the packet sees), its link-layer
+ * header built directly (the multicast MAC of the group on Ethernet
+ * devices, none on tunnels), and goes to dev_queue_xmit(). No route is
+ * looked up per copy. Copies bypass the FORWARD and POST_ROUTING hooks, as
+ * a tc mirred copy would. No ICMP error is ever sent about multicast.
  */
 
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <net/arp.h>
+#ifdef MCFW_HAVE_NET_GSO_H	/* 6.4 moved the GSO helpers there */
+#include <net/gso.h>
+#endif
+#include <net/ip.h>
+#include <net/neighbour.h>
+#include <net/route.h>
 
 #include "mcfw.h"
 
 /* Ahead of nf_defrag_ipv4 (NF_IP_PRI_CONNTRACK_DEFRAG, -400) and raw tables. */
 #define MCFW_HOOK_PRIORITY	(NF_IP_PRI_RAW_BEFORE_DEFRAG - 50)
 
+/* Puts the link-layer header on a copy and transmits it; consumes @skb. */
+static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	__be32 grp = ip_hdr(skb)->daddr;
+	struct neighbour *n;
+	int err;
+
+	if (!dev->header_ops)		/* tunnels, WireGuard: no L2 header */
+		return dev_queue_xmit(skb);
+
+	if (dev->type == ARPHRD_ETHER) {
+		u8 mac[ETH_ALEN];
+
+		ip_eth_mc_map(grp, mac);
+		err = dev_hard_header(skb, dev, ETH_P_IP, mac, NULL, skb->len);
+		if (err < 0) {
+			kfree_skb(skb);
+			return NET_XMIT_DROP;
+		}
+		return dev_queue_xmit(skb);
+	}
+
+	/* Other link layers: let the neighbour layer map the group. */
+	n = __ipv4_neigh_lookup_noref(dev, (__force u32)grp);
+	if (!n)
+		n = __neigh_create(&arp_tbl, &grp, dev, false);
+	if (IS_ERR(n)) {
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	return neigh_output(n, skb, false);
+}
+
+static int mcfw_frag_output(struct net *net, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	int ret = mcfw_xmit(skb, skb_dst(skb)->dev);
+
+	/* net_xmit_eval() evaluates its argument twice. */
+	return net_xmit_eval(ret);
+}
+
+/*
+ * A copy too big for its output without DF: fragment it, as ipmr would.
+ * The one place a route is looked up, for ip_do_fragment()'s sake; rare
+ * by nature (MTU mismatches are a configuration problem).
+ */
+static int mcfw_fragment(struct net *net, struct sk_buff *skb,
+			 struct net_device *dev)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct rtable *rt;
+	struct flowi4 fl4;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->daddr, 0, 0, 0,
+				   iph->protocol, RT_TOS(iph->tos),
+				   dev->ifindex);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return -EHOSTUNREACH;
+	}
+	if (rt->dst.dev != dev) {
+		ip_rt_put(rt);
+		kfree_skb(skb);
+		return -EHOSTUNREACH;
+	}
+	skb_dst_set(skb, &rt->dst);
+	return ip_do_fragment(net, NULL, skb, mcfw_frag_output);
+}
+
+static bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb_is_gso(skb))
+		return !skb_gso_validate_network_len(skb, mtu);
+	return skb->len > mtu;
+}
+
+/* Sends one copy of @skb out of @oif. Called with BHs disabled, under RCU. */
+static void mcfw_output(struct net *net, struct sk_buff *skb,
+			const struct mcfw_oif *oif)
+{
+	struct net_device *dev = oif->iface->dev;
+	unsigned int len = skb->len;
+	enum mcfw_counter why;
+	struct sk_buff *nskb;
+	bool frag = false;
+	int err;
+
+	if (ip_hdr(skb)->ttl <= oif->ttl) {
+		why = MCFW_C_SCOPE_DROP;
+		goto drop;
+	}
+	if (unlikely(!netif_running(dev) || !netif_carrier_ok(dev))) {
+		why = MCFW_C_DOWN_DROP;
+		goto drop;
+	}
+	if (unlikely(mcfw_too_big(skb, READ_ONCE(dev->mtu)))) {
+		if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
+			why = MCFW_C_MTU_DROP;
+			goto drop;
+		}
+		frag = true;
+	}
+
+	/* A private head with room for the link-layer header; pages shared. */
+	nskb = __pskb_copy(skb, LL_RESERVED_SPACE(dev), GFP_ATOMIC);
+	if (unlikely(!nskb)) {
+		why = MCFW_C_XMIT_DROP;
+		goto drop;
+	}
+	/* __pskb_copy() keeps the header offsets of the old headroom. */
+	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
+	skb_scrub_packet(nskb, false);
+	skb_clear_tstamp(nskb);
+	nskb->dev = dev;
+	nskb->protocol = htons(ETH_P_IP);
+	IPCB(nskb)->flags |= IPSKB_FORWARDED;
+	if (nskb->ip_summed == CHECKSUM_COMPLETE)
+		nskb->ip_summed = CHECKSUM_NONE;
+	ip_decrease_ttl(ip_hdr(nskb));
+
+	if (unlikely(frag)) {
+		err = mcfw_fragment(net, nskb, dev);
+	} else {
+		err = mcfw_xmit(nskb, dev);
+		err = net_xmit_eval(err);
+	}
+	if (unlikely(err)) {
+		why = MCFW_C_XMIT_DROP;
+		goto drop;
+	}
+
+	mcfw_count2(oif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, len);
+	mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, 1,
+		    MCFW_C_OUT_BYTES, len);
+	return;
+
+drop:
+	mcfw_count(oif->stats, why);
+	mcfw_count(oif->iface->stats, why);
+}
+
+/* Called with BHs disabled, under RCU. */
+static void mcfw_forward(struct net *net, struct mcfw_route *rt,
+			 struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct mcfw_oifs *oifs;
+	unsigned int i;
+
+	mcfw_count2(rt->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
+	mcfw_count2(rt->iif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
+
+	if (iph->ttl <= 1) {
+		mcfw_count(rt->stats, MCFW_C_TTL_DROP);
+		mcfw_count(rt->iif->stats, MCFW_C_TTL_DROP);
+		return;
+	}
+
+	oifs = rcu_dereference(rt->oifs);
+	for (i = 0; i < oifs->n; i++)
+		mcfw_output(net, skb, &oifs->oif[i]);
+}
+
 /*
  * Called with rcu_read_lock() held, in softirq or process context.
  *
- * Every packet is accepted: mcfw never steals or drops the original, which
- * continues into the local stack. Route lookup and replication hang off
- * this point.
+ * The header was validated by ip_rcv(); options, fragments and short L4
+ * data all reach here and are forwarded as they are.
  */
 static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
+	const struct iphdr *iph = ip_hdr(skb);
+	struct mcfw_net *mn;
+	struct mcfw_route *rt;
+
+	/* 224.0.0.0/24 is link-local: never forwarded (RFC 5771). */
+	if (!ipv4_is_multicast(iph->daddr) ||
+	    ipv4_is_local_multicast(iph->daddr))
+		return NF_ACCEPT;
+	/* Our own multicast looped back to us is not ours to forward. */
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return NF_ACCEPT;
+
+	mn = mcfw_pernet(state->net);
+	if (!READ_ONCE(mn->nr_routes))
+		return NF_ACCEPT;
+
+	local_bh_disable();
+	rt = mcfw_route_lookup(mn, iph->saddr, iph->daddr, state->in->ifindex);
+	if (likely(rt)) {
+		mcfw_forward(state->net, rt, skb);
+	} else {
+		rt = mcfw_route_rpf(mn, iph->saddr, iph->daddr);
+		if (rt)
+			mcfw_count(rt->stats, MCFW_C_RPF_FAIL);
+	}
+	local_bh_enable();
+
 	return NF_ACCEPT;
 }
 

@@ -23,7 +23,11 @@
 unsigned int mcfw_net_id __read_mostly;
 
 #define MCFW_OIF_MAX_DEFAULT	256
-#define MCFW_OIF_MAX_LIMIT	65536
+/*
+ * A route's outputs are one netlink nest, whose length is 16 bits: at
+ * about 60 bytes an output, 1024 outputs (with counters) still fit.
+ */
+#define MCFW_OIF_MAX_LIMIT	1024
 
 unsigned int mcfw_oif_max __read_mostly = MCFW_OIF_MAX_DEFAULT;
 
@@ -39,16 +43,23 @@ static const struct kernel_param_ops mcfw_oif_max_ops = {
 
 module_param_cb(oif_max, &mcfw_oif_max_ops, &mcfw_oif_max, 0444);
 MODULE_PARM_DESC(oif_max,
-		 "Most output interfaces one route may have, 1-65536 (default 256)");
+		 "Most output interfaces one route may have, 1-1024 (default 256)");
 
 static int __net_init mcfw_net_init(struct net *net)
 {
 	struct mcfw_net *mn = mcfw_pernet(net);
 
+	int err;
+
 	mn->net = net;
 	mutex_init(&mn->lock);
-
-	return mcfw_hook_register(mn);
+	err = mcfw_net_table_init(mn);
+	if (err)
+		return err;
+	err = mcfw_hook_register(mn);
+	if (err)
+		mcfw_net_table_exit(mn);
+	return err;
 }
 
 /*
@@ -63,12 +74,7 @@ static void __net_exit mcfw_net_pre_exit(struct net *net)
 
 static void __net_exit mcfw_net_exit(struct net *net)
 {
-	struct mcfw_net *mn = mcfw_pernet(net);
-
-	mutex_lock(&mn->lock);
-	mcfw_routes_flush(mn);
-	mutex_unlock(&mn->lock);
-	mutex_destroy(&mn->lock);
+	mcfw_net_table_exit(mcfw_pernet(net));
 }
 
 static struct pernet_operations mcfw_net_ops = {
@@ -79,6 +85,24 @@ static struct pernet_operations mcfw_net_ops = {
 	.size		= sizeof(struct mcfw_net),
 };
 
+/*
+ * A device leaving a namespace (unregistered, or moved to another one)
+ * leaves every route there. Called with RTNL held.
+ */
+static int mcfw_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_UNREGISTER)
+		mcfw_dev_gone(mcfw_pernet(dev_net(dev)), dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block mcfw_netdev_nb = {
+	.notifier_call = mcfw_netdev_event,
+};
+
 static int __init mcfw_init(void)
 {
 	int err;
@@ -87,13 +111,19 @@ static int __init mcfw_init(void)
 	if (err)
 		return err;
 
-	err = mcfw_genl_register();
+	err = register_netdevice_notifier(&mcfw_netdev_nb);
 	if (err)
 		goto unregister_pernet;
+
+	err = mcfw_genl_register();
+	if (err)
+		goto unregister_notifier;
 
 	pr_info("version %s loaded, oif_max %u\n", MCFW_VERSION, mcfw_oif_max);
 	return 0;
 
+unregister_notifier:
+	unregister_netdevice_notifier(&mcfw_netdev_nb);
 unregister_pernet:
 	unregister_pernet_subsys(&mcfw_net_ops);
 	return err;
@@ -102,6 +132,7 @@ unregister_pernet:
 static void __exit mcfw_exit(void)
 {
 	mcfw_genl_unregister();
+	unregister_netdevice_notifier(&mcfw_netdev_nb);
 	unregister_pernet_subsys(&mcfw_net_ops);
 	/* Let any RCU callback queued by the namespaces' teardown finish. */
 	rcu_barrier();

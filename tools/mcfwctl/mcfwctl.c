@@ -19,6 +19,8 @@ static int help_main(int argc, char **argv);
 static const struct mcfwctl_cmd objects[] = {
 	{ "route", route_main, "manage multicast routes" },
 	{ "info", info_main, "show mcfw's counts for the network namespace" },
+	{ "iface", iface_main, "show the interfaces of routes and their counters" },
+	{ "monitor", monitor_main, "print route changes as they happen" },
 	{ "version", version_main, "show the versions of mcfwctl and of mcfw" },
 	{ "help", help_main, "show this help" },
 };
@@ -70,7 +72,13 @@ static void usage(FILE *out)
 		"Commands:\n"
 		"  " PROG_NAME " version\n"
 		"  " PROG_NAME " info\n"
+		"  " PROG_NAME " route { add | replace } GROUP [source SRC] iif DEV\n"
+		"                 oif DEV[:TTL] [DEV[:TTL]...]\n"
+		"  " PROG_NAME " route { del | delete } GROUP [source SRC] [iif DEV]\n"
+		"  " PROG_NAME " route { show | list | ls } [GROUP] [source SRC] [iif DEV]\n"
 		"  " PROG_NAME " route flush\n"
+		"  " PROG_NAME " iface { show | list | ls }\n"
+		"  " PROG_NAME " monitor\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json          print results as JSON\n"

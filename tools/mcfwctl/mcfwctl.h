@@ -62,6 +62,24 @@ int usage_hint(void);
 int version_main(int argc, char **argv);
 int info_main(int argc, char **argv);
 int route_main(int argc, char **argv);
+int iface_main(int argc, char **argv);
+int monitor_main(int argc, char **argv);
+
+/*
+ * Network devices of the namespace mcfwctl acts in (enter it first with
+ * mcfw_nl_enter_netns()).
+ *
+ * dev_index() looks @name up; if there is no such device it prints
+ * 'cannot find device "NAME"' and returns -1.
+ *
+ * dev_name() gives the name of @ifindex, or "if<N>" if there is no such
+ * device. Names are cached: the result is valid until the next call of
+ * dev_name() or dev_cache_flush(); the latter forgets every name, for
+ * output that spans time (monitor).
+ */
+int dev_index(const char *name, __u32 *ifindex);
+const char *dev_name(__u32 ifindex);
+void dev_cache_flush(void);
 
 /* The module's answer to MCFW_CMD_INFO_GET. */
 struct mcfw_info {

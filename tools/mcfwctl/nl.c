@@ -24,9 +24,23 @@
 
 #define NETNS_RUN_DIR	"/run/netns"
 
+/* How often an interrupted dump is started over before giving up. */
+#define DUMP_TRIES	5
+
+/*
+ * Socket buffers: a request with thousands of outputs is larger than
+ * libnl's default send buffer; the reply to it, with the ack behind it,
+ * and bursts of notifications need room too. The kernel caps these at
+ * net.core.[rw]mem_max.
+ */
+#define SNDBUF_SIZE	(1024 * 1024)
+#define RCVBUF_SIZE	(1024 * 1024)
+#define MONITOR_RCVBUF	(4 * 1024 * 1024)
+
 struct mcfw_nl {
 	struct nl_sock *sk;
 	int family;
+	int mcgrp_config;	/* id of the "config" group, 0 if none */
 };
 
 /* State of one request while its replies are read. */
@@ -49,6 +63,15 @@ static const char * const mcfw_attr_names[MCFW_A_MAX + 1] = {
 	[MCFW_A_ROUTE_COUNT]	= "MCFW_A_ROUTE_COUNT",
 	[MCFW_A_IFACE_COUNT]	= "MCFW_A_IFACE_COUNT",
 	[MCFW_A_OIF_MAX]	= "MCFW_A_OIF_MAX",
+	[MCFW_A_GROUP]		= "MCFW_A_GROUP",
+	[MCFW_A_SOURCE]		= "MCFW_A_SOURCE",
+	[MCFW_A_IIF]		= "MCFW_A_IIF",
+	[MCFW_A_OIFS]		= "MCFW_A_OIFS",
+	[MCFW_A_OIF]		= "MCFW_A_OIF",
+	[MCFW_A_REPLACE]	= "MCFW_A_REPLACE",
+	[MCFW_A_STATS]		= "MCFW_A_STATS",
+	[MCFW_A_IFINDEX]	= "MCFW_A_IFINDEX",
+	[MCFW_A_IFNAME]		= "MCFW_A_IFNAME",
 };
 
 /* Types of the attributes the kernel sends; others are accepted as is. */
@@ -57,6 +80,32 @@ static struct nla_policy mcfw_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_ROUTE_COUNT]	= { .type = NLA_U32 },
 	[MCFW_A_IFACE_COUNT]	= { .type = NLA_U32 },
 	[MCFW_A_OIF_MAX]	= { .type = NLA_U32 },
+	[MCFW_A_GROUP]		= { .type = NLA_U32 },	/* be32 */
+	[MCFW_A_SOURCE]		= { .type = NLA_U32 },	/* be32 */
+	[MCFW_A_IIF]		= { .type = NLA_U32 },
+	[MCFW_A_OIFS]		= { .type = NLA_NESTED },
+	[MCFW_A_STATS]		= { .type = NLA_NESTED },
+	[MCFW_A_IFINDEX]	= { .type = NLA_U32 },
+	[MCFW_A_IFNAME]		= { .type = NLA_STRING },
+};
+
+static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
+	[MCFW_STATS_A_PACKETS]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_BYTES]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_RPF_FAIL]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_TTL_DROP]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_SCOPE_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_MTU_DROP]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_DOWN_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_XMIT_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_DROPS]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_OUT_PACKETS]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_OUT_BYTES]	= { .type = NLA_U64 },
+};
+
+static struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+	[CTRL_ATTR_MCAST_GRP_NAME]	= { .type = NLA_STRING },
+	[CTRL_ATTR_MCAST_GRP_ID]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
@@ -117,9 +166,13 @@ static const char *nl_strerr(int err)
 
 static int netns_enter(const char *name)
 {
+	static bool entered;
 	char buf[4096];
 	const char *path = name;
 	int fd;
+
+	if (entered)
+		return 0;
 
 	/* Like ip -n: a bare name lives in /run/netns, a path is a path. */
 	if (!strchr(name, '/')) {
@@ -139,7 +192,15 @@ static int netns_enter(const char *name)
 		return -1;
 	}
 	close(fd);
+	entered = true;
 	return 0;
+}
+
+int mcfw_nl_enter_netns(void)
+{
+	if (!mcfwctl_opts.netns)
+		return 0;
+	return netns_enter(mcfwctl_opts.netns);
 }
 
 /*
@@ -343,17 +404,31 @@ static int transact(struct nl_sock *sk, struct nl_req *req, bool dump)
 			goto out;
 		}
 	}
-	if (req->error || req->failed)
+	/* The caller decides whether to start an interrupted dump over. */
+	if (req->error || req->failed || req->intr)
 		goto out;
-	if (req->intr) {
-		errmsg("%s: dump interrupted by a concurrent change, try again",
-		       req->what);
-		goto out;
-	}
 	ret = 0;
 out:
 	nl_cb_put(cb);
 	return ret;
+}
+
+/* Remember the id of the "config" multicast group, if the family has it. */
+static void ctrl_mcast_groups(struct mcfw_nl *nl, struct nlattr *groups)
+{
+	struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct nlattr *grp;
+	int rem;
+
+	nla_for_each_nested(grp, groups, rem) {
+		if (nla_parse_nested(tb, CTRL_ATTR_MCAST_GRP_MAX, grp,
+				     mcgrp_policy) < 0 ||
+		    !tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
+			continue;
+		if (!strcmp(nla_get_string(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    MCFW_GENL_MCGRP_CONFIG))
+			nl->mcgrp_config = nla_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
 }
 
 static int ctrl_reply(struct nl_req *req, struct nl_msg *msg)
@@ -368,6 +443,8 @@ static int ctrl_reply(struct nl_req *req, struct nl_msg *msg)
 		return -1;
 	}
 	nl->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		ctrl_mcast_groups(nl, tb[CTRL_ATTR_MCAST_GROUPS]);
 	return 0;
 }
 
@@ -406,9 +483,10 @@ struct mcfw_nl *mcfw_nl_open(void)
 {
 	struct mcfw_nl *nl;
 	int one = 1;
+	int bufsize;
 	int err;
 
-	if (mcfwctl_opts.netns && netns_enter(mcfwctl_opts.netns) < 0)
+	if (mcfw_nl_enter_netns() < 0)
 		return NULL;
 
 	nl = calloc(1, sizeof(*nl));
@@ -426,6 +504,17 @@ struct mcfw_nl *mcfw_nl_open(void)
 		errmsg("opening generic netlink socket: %s", nl_strerr(err));
 		goto err_free;
 	}
+	/*
+	 * A route with many outputs makes a message larger than a page:
+	 * peek at each message's size before reading it.
+	 */
+	nl_socket_enable_msg_peek(nl->sk);
+	bufsize = SNDBUF_SIZE;
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF, &bufsize,
+		   sizeof(bufsize));
+	bufsize = RCVBUF_SIZE;
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUF, &bufsize,
+		   sizeof(bufsize));
 	/*
 	 * Extended acks give the kernel's error message; capped acks keep
 	 * the request out of error replies. Kernels without them (< 4.12)
@@ -453,11 +542,15 @@ void mcfw_nl_close(struct mcfw_nl *nl)
 	free(nl);
 }
 
-struct nl_msg *mcfw_nl_msg(struct mcfw_nl *nl, __u8 cmd)
+struct nl_msg *mcfw_nl_msg_sized(struct mcfw_nl *nl, __u8 cmd,
+				 size_t payload)
 {
+	size_t size = NLMSG_SPACE(GENL_HDRLEN + payload);
 	struct nl_msg *msg;
 
-	msg = nlmsg_alloc();
+	if (size < (size_t)getpagesize())
+		size = getpagesize();
+	msg = nlmsg_alloc_size(size);
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
@@ -466,6 +559,11 @@ struct nl_msg *mcfw_nl_msg(struct mcfw_nl *nl, __u8 cmd)
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *mcfw_nl_msg(struct mcfw_nl *nl, __u8 cmd)
+{
+	return mcfw_nl_msg_sized(nl, cmd, 0);
 }
 
 /* Parse an mcfw reply and hand its attributes to the caller's handler. */
@@ -485,19 +583,33 @@ static int mcfw_reply(struct nl_req *req, struct nl_msg *msg)
 static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 		   const struct mcfw_nl_handler *h, bool dump)
 {
-	struct nl_req req = {
-		.what = what,
-		.msg = msg,
-		.valid = h && h->reply ? mcfw_reply : NULL,
-		.arg = (void *)h,
-	};
-	int ret;
+	bool retry = dump && h && h->restart;
+	struct nl_req req;
+	int ret, tries;
 
 	if (!msg) {
 		errmsg("%s: %s", what, strerror(ENOMEM));
 		return -1;
 	}
-	ret = transact(nl->sk, &req, dump);
+	for (tries = 1; ; tries++) {
+		req = (struct nl_req){
+			.what = what,
+			.msg = msg,
+			.valid = h && h->reply ? mcfw_reply : NULL,
+			.arg = (void *)h,
+		};
+		ret = transact(nl->sk, &req, dump);
+		if (ret == 0 || !req.intr || req.error || req.failed)
+			break;
+		if (!retry || tries >= DUMP_TRIES) {
+			errmsg("%s: dump interrupted by concurrent changes %d times, giving up",
+			       what, tries);
+			break;
+		}
+		/* Start over with a new sequence number. */
+		h->restart(h->arg);
+		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
+	}
 	nlmsg_free(msg);
 	return ret;
 }
@@ -512,4 +624,116 @@ int mcfw_nl_dump(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 		 const struct mcfw_nl_handler *h)
 {
 	return request(nl, msg, what, h, true);
+}
+
+int mcfw_nl_stats(struct nlattr *nest, __u64 c[MCFW_STATS_A_MAX + 1])
+{
+	struct nlattr *tb[MCFW_STATS_A_MAX + 1];
+	int i;
+
+	memset(c, 0, sizeof(*c) * (MCFW_STATS_A_MAX + 1));
+	if (nla_parse_nested(tb, MCFW_STATS_A_MAX, nest, stats_policy) < 0)
+		return -1;
+	for (i = MCFW_STATS_A_PACKETS; i <= MCFW_STATS_A_MAX; i++)
+		if (tb[i])
+			c[i] = nla_get_u64(tb[i]);
+	return 0;
+}
+
+struct monitor_ctx {
+	const struct mcfw_nl *nl;
+	const char *what;
+	const struct mcfw_nl_handler *h;
+	bool failed;
+};
+
+static int monitor_valid(struct nl_msg *msg, void *arg)
+{
+	struct monitor_ctx *ctx = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[MCFW_A_MAX + 1];
+
+	/* Only the kernel sends to the group; skip anything else. */
+	if (nlh->nlmsg_type != ctx->nl->family ||
+	    nlmsg_get_src(msg)->nl_pid != 0)
+		return NL_SKIP;
+	if (genlmsg_parse(nlh, 0, tb, MCFW_A_MAX, mcfw_policy) < 0) {
+		errmsg("%s: malformed notification from the kernel",
+		       ctx->what);
+		return NL_SKIP;
+	}
+	if (ctx->h->reply(genlmsg_hdr(nlh), tb, ctx->h->arg) < 0) {
+		ctx->failed = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+/* Notifications are not replies: they have no sequence number to check. */
+static int monitor_seq_ok(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int mcfw_nl_monitor(struct mcfw_nl *nl, const char *what,
+		    const struct mcfw_nl_handler *h)
+{
+	struct monitor_ctx ctx = { .nl = nl, .what = what, .h = h };
+	struct nl_sock *sk;
+	struct nl_cb *cb = NULL;
+	int bufsize;
+	int err;
+
+	if (!nl->mcgrp_config) {
+		errmsg("%s: the mcfw module has no \"%s\" multicast group",
+		       what, MCFW_GENL_MCGRP_CONFIG);
+		return -1;
+	}
+	sk = nl_socket_alloc();
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!sk || !cb) {
+		errmsg("%s: %s", what, strerror(ENOMEM));
+		goto out;
+	}
+	err = genl_connect(sk);
+	if (err < 0) {
+		errmsg("%s: opening generic netlink socket: %s", what,
+		       nl_strerr(err));
+		goto out;
+	}
+	nl_socket_enable_msg_peek(sk);
+	bufsize = MONITOR_RCVBUF;
+	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &bufsize,
+		   sizeof(bufsize));
+	err = nl_socket_add_membership(sk, nl->mcgrp_config);
+	if (err < 0) {
+		errmsg("%s: joining multicast group \"%s\": %s", what,
+		       MCFW_GENL_MCGRP_CONFIG, nl_strerr(err));
+		goto out;
+	}
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, monitor_seq_ok, NULL);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, monitor_valid, &ctx);
+
+	for (;;) {
+		err = nl_recvmsgs_report(sk, cb);
+		if (ctx.failed)
+			goto out;
+		/* libnl reports the socket's ENOBUFS as NLE_NOMEM. */
+		if (err == -NLE_NOMEM) {
+			errmsg("%s: notifications were lost (receive buffer overrun)",
+			       what);
+			continue;
+		}
+		if (err < 0) {
+			errmsg("%s: receiving notifications: %s", what,
+			       nl_strerr(err));
+			goto out;
+		}
+	}
+out:
+	nl_cb_put(cb);
+	nl_socket_free(sk);
+	return -1;
 }

@@ -21,8 +21,20 @@ struct mcfw_nl;
 struct mcfw_nl_handler {
 	int (*reply)(const struct genlmsghdr *gnlh, struct nlattr **tb,
 		     void *arg);
+	/*
+	 * Dumps only: drop what reply() collected so far, because the dump
+	 * was interrupted by a concurrent change and starts over. Without
+	 * it, an interrupted dump is an error.
+	 */
+	void (*restart)(void *arg);
 	void *arg;
 };
+
+/*
+ * Enter the network namespace chosen with -n, if any and not done yet, so
+ * that device names are looked up there. 0, or -1 after a diagnostic.
+ */
+int mcfw_nl_enter_netns(void);
 
 /*
  * Enter the network namespace chosen with -n (if any), open a generic
@@ -35,6 +47,10 @@ void mcfw_nl_close(struct mcfw_nl *nl);
 /* A new request message for @cmd of the mcfw family, NULL if out of memory. */
 struct nl_msg *mcfw_nl_msg(struct mcfw_nl *nl, __u8 cmd);
 
+/* The same, with room for at least @payload bytes of attributes. */
+struct nl_msg *mcfw_nl_msg_sized(struct mcfw_nl *nl, __u8 cmd,
+				 size_t payload);
+
 /*
  * Send @msg (consumed) as a "do" request with NLM_F_ACK, hand each reply
  * to @h (may be NULL) and wait for the kernel's acknowledgment. @what
@@ -44,9 +60,30 @@ struct nl_msg *mcfw_nl_msg(struct mcfw_nl *nl, __u8 cmd);
 int mcfw_nl_do(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 	       const struct mcfw_nl_handler *h);
 
-/* Like mcfw_nl_do(), but as an NLM_F_DUMP request that ends in NLMSG_DONE. */
+/*
+ * Like mcfw_nl_do(), but as an NLM_F_DUMP request that ends in NLMSG_DONE.
+ * A dump that a concurrent change interrupted (NLM_F_DUMP_INTR) is
+ * started over a few times if @h->restart is set, then given up.
+ */
 int mcfw_nl_dump(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 		 const struct mcfw_nl_handler *h);
+
+/*
+ * Listen to the "config" multicast group on a socket of its own and hand
+ * every mcfw notification to @h->reply until it returns a negative value
+ * or receiving fails. Lost notifications (receive buffer overrun) are
+ * reported and listening goes on. Returns -1 after a diagnostic, or
+ * after @h->reply failed.
+ */
+int mcfw_nl_monitor(struct mcfw_nl *nl, const char *what,
+		    const struct mcfw_nl_handler *h);
+
+/*
+ * Parse the counters nested in @nest into @c, indexed by
+ * &enum mcfw_stats_attr; counters the kernel did not send are 0.
+ * Returns 0, or -1 if @nest is malformed.
+ */
+int mcfw_nl_stats(struct nlattr *nest, __u64 c[MCFW_STATS_A_MAX + 1]);
 
 /* Print "mcfwctl: @what: malformed reply from the kernel (no @attr)". */
 int mcfw_nl_missing(const char *what, int attr);

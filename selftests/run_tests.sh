@@ -7,7 +7,7 @@
 # Exit status: non-zero if any program failed.
 cd "$(dirname "$0")" || exit 1
 
-tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test})
+tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test forwarding.sh})
 rc=0
 
 echo "# kernel $(uname -r)"

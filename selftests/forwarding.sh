@@ -1,0 +1,732 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IPv4 multicast forwarding by mcfw, with real traffic between namespaces
+# and packet counts checked at every receiver.
+#
+#                         +------------------ rtr ------------------+
+#  src                    |                                         |
+#  s0 10.1.0.2/24 ------- r0 10.1.0.1/24             r1 10.2.0.1/24 --- h1 10.2.0.2 (h1)
+#                         |                          r2 10.3.0.1/24 --- h2 10.3.0.2 (h2)
+#                         |      mcfw                r3 10.4.0.1/24 --- h3 10.4.0.2 (h3)
+#                         +-----------------------------------------+
+#
+# Cases that need more links (64 outputs, GRE, deletions under traffic)
+# add them for themselves and remove them when they end.
+
+source "$(dirname "$0")/lib.sh"
+
+ALL_TESTS="
+	sg_two_outputs_not_third
+	ttl_decremented_payload_intact
+	star_g_route
+	rpf_failure_counted
+	ttl_one_not_forwarded
+	link_local_never_forwarded
+	bad_routes_rejected
+	delete_stops_forwarding
+	replace_under_traffic
+	route_with_64_outputs
+	counters_exact
+	output_deleted_under_traffic
+	input_deleted_under_traffic
+	device_moved_to_other_netns
+	tcpdump_sees_original_ttl
+	same_group_both_directions
+	gre_tunnel_in_and_out
+	local_listener_still_receives
+	down_output_counted
+	df_too_big_dropped_else_fragmented
+	fragments_forwarded
+	threshold_per_output
+	monitor_announces_changes
+"
+
+SRC=mf-src-$$
+RTR=mf-rtr-$$
+H1=mf-h1-$$
+H2=mf-h2-$$
+H3=mf-h3-$$
+EXTRA_NS=()
+MCAST=$TOPDIR/selftests/mcast
+PORT=5001
+RECV_FILES=()
+RECV_PIDS=()
+
+ns_new()
+{
+	ip netns add "$1" || return 1
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.igmp_max_memberships=100
+}
+
+# veth_link NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B
+veth_link()
+{
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" ||
+		return 1
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
+setup()
+{
+	local ns
+
+	modprobe mcfw || return 1
+	for ns in "$SRC" "$RTR" "$H1" "$H2" "$H3"; do
+		ns_new "$ns" || return 1
+	done
+	veth_link "$SRC" s0 10.1.0.2/24 "$RTR" r0 10.1.0.1/24 &&
+	veth_link "$RTR" r1 10.2.0.1/24 "$H1" h1 10.2.0.2/24 &&
+	veth_link "$RTR" r2 10.3.0.1/24 "$H2" h2 10.3.0.2/24 &&
+	veth_link "$RTR" r3 10.4.0.1/24 "$H3" h3 10.4.0.2/24 || return 1
+	ip -n "$SRC" route add default via 10.1.0.1
+	ip -n "$H1" route add default via 10.2.0.1
+	ip -n "$H2" route add default via 10.3.0.1
+	ip -n "$H3" route add default via 10.4.0.1
+}
+
+cleanup()
+{
+	local ns
+
+	for ns in "$SRC" "$RTR" "$H1" "$H2" "$H3" "${EXTRA_NS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	modprobe -r mcfw
+}
+
+rtr()
+{
+	mcfwctl -n "$RTR" "$@"
+}
+
+# Every case starts with no routes and no receivers.
+case_start()
+{
+	rtr route flush
+	RECV_FILES=()
+	RECV_PIDS=()
+	defer recv_reset
+}
+
+recv_reset()
+{
+	local p
+
+	for p in "${RECV_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -f "${RECV_FILES[@]}"
+}
+
+# recv_bg NS DEV GROUP [ARGS...]: start a receiver; it is number
+# ${#RECV_FILES[@]}-1 for recv_field. Returns once it listens.
+recv_bg()
+{
+	local ns=$1 dev=$2 grp=$3 f i
+
+	shift 3
+	f=$(mktemp)
+	ip netns exec "$ns" "$MCAST" recv "$grp" "$PORT" -i "$dev" \
+		-T 60 "$@" >"$f" 2>&1 &
+	RECV_PIDS+=($!)
+	RECV_FILES+=("$f")
+	for i in $(seq 1 200); do
+		grep -q '^ready' "$f" && return 0
+		sleep 0.05
+	done
+	echo "# receiver in $ns on $dev did not start: $(cat "$f")"
+	return 1
+}
+
+# Once the senders are done: let the last copies land, stop the receivers.
+recv_wait()
+{
+	sleep 0.5
+	kill -TERM "${RECV_PIDS[@]}" 2>/dev/null
+	wait "${RECV_PIDS[@]}" 2>/dev/null
+	RECV_PIDS=()
+}
+
+# recv_field N FIELD: a number from receiver N's result line.
+recv_field()
+{
+	awk -v k="$2" '/^received/ {
+		for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' \
+		"${RECV_FILES[$1]}"
+}
+
+# send NS DEV GROUP [ARGS...]: send a counted stream (default 100).
+send()
+{
+	local ns=$1 dev=$2 grp=$3
+
+	shift 3
+	ip netns exec "$ns" "$MCAST" send "$grp" "$PORT" -i "$dev" "$@" \
+		>/dev/null
+}
+
+# expect_recv N COUNT WHAT: receiver N got exactly COUNT datagrams.
+expect_recv()
+{
+	local got
+
+	got=$(recv_field "$1" received)
+	[ "$got" = "$2" ]
+	check_err $? "$3: received '$got', expected $2"
+}
+
+# Counters, as mcfwctl -j -s reports them.
+route_stat()
+{
+	rtr -j -s route show "$1" | json ".[0].stats.$2"
+}
+
+oif_stat()
+{
+	rtr -j -s route show "$1" |
+		json --arg d "$2" ".[0].oifs[] | select(.dev == \$d) | .stats.$3"
+}
+
+iface_stat()
+{
+	rtr -j -s iface show |
+		json --arg d "$1" ".[] | select(.dev == \$d) | .stats.$2"
+}
+
+route_count()
+{
+	rtr -j info | json .routes
+}
+
+sg_two_outputs_not_third()
+{
+	case_start
+	rtr route add 239.1.1.1 source 10.1.0.2 iif r0 oif r1 r2
+	check_err $? "route add failed"
+	recv_bg "$H1" h1 239.1.1.1 && recv_bg "$H2" h2 239.1.1.1 &&
+		recv_bg "$H3" h3 239.1.1.1
+	check_err $? "receivers did not start"
+	send "$SRC" s0 239.1.1.1 -n 100
+	recv_wait
+	expect_recv 0 100 "h1 (output)"
+	expect_recv 1 100 "h2 (output)"
+	expect_recv 2 0 "h3 (not an output)"
+	log_test "forwarding: (S,G) to two outputs and not to a third"
+}
+
+ttl_decremented_payload_intact()
+{
+	case_start
+	rtr route add 239.1.1.2 source 10.1.0.2 iif r0 oif r1
+	recv_bg "$H1" h1 239.1.1.2
+	send "$SRC" s0 239.1.1.2 -n 50 -t 64 -s 1000
+	recv_wait
+	expect_recv 0 50 "h1"
+	[ "$(recv_field 0 ttl_min)" = 63 ] && [ "$(recv_field 0 ttl_max)" = 63 ]
+	check_err $? "TTL at h1 is $(recv_field 0 ttl_min)..$(recv_field 0 ttl_max), expected 63"
+	[ "$(recv_field 0 bad)" = 0 ] && [ "$(recv_field 0 dup)" = 0 ]
+	check_err $? "payload damaged or duplicated: $(cat "${RECV_FILES[0]}")"
+	[ "$(recv_field 0 bytes)" = 50000 ]
+	check_err $? "bytes at h1: $(recv_field 0 bytes)"
+	log_test "forwarding: TTL decremented by one, payload intact"
+}
+
+star_g_route()
+{
+	case_start
+	rtr route add 239.2.2.2 iif r0 oif r3
+	check_err $? "(*,G) route add failed"
+	rtr route show | grep -qx '(\*, 239.2.2.2) iif r0 oif r3'
+	check_err $? "route show: $(rtr route show)"
+	recv_bg "$H3" h3 239.2.2.2 && recv_bg "$H1" h1 239.2.2.2
+	send "$SRC" s0 239.2.2.2 -n 100
+	recv_wait
+	expect_recv 0 100 "h3 via (*,G)"
+	expect_recv 1 0 "h1 (not an output)"
+	log_test "forwarding: (*,G) route for any source"
+}
+
+rpf_failure_counted()
+{
+	case_start
+	# The group's only route expects it on r1: arriving on r0 is wrong.
+	rtr route add 239.3.3.3 source 10.1.0.2 iif r1 oif r2
+	recv_bg "$H2" h2 239.3.3.3
+	send "$SRC" s0 239.3.3.3 -n 40
+	recv_wait
+	expect_recv 0 0 "h2 after RPF failure"
+	[ "$(route_stat 239.3.3.3 rpf_fail)" = 40 ]
+	check_err $? "rpf_fail is $(route_stat 239.3.3.3 rpf_fail), expected 40"
+	[ "$(route_stat 239.3.3.3 packets)" = 0 ]
+	check_err $? "route counted packets that failed RPF"
+	log_test "forwarding: RPF failure from another input, counted, no copies"
+}
+
+ttl_one_not_forwarded()
+{
+	case_start
+	rtr route add 239.4.4.4 iif r0 oif r1
+	recv_bg "$H1" h1 239.4.4.4
+	send "$SRC" s0 239.4.4.4 -n 30 -t 1
+	recv_wait
+	expect_recv 0 0 "h1 with TTL 1"
+	[ "$(route_stat 239.4.4.4 ttl_drop)" = 30 ]
+	check_err $? "ttl_drop is $(route_stat 239.4.4.4 ttl_drop), expected 30"
+	[ "$(iface_stat r0 ttl_drop)" = 30 ]
+	check_err $? "r0 ttl_drop is $(iface_stat r0 ttl_drop)"
+
+	recv_bg "$H1" h1 239.4.4.4
+	send "$SRC" s0 239.4.4.4 -n 30 -t 2
+	recv_wait
+	expect_recv 1 30 "h1 with TTL 2"
+	[ "$(recv_field 1 ttl_max)" = 1 ]
+	check_err $? "TTL 2 arrived with TTL $(recv_field 1 ttl_max)"
+	log_test "forwarding: TTL 1 not forwarded (counted), TTL 2 is"
+}
+
+link_local_never_forwarded()
+{
+	case_start
+	run_cmd rtr route add 224.0.0.5 iif r0 oif r1
+	[ "$RC" -eq 1 ]
+	check_err $? "route for 224.0.0.5 exited $RC"
+	grep -q 'kernel reports: .*224.0.0.0/24' <<<"$ERR"
+	check_err $? "no kernel reason: $ERR"
+	# A (*,G) for a routable group must not catch link-local traffic.
+	rtr route add 239.6.6.6 iif r0 oif r1
+	recv_bg "$H1" h1 224.0.0.251
+	send "$SRC" s0 224.0.0.251 -n 20 -t 64
+	recv_wait
+	expect_recv 0 0 "h1 for 224.0.0.251"
+	[ "$(route_count)" = 1 ]
+	check_err $? "route count $(route_count), expected 1"
+	log_test "forwarding: 224.0.0.0/24 refused as a route, never forwarded"
+}
+
+# reject WHY ARGS...: route add ARGS must fail, with the kernel's (or the
+# tool's) reason matching WHY, and change nothing.
+reject()
+{
+	local why=$1 before after
+
+	shift
+	before=$(rtr -j -s route show)
+	run_cmd rtr route "$@"
+	[ "$RC" -ne 0 ]
+	check_err $? "'route $*' succeeded"
+	grep -qi -- "$why" <<<"$ERR"
+	check_err $? "'route $*' said '$ERR', expected /$why/"
+	after=$(rtr -j -s route show)
+	[ "$before" = "$after" ]
+	check_err $? "'route $*' changed the routes"
+}
+
+bad_routes_rejected()
+{
+	case_start
+	rtr route add 239.7.7.7 source 10.1.0.2 iif r0 oif r1
+	reject "not an IPv4 multicast" add 10.9.9.9 iif r0 oif r1
+	reject "224.0.0.0/24" add 224.0.0.1 iif r0 oif r1
+	reject "multicast address" add 239.7.7.8 source 239.1.1.1 iif r0 oif r1
+	reject "broadcast" add 239.7.7.8 source 255.255.255.255 iif r0 oif r1
+	reject "0.0.0.0/8" add 239.7.7.8 source 0.0.0.0 iif r0 oif r1
+	reject "loopback" add 239.7.7.8 source 127.0.0.1 iif r0 oif r1
+	reject "cannot find device" add 239.7.7.8 iif nosuchdev oif r1
+	reject "cannot find device" add 239.7.7.8 iif r0 oif nosuchdev
+	reject "input interface cannot also be an output" \
+		add 239.7.7.8 iif r0 oif r1 r0
+	reject "listed twice" add 239.7.7.8 iif r0 oif r1 r2 r1
+	reject "exists" add 239.7.7.7 source 10.1.0.2 iif r0 oif r2
+	reject "no such route" del 239.7.7.9
+	# A device of another namespace is not a device of this one.
+	reject "cannot find device" add 239.7.7.8 iif r0 oif h1
+	[ "$(route_count)" = 1 ]
+	check_err $? "route count $(route_count), expected 1"
+	log_test "routes: bad input refused with a reason, nothing changed"
+}
+
+delete_stops_forwarding()
+{
+	case_start
+	rtr route add 239.8.8.8 iif r0 oif r1
+	recv_bg "$H1" h1 239.8.8.8
+	send "$SRC" s0 239.8.8.8 -n 50
+	recv_wait
+	expect_recv 0 50 "h1 before delete"
+	rtr route del 239.8.8.8
+	check_err $? "route del failed"
+	recv_bg "$H1" h1 239.8.8.8
+	send "$SRC" s0 239.8.8.8 -n 50
+	recv_wait
+	expect_recv 1 0 "h1 after delete"
+	[ -z "$(rtr route show)" ]
+	check_err $? "route show not empty: $(rtr route show)"
+	log_test "routes: delete stops forwarding"
+}
+
+replace_under_traffic()
+{
+	local a b
+
+	case_start
+	rtr route add 239.9.9.9 iif r0 oif r1 r2
+	recv_bg "$H1" h1 239.9.9.9 -T 12 && recv_bg "$H2" h2 239.9.9.9 -T 12 &&
+		recv_bg "$H3" h3 239.9.9.9 -T 12
+	send "$SRC" s0 239.9.9.9 -n 1500 -r 500 &
+	sleep 1.2
+	rtr route replace 239.9.9.9 iif r0 oif r1 r3
+	check_err $? "route replace failed"
+	wait $!
+	recv_wait
+	expect_recv 0 1500 "h1 (output before and after)"
+	a=$(recv_field 1 received)
+	b=$(recv_field 2 received)
+	[ $((a + b)) -eq 1500 ] && [ "$a" -gt 0 ] && [ "$b" -gt 0 ]
+	check_err $? "h2 (old output) got $a, h3 (new output) got $b: sum must be 1500, both > 0"
+	[ "$(recv_field 1 dup)$(recv_field 2 dup)" = 00 ]
+	check_err $? "duplicates"
+	rtr route show | grep -qx '(\*, 239.9.9.9) iif r0 oif r1 r3'
+	check_err $? "route after replace: $(rtr route show)"
+	log_test "routes: replace under traffic loses nothing, no stale output"
+}
+
+route_with_64_outputs()
+{
+	local ns=mf-big-$$ oifs=() i bad=0 n
+
+	case_start
+	ns_new "$ns"
+	EXTRA_NS+=("$ns")
+	defer ip netns del "$ns"
+	for i in $(seq 1 64); do
+		ip link add "o$i" netns "$RTR" type veth peer name "k$i" netns "$ns" &&
+			ip -n "$RTR" link set "o$i" up && ip -n "$ns" link set "k$i" up ||
+			check_err 1 "could not create o$i"
+		oifs+=("o$i")
+	done
+	defer ip -n "$RTR" link del o1
+	rtr route add 239.10.10.10 iif r0 oif "${oifs[@]}"
+	check_err $? "64-output route refused"
+	[ "$(rtr -j route show 239.10.10.10 | json '.[0].oifs | length')" = 64 ]
+	check_err $? "route does not list 64 outputs"
+	send "$SRC" s0 239.10.10.10 -n 20
+	sleep 1
+	for i in $(seq 1 64); do
+		n=$(ip -n "$ns" -j -s link show "k$i" |
+			json '.[0].stats64.rx.packets')
+		[ "$n" = 20 ] || bad=$((bad + 1))
+	done
+	[ "$bad" -eq 0 ]
+	check_err $? "$bad of 64 outputs did not get exactly 20 packets"
+	[ "$(oif_stat 239.10.10.10 o64 packets)" = 20 ]
+	check_err $? "o64 counted $(oif_stat 239.10.10.10 o64 packets)"
+	log_test "routes: a 64-output route copies to every output"
+}
+
+counters_exact()
+{
+	case_start
+	rtr route add 239.11.11.11 source 10.1.0.2 iif r0 oif r1 r2
+	send "$SRC" s0 239.11.11.11 -n 137 -s 100
+	sleep 1
+	# 100 bytes of payload + 8 UDP + 20 IP = 128 bytes a packet.
+	[ "$(route_stat 239.11.11.11 packets)" = 137 ] &&
+		[ "$(route_stat 239.11.11.11 bytes)" = $((137 * 128)) ]
+	check_err $? "route: $(rtr -s route show)"
+	[ "$(oif_stat 239.11.11.11 r1 packets)" = 137 ] &&
+		[ "$(oif_stat 239.11.11.11 r1 bytes)" = $((137 * 128)) ] &&
+		[ "$(oif_stat 239.11.11.11 r2 packets)" = 137 ] &&
+		[ "$(oif_stat 239.11.11.11 r2 drops)" = 0 ]
+	check_err $? "outputs: $(rtr -s route show)"
+	[ "$(iface_stat r0 in_packets)" = 137 ] &&
+		[ "$(iface_stat r1 out_packets)" = 137 ] &&
+		[ "$(iface_stat r2 out_bytes)" = $((137 * 128)) ]
+	check_err $? "interfaces: $(rtr -s iface show)"
+	log_test "counters: route, output and interface counts exact"
+}
+
+output_deleted_under_traffic()
+{
+	local ns=mf-x1-$$
+
+	case_start
+	ns_new "$ns"
+	EXTRA_NS+=("$ns")
+	defer ip netns del "$ns"
+	veth_link "$RTR" rx 10.5.0.1/24 "$ns" hx 10.5.0.2/24
+	rtr route add 239.12.12.12 iif r0 oif r1 rx
+	recv_bg "$H1" h1 239.12.12.12 -T 12
+	send "$SRC" s0 239.12.12.12 -n 1000 -r 400 &
+	sleep 1
+	timeout 20 ip -n "$RTR" link del rx
+	check_err $? "ip link del of an output hung or failed"
+	wait $!
+	recv_wait
+	expect_recv 0 1000 "h1 (the remaining output)"
+	rtr route show | grep -qx '(\*, 239.12.12.12) iif r0 oif r1'
+	check_err $? "route after output deletion: $(rtr route show)"
+	log_test "interfaces: an output deleted under traffic leaves the route"
+}
+
+input_deleted_under_traffic()
+{
+	local ns=mf-x2-$$
+
+	case_start
+	ns_new "$ns"
+	EXTRA_NS+=("$ns")
+	defer ip netns del "$ns"
+	veth_link "$ns" sx 10.6.0.2/24 "$RTR" ix 10.6.0.1/24
+	rtr route add 239.13.13.13 iif ix oif r1
+	rtr route add 239.13.13.14 iif r0 oif ix
+	recv_bg "$H1" h1 239.13.13.13 -T 12
+	ip netns exec "$ns" "$MCAST" send 239.13.13.13 "$PORT" -i sx \
+		-n 2000 -r 400 >/dev/null 2>&1 &
+	sleep 1
+	timeout 20 ip -n "$RTR" link del ix
+	check_err $? "ip link del of an input hung or failed"
+	wait $!
+	recv_wait
+	[ "$(recv_field 0 received)" -gt 0 ]
+	check_err $? "nothing was forwarded before the deletion"
+	[ -z "$(rtr route show 239.13.13.13)" ]
+	check_err $? "route with a deleted input still there: $(rtr route show)"
+	rtr route show | grep -qx '(\*, 239.13.13.14) iif r0'
+	check_err $? "route that used it as output: $(rtr route show)"
+	log_test "interfaces: an input deleted under traffic removes its route"
+}
+
+device_moved_to_other_netns()
+{
+	local ns=mf-x3-$$
+
+	case_start
+	ns_new "$ns"
+	EXTRA_NS+=("$ns")
+	defer ip netns del "$ns"
+	ip -n "$RTR" link add dm0 type dummy
+	ip -n "$RTR" link set dm0 up
+	rtr route add 239.14.14.14 iif r0 oif r1 dm0
+	ip -n "$RTR" link set dm0 netns "$ns"
+	check_err $? "moving dm0 failed"
+	rtr route show | grep -qx '(\*, 239.14.14.14) iif r0 oif r1'
+	check_err $? "route after the move: $(rtr route show)"
+	[ -z "$(rtr -j iface show | json '.[] | select(.dev == "dm0") | .dev')" ]
+	check_err $? "dm0 still listed as an interface"
+	timeout 20 ip -n "$ns" link del dm0
+	check_err $? "deleting the moved device hung"
+	log_test "interfaces: a device moved to another namespace leaves routes"
+}
+
+tcpdump_sees_original_ttl()
+{
+	local cap
+
+	case_start
+	cap=$(mktemp)
+	defer rm -f "$cap"
+	rtr route add 239.15.15.15 iif r0 oif r1
+	ip netns exec "$RTR" timeout 15 tcpdump -l -n -v -i r0 -c 20 \
+		'udp and dst host 239.15.15.15' >"$cap" 2>/dev/null &
+	sleep 2
+	recv_bg "$H1" h1 239.15.15.15
+	send "$SRC" s0 239.15.15.15 -n 20 -t 64
+	recv_wait
+	wait $!
+	expect_recv 0 20 "h1 while tcpdump runs on r0"
+	[ "$(grep -c 'ttl 64' "$cap")" = 20 ]
+	check_err $? "tcpdump on r0 saw: $(grep -c 'ttl 64' "$cap") packets with TTL 64 of 20"
+	[ "$(recv_field 0 ttl_max)" = 63 ]
+	check_err $? "h1 saw TTL $(recv_field 0 ttl_max)"
+	log_test "forwarding: tcpdump on the input sees the original TTL"
+}
+
+same_group_both_directions()
+{
+	case_start
+	rtr route add 239.16.16.16 iif r0 oif r1
+	rtr route add 239.16.16.16 iif r1 oif r0
+	check_err $? "second route of the group on another input refused"
+	recv_bg "$H1" h1 239.16.16.16 && recv_bg "$SRC" s0 239.16.16.16
+	send "$SRC" s0 239.16.16.16 -n 40
+	send "$H1" h1 239.16.16.16 -n 60
+	recv_wait
+	expect_recv 0 40 "h1 (from src)"
+	expect_recv 1 60 "src (from h1)"
+	log_test "routes: the same group both ways on two routes"
+}
+
+gre_tunnel_in_and_out()
+{
+	local wan=mf-wan-$$ gw=mf-gw-$$ far=mf-far-$$ sink=mf-sink-$$
+
+	case_start
+	for ns in "$wan" "$gw" "$far" "$sink"; do
+		ns_new "$ns"
+		EXTRA_NS+=("$ns")
+		defer ip netns del "$ns"
+	done
+	#  rtr w0 --- wan --- w1 gw; gre1 rtr<->gw over it; gw g0 --- sink
+	veth_link "$RTR" w0 192.0.2.1/30 "$wan" wa 192.0.2.2/30
+	veth_link "$gw" w1 198.51.100.1/30 "$wan" wb 198.51.100.2/30
+	ip netns exec "$wan" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$RTR" route add 198.51.100.0/30 via 192.0.2.2
+	ip -n "$gw" route add 192.0.2.0/30 via 198.51.100.2
+	ip -n "$RTR" link add gre1 type gre local 192.0.2.1 remote 198.51.100.1 ttl 64 &&
+		ip -n "$gw" link add gre1 type gre local 198.51.100.1 remote 192.0.2.1 ttl 64
+	check_err $? "GRE tunnel could not be created"
+	ip -n "$RTR" link set gre1 up
+	ip -n "$gw" link set gre1 up
+	veth_link "$gw" g0 10.7.0.1/24 "$sink" k0 10.7.0.2/24
+	veth_link "$far" f0 10.8.0.2/24 "$gw" g1 10.8.0.1/24
+
+	# Into the tunnel at rtr, out of it at gw.
+	rtr route add 239.17.17.17 source 10.1.0.2 iif r0 oif r1 gre1
+	mcfwctl -n "$gw" route add 239.17.17.17 source 10.1.0.2 iif gre1 oif g0
+	check_err $? "routes with a GRE interface refused"
+	# And back: from the far side of gw, out of the tunnel at rtr.
+	mcfwctl -n "$gw" route add 239.18.18.18 iif g1 oif gre1
+	rtr route add 239.18.18.18 iif gre1 oif r2
+
+	recv_bg "$sink" k0 239.17.17.17 && recv_bg "$H1" h1 239.17.17.17 &&
+		recv_bg "$H2" h2 239.18.18.18
+	send "$SRC" s0 239.17.17.17 -n 100 -t 64 -s 200
+	ip netns exec "$far" "$MCAST" send 239.18.18.18 "$PORT" -i f0 -n 70 \
+		-t 64 >/dev/null
+	recv_wait
+	expect_recv 0 100 "sink behind the tunnel"
+	[ "$(recv_field 0 ttl_max)" = 62 ] && [ "$(recv_field 0 bad)" = 0 ]
+	check_err $? "through the tunnel: $(cat "${RECV_FILES[0]}")"
+	expect_recv 1 100 "h1 beside the tunnel"
+	expect_recv 2 70 "h2, out of the tunnel at rtr"
+	[ "$(oif_stat 239.17.17.17 gre1 packets)" = 100 ]
+	check_err $? "gre1 output counted $(oif_stat 239.17.17.17 gre1 packets)"
+	mcfwctl -n "$gw" route flush
+	log_test "forwarding: into and out of a GRE tunnel"
+}
+
+local_listener_still_receives()
+{
+	case_start
+	rtr route add 239.19.19.19 iif r0 oif r1
+	recv_bg "$RTR" r0 239.19.19.19 && recv_bg "$H1" h1 239.19.19.19
+	send "$SRC" s0 239.19.19.19 -n 60
+	recv_wait
+	expect_recv 0 60 "listener on the router itself"
+	[ "$(recv_field 0 ttl_max)" = 64 ]
+	check_err $? "local listener saw TTL $(recv_field 0 ttl_max), expected the original 64"
+	expect_recv 1 60 "h1"
+	log_test "forwarding: listeners on the router still receive"
+}
+
+down_output_counted()
+{
+	case_start
+	rtr route add 239.20.20.20 iif r0 oif r1 r2
+	ip -n "$RTR" link set r2 down
+	defer ip -n "$RTR" link set r2 up
+	recv_bg "$H1" h1 239.20.20.20
+	send "$SRC" s0 239.20.20.20 -n 25
+	recv_wait
+	expect_recv 0 25 "h1 beside a down output"
+	[ "$(oif_stat 239.20.20.20 r2 drops)" = 25 ] &&
+		[ "$(iface_stat r2 down_drop)" = 25 ]
+	check_err $? "down output: $(rtr -s route show; rtr -s iface show)"
+	log_test "forwarding: no copy on a down output, counted"
+}
+
+df_too_big_dropped_else_fragmented()
+{
+	case_start
+	ip -n "$RTR" link set r3 mtu 1280
+	defer ip -n "$RTR" link set r3 mtu 1500
+	rtr route add 239.21.21.21 iif r0 oif r1 r3
+	recv_bg "$H3" h3 239.21.21.21 && recv_bg "$H1" h1 239.21.21.21
+	send "$SRC" s0 239.21.21.21 -n 20 -s 1400 -D
+	recv_wait
+	expect_recv 0 0 "h3 behind a small MTU, DF set"
+	expect_recv 1 20 "h1 with a big enough MTU"
+	[ "$(iface_stat r3 mtu_drop)" = 20 ] &&
+		[ "$(oif_stat 239.21.21.21 r3 drops)" = 20 ]
+	check_err $? "MTU drops not counted: $(rtr -s iface show)"
+
+	recv_bg "$H3" h3 239.21.21.21
+	send "$SRC" s0 239.21.21.21 -n 20 -s 1400
+	recv_wait
+	expect_recv 2 20 "h3 behind a small MTU, DF clear (fragmented)"
+	[ "$(recv_field 2 bad)" = 0 ]
+	check_err $? "fragmented copies damaged"
+	log_test "forwarding: too big with DF dropped and counted, else fragmented"
+}
+
+fragments_forwarded()
+{
+	case_start
+	rtr route add 239.22.22.22 source 10.1.0.2 iif r0 oif r1
+	recv_bg "$H1" h1 239.22.22.22
+	# 4000 bytes leave src as three fragments each.
+	send "$SRC" s0 239.22.22.22 -n 30 -s 4000
+	recv_wait
+	expect_recv 0 30 "h1, datagrams sent as fragments"
+	[ "$(recv_field 0 bad)" = 0 ]
+	check_err $? "reassembled payload damaged"
+	[ "$(route_stat 239.22.22.22 packets)" = 90 ]
+	check_err $? "route saw $(route_stat 239.22.22.22 packets) packets, expected 90 fragments"
+	log_test "forwarding: fragments forwarded as they are"
+}
+
+threshold_per_output()
+{
+	case_start
+	rtr route add 239.23.23.23 iif r0 oif r1 r2:32
+	check_err $? "route with a TTL threshold refused"
+	recv_bg "$H1" h1 239.23.23.23 && recv_bg "$H2" h2 239.23.23.23
+	send "$SRC" s0 239.23.23.23 -n 20 -t 16
+	send "$SRC" s0 239.23.23.23 -n 30 -t 40
+	recv_wait
+	expect_recv 0 50 "h1 (threshold 1)"
+	expect_recv 1 30 "h2 (threshold 32): only TTL 40"
+	[ "$(iface_stat r2 scope_drop)" = 20 ]
+	check_err $? "scope drops: $(iface_stat r2 scope_drop)"
+	log_test "forwarding: per-output TTL threshold"
+}
+
+monitor_announces_changes()
+{
+	local mon
+
+	case_start
+	mon=$(mktemp)
+	defer rm -f "$mon"
+	rtr monitor >"$mon" 2>&1 &
+	defer kill $!
+	sleep 1
+	rtr route add 239.24.24.24 source 10.1.0.2 iif r0 oif r1
+	rtr route replace 239.24.24.24 source 10.1.0.2 iif r0 oif r1 r2
+	rtr route del 239.24.24.24 source 10.1.0.2
+	rtr route add 239.24.24.25 iif r0 oif r1
+	rtr route flush
+	sleep 1
+	grep -q '^new (10.1.0.2, 239.24.24.24) iif r0 oif r1$' "$mon" &&
+		grep -q '^new (10.1.0.2, 239.24.24.24) iif r0 oif r1 r2$' "$mon" &&
+		grep -q '^del (10.1.0.2, 239.24.24.24) iif r0 oif r1 r2$' "$mon" &&
+		grep -q '^flush 1' "$mon"
+	check_err $? "monitor printed: $(cat "$mon")"
+	log_test "monitor: every change is announced"
+}
+
+require_root
+if ! setup; then
+	echo "not ok 1 forwarding: topology could not be set up"
+	exit 1
+fi
+run_tests

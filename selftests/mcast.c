@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcast - send or receive a counted IPv4 multicast UDP stream, for mcfw's
+ * selftests. Each datagram carries a sequence number and a pattern
+ * derived from it, so the receiver can tell a damaged payload.
+ *
+ *   mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D]
+ *                         [-r PPS] [-T SECONDS]
+ *   mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]
+ *
+ * send: COUNT datagrams (default 100) of SIZE payload bytes (default 64)
+ * with TTL (default 64) out of DEV, DF set with -D, paced at PPS (default
+ * as fast as possible), or for SECONDS when -T is given (COUNT then caps).
+ * It prints "sent N".
+ *
+ * recv: joins GROUP on DEV and counts datagrams to PORT until COUNT
+ * arrived (default: no limit), nothing came for IDLE_MS after the first
+ * (default: no limit), SECONDS passed (default 10), or it got SIGTERM or
+ * SIGINT. It prints
+ * "received N bytes B ttl_min X ttl_max Y bad Z dup D".
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PAYLOAD	65000
+#define SEEN_BITS	1048576
+
+struct opts {
+	struct in_addr group;
+	unsigned short port;
+	unsigned int ifindex;
+	int ttl;
+	unsigned long count;
+	size_t size;
+	bool df;
+	unsigned long pps;
+	double seconds;
+	long idle_ms;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mcast: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void print_usage(void)
+{
+	fprintf(stderr,
+		"Usage: mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D] [-r PPS] [-T SECONDS]\n"
+		"       mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]\n");
+	exit(2);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned char pattern(__u32 seq, size_t i)
+{
+	return (unsigned char)(seq * 31 + i * 7);
+}
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	if (argc < 4 || inet_pton(AF_INET, argv[2], &o->group) != 1)
+		print_usage();
+	o->port = atoi(argv[3]);
+	optind = 4;
+	while ((c = getopt(argc, argv, "i:t:n:s:Dr:T:w:")) != -1) {
+		switch (c) {
+		case 'i':
+			o->ifindex = if_nametoindex(optarg);
+			if (!o->ifindex)
+				die(optarg);
+			break;
+		case 't':
+			o->ttl = atoi(optarg);
+			break;
+		case 'n':
+			o->count = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			o->size = strtoul(optarg, NULL, 0);
+			break;
+		case 'D':
+			o->df = true;
+			break;
+		case 'r':
+			o->pps = strtoul(optarg, NULL, 0);
+			break;
+		case 'T':
+			o->seconds = atof(optarg);
+			break;
+		case 'w':
+			o->idle_ms = atol(optarg);
+			break;
+		default:
+			print_usage();
+		}
+	}
+	if (o->size < 4 || o->size > MAX_PAYLOAD)
+		print_usage();
+}
+
+static int do_send(struct opts *o)
+{
+	static unsigned char buf[MAX_PAYLOAD];
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(o->port),
+		.sin_addr = o->group,
+	};
+	double start = now(), deadline = start + o->seconds;
+	unsigned long sent = 0;
+	int fd, pmtu, zero = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	/* Receivers in the sender's namespace must not see its own stream. */
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero)))
+		die("IP_MULTICAST_LOOP");
+	if (o->ifindex) {
+		struct ip_mreqn mr = { .imr_ifindex = o->ifindex };
+
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)))
+			die("IP_MULTICAST_IF");
+	}
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &o->ttl,
+		       sizeof(o->ttl)))
+		die("IP_MULTICAST_TTL");
+	pmtu = o->df ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
+	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
+		die("IP_MTU_DISCOVER");
+
+	while (sent < o->count && (!o->seconds || now() < deadline)) {
+		__u32 seq = sent;
+		size_t i;
+
+		memcpy(buf, &seq, sizeof(seq));
+		for (i = sizeof(seq); i < o->size; i++)
+			buf[i] = pattern(seq, i);
+		if (sendto(fd, buf, o->size, 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0) {
+			if (errno == ENOBUFS || errno == EAGAIN)
+				continue;
+			die("sendto");
+		}
+		sent++;
+		if (o->pps) {
+			double due = start + (double)sent / o->pps;
+
+			while (now() < due)
+				usleep(100);
+		}
+	}
+	printf("sent %lu\n", sent);
+	return 0;
+}
+
+static int do_recv(struct opts *o)
+{
+	static unsigned char buf[MAX_PAYLOAD + 1];
+	static unsigned char seen[SEEN_BITS / 8];
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons(o->port),
+		.sin_addr = o->group,
+	};
+	unsigned long n = 0, bad = 0, dup = 0, bytes = 0;
+	struct ip_mreqn mr = {
+		.imr_multiaddr = o->group,
+		.imr_ifindex = o->ifindex,
+	};
+	int one = 1, zero = 0, ttl_min = 256, ttl_max = -1;
+	double deadline = now() + (o->seconds ? o->seconds : 10);
+	struct sigaction sa = { .sa_handler = on_signal };
+	int fd;
+
+	if (!o->ifindex)
+		print_usage();
+	/* No SA_RESTART: a signal ends the poll() below. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("bind");
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))
+		die("IP_ADD_MEMBERSHIP");
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero));
+	if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)))
+		die("IP_RECVTTL");
+
+	/* Tell a waiting test that we are listening. */
+	printf("ready\n");
+	fflush(stdout);
+
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr msg = {
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = cbuf,
+			.msg_controllen = sizeof(cbuf),
+		};
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		double left = deadline - now();
+		long wait = left * 1000;
+		struct cmsghdr *cm;
+		__u32 seq;
+		ssize_t len;
+		ssize_t i;
+
+		if (n && o->idle_ms && o->idle_ms < wait)
+			wait = o->idle_ms;
+		if (stop || wait <= 0 || (o->count && n >= o->count))
+			break;
+		if (poll(&pfd, 1, wait) <= 0)
+			break;
+		len = recvmsg(fd, &msg, 0);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			die("recvmsg");
+		n++;
+		bytes += len;
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_TTL) {
+				int t;
+
+				memcpy(&t, CMSG_DATA(cm), sizeof(t));
+				if (t < ttl_min)
+					ttl_min = t;
+				if (t > ttl_max)
+					ttl_max = t;
+			}
+		}
+		if (len < 4) {
+			bad++;
+			continue;
+		}
+		memcpy(&seq, buf, sizeof(seq));
+		for (i = sizeof(seq); i < len; i++) {
+			if (buf[i] != pattern(seq, i)) {
+				bad++;
+				break;
+			}
+		}
+		if (seq < SEEN_BITS) {
+			if (seen[seq / 8] & (1 << (seq % 8)))
+				dup++;
+			seen[seq / 8] |= 1 << (seq % 8);
+		}
+	}
+	printf("received %lu bytes %lu ttl_min %d ttl_max %d bad %lu dup %lu\n",
+	       n, bytes, n ? ttl_min : 0, n ? ttl_max : 0, bad, dup);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.ttl = 64,
+		.size = 64,
+	};
+
+	if (argc < 2)
+		print_usage();
+	if (!strcmp(argv[1], "send"))
+		o.count = 100;
+	parse(argc, argv, &o);
+	if (!strcmp(argv[1], "send"))
+		return do_send(&o);
+	if (!strcmp(argv[1], "recv"))
+		return do_recv(&o);
+	print_usage();
+	return 2;
+}

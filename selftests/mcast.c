@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdbool.h>
 #include <linux/types.h>
 #include <stdio.h>
@@ -50,13 +51,6 @@ struct opts {
 	double seconds;
 	long idle_ms;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	stop = 1;
-}
 
 static void die(const char *what)
 {
@@ -201,14 +195,20 @@ static int do_recv(struct opts *o)
 	};
 	int one = 1, zero = 0, ttl_min = 256, ttl_max = -1;
 	double deadline = now() + (o->seconds ? o->seconds : 10);
-	struct sigaction sa = { .sa_handler = on_signal };
-	int fd;
+	sigset_t mask;
+	int fd, sfd;
 
 	if (!o->ifindex)
 		print_usage();
-	/* No SA_RESTART: a signal ends the poll() below. */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	/* SIGTERM or SIGINT end the count: they arrive through a signalfd. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		die("sigprocmask");
+	sfd = signalfd(-1, &mask, 0);
+	if (sfd < 0)
+		die("signalfd");
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		die("socket");
@@ -234,7 +234,10 @@ static int do_recv(struct opts *o)
 			.msg_control = cbuf,
 			.msg_controllen = sizeof(cbuf),
 		};
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd[2] = {
+			{ .fd = fd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
 		double left = deadline - now();
 		long wait = left * 1000;
 		struct cmsghdr *cm;
@@ -244,13 +247,11 @@ static int do_recv(struct opts *o)
 
 		if (n && o->idle_ms && o->idle_ms < wait)
 			wait = o->idle_ms;
-		if (stop || wait <= 0 || (o->count && n >= o->count))
+		if (wait <= 0 || (o->count && n >= o->count))
 			break;
-		if (poll(&pfd, 1, wait) <= 0)
+		if (poll(pfd, 2, wait) <= 0 || pfd[1].revents)
 			break;
 		len = recvmsg(fd, &msg, 0);
-		if (len < 0 && errno == EINTR)
-			continue;
 		if (len < 0)
 			die("recvmsg");
 		n++;

@@ -37,23 +37,6 @@ step() {
 	fi
 }
 
-# The module must build with no warning at all, W=1 included.
-build_module() {
-	local abi=$1 out=$top/build/$1 log
-	rm -rf "$out"
-	mkdir -p "$out"
-	cp -a Kbuild kmod include "$out/"
-	log=$(make -C "/lib/modules/$abi/build" M="$out" W=1 modules 2>&1)
-	local rc=$?
-	echo "$log"
-	[ $rc -eq 0 ] || return $rc
-	if grep -q 'warning:' <<<"$log"; then
-		echo "check: warnings while building for $abi" >&2
-		return 1
-	fi
-	test -f "$out/mcfw.ko"
-}
-
 # dkms.conf must work: build with DKMS in a private tree, as a user's
 # AUTOINSTALL would, from a copy of what `make dkms-install` ships.
 dkms_build() {
@@ -65,8 +48,8 @@ dkms_build() {
 	dkms add -m mcfw -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/tree" &&
 		dkms build -m mcfw -v "$ver" -k "$abi" --sourcetree "$tmp/src" \
 			--dkmstree "$tmp/tree" --installtree "$tmp/install" &&
-		modinfo "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"* |
-		grep -E "^vermagic: +$abi "
+		[ "$(modinfo -F vermagic "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"* |
+		     awk '{ print $1 }')" = "$abi" ]
 	rc=$?
 	rm -rf "$tmp"
 	return $rc
@@ -98,33 +81,42 @@ vm_tests() {
 	fi
 }
 
-echo "# mcfw make check: kernels ${kernels[*]}"
-declare -A abis
-for k in "${kernels[@]}"; do
-	abis[$k]=$(selftests/vm/vm.sh abi "$k")
-	step "build: mcfw.ko for ${abis[$k]}, no warnings (W=1)" build_module "${abis[$k]}"
-done
-step "build: mcfwctl and C selftests, -Werror" build_tests
-step "style: checkpatch.pl --strict" selftests/style.sh
-for k in "${kernels[@]}"; do
-	step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
-done
-for k in "${kernels[@]}"; do
-	step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
-done
-for k in "${kernels[@]}"; do
-	abi=${abis[$k]}
-	if [ ! -f "build/$abi/mcfw.ko" ]; then
-		fail "vm $abi: no module was built, selftests not run"
-		continue
-	fi
-	echo "# selftests on $abi"
-	vm_tests "$k" "$abi"
-done
+# The whole run is one function, parsed before it starts: editing this
+# file while a check runs cannot change what the running check does.
+main()
+{
+	echo "# mcfw make check: kernels ${kernels[*]}"
+	local -A abis
+	local k abi
+	for k in "${kernels[@]}"; do
+		abis[$k]=$(selftests/vm/vm.sh abi "$k")
+		step "build: mcfw.ko for ${abis[$k]}, no warnings (W=1)" \
+			selftests/build-module.sh "${abis[$k]}"
+	done
+	step "build: mcfwctl and C selftests, -Werror" build_tests
+	step "style: checkpatch.pl --strict" selftests/style.sh
+	for k in "${kernels[@]}"; do
+		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
+	done
+	for k in "${kernels[@]}"; do
+		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
+	done
+	for k in "${kernels[@]}"; do
+		abi=${abis[$k]}
+		if [ ! -f "build/$abi/mcfw.ko" ]; then
+			fail "vm $abi: no module was built, selftests not run"
+			continue
+		fi
+		echo "# selftests on $abi"
+		vm_tests "$k" "$abi"
+	done
 
-if [ "$skipped" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
-[ "$failed" -eq 0 ]
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" -eq 0 ]
+}
+
+main

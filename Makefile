@@ -9,6 +9,8 @@
 #   make deps            install the Debian packages the build and tests need
 #   make check           deps, builds for every supported kernel, style, DKMS,
 #                        and the selftests in QEMU on each supported kernel
+#   make demo            a market-data feed through two mcfw gateways and a
+#                        GRE tunnel, in a VM (DEMO_KERNEL=6.1|6.12)
 
 PWD := $(shell pwd)
 VERSION := $(shell sed -n 's/^\#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
@@ -66,6 +68,17 @@ check:
 	selftests/deps.sh
 	selftests/check.sh $(KERNELS)
 
+DEMO_KERNEL ?= 6.12
+
+demo:
+	@selftests/deps.sh >/dev/null
+	@selftests/build-module.sh $(DEMO_KERNEL)
+	@$(MAKE) -s tools
+	@$(MAKE) -s -C selftests mcast
+	@selftests/vm/vm.sh run \
+		--ko build/$$(selftests/vm/vm.sh abi $(DEMO_KERNEL))/mcfw.ko \
+		$(DEMO_KERNEL) -- demo/market-data.sh
+
 clean:
 	$(MAKE) -C tools/mcfwctl clean
 	rm -rf build
@@ -73,4 +86,4 @@ clean:
 	rm -f kmod/*.o kmod/.*.cmd
 
 .PHONY: all module tools module-install tools-install install dkms-install \
-	dkms-uninstall style deps check clean
+	dkms-uninstall style deps check demo clean

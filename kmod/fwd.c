@@ -132,7 +132,8 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		goto drop;
 	}
 	if (unlikely(mcfw_too_big(skb, READ_ONCE(dev->mtu)))) {
-		if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
+		/* A GRO packet whose segments do not fit is not ours to cut. */
+		if ((ip_hdr(skb)->frag_off & htons(IP_DF)) || skb_is_gso(skb)) {
 			why = MCFW_C_MTU_DROP;
 			goto drop;
 		}
@@ -152,8 +153,7 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	nskb->dev = dev;
 	nskb->protocol = htons(ETH_P_IP);
 	IPCB(nskb)->flags |= IPSKB_FORWARDED;
-	if (nskb->ip_summed == CHECKSUM_COMPLETE)
-		nskb->ip_summed = CHECKSUM_NONE;
+	skb_forward_csum(nskb);
 	ip_decrease_ttl(ip_hdr(nskb));
 
 	if (unlikely(frag)) {

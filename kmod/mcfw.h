@@ -23,8 +23,8 @@
  * Readers in the packet path never take it; they run under RCU (the
  * netfilter hook runs inside rcu_read_lock()) and see each route's output
  * list as one immutable &struct mcfw_oifs, replaced whole with
- * rcu_assign_pointer() and freed after a grace period. Netlink reads
- * (get, dump) also run under RCU.
+ * rcu_assign_pointer() and freed after a grace period. Dumps run under
+ * RCU; a route get takes @lock (and RCU for the hash lookup itself).
  *
  * Counters are per CPU and written only by the CPU that owns them, with
  * bottom halves disabled; readers sum them with u64_stats retries.
@@ -260,6 +260,7 @@ struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 				  struct netlink_ext_ack *extack);
 void mcfw_route_unlink(struct mcfw_net *mn, struct mcfw_route *rt);
 unsigned int mcfw_routes_flush(struct mcfw_net *mn);
+bool mcfw_dev_in_use(struct mcfw_net *mn, const struct net_device *dev);
 bool mcfw_route_uses_dev(struct mcfw_net *mn, const struct mcfw_route *rt,
 			 const struct net_device *dev);
 bool mcfw_route_drop_oif(struct mcfw_net *mn, struct mcfw_route *rt,

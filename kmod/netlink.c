@@ -9,9 +9,10 @@
  * namespace, not merely in the namespace the caller owns. Every rejection
  * says why in the extended ack.
  *
- * Reply and notification buffers are allocated before mcfw_net.lock is
- * taken, filled under it, and sent after it is released. Every change is
- * announced on the "config" multicast group.
+ * Reply buffers are allocated before mcfw_net.lock is taken where their
+ * size is known, and sent after it is released. Every change is announced
+ * on the "config" multicast group, under the lock, so listeners see the
+ * changes to a route in the order they happened.
  */
 
 #include <linux/inetdevice.h>
@@ -88,8 +89,13 @@ static const struct mcfw_stat_map mcfw_iface_stats[] = {
 	{ MCFW_STATS_A_XMIT_DROP,	MCFW_C_XMIT_DROP },
 };
 
-/* An output reports packets, bytes and the sum of its drop reasons. */
-#define MCFW_OIF_NR_STATS	3
+/* An output reports these and the sum of its drop reasons. */
+static const struct mcfw_stat_map mcfw_oif_stats[] = {
+	{ MCFW_STATS_A_PACKETS,		MCFW_C_PACKETS },
+	{ MCFW_STATS_A_BYTES,		MCFW_C_BYTES },
+};
+
+#define MCFW_OIF_NR_STATS	(ARRAY_SIZE(mcfw_oif_stats) + 1)
 
 static u64 mcfw_oif_drops(const u64 *c)
 {
@@ -145,9 +151,9 @@ static size_t mcfw_route_msg_size(unsigned int n_oifs)
 }
 
 /* Called under RCU or with mcfw_net.lock held. */
-static int mcfw_fill_route(struct sk_buff *skb, const struct mcfw_route *rt,
-			   u32 portid, u32 seq, int flags, u8 cmd,
-			   struct netlink_callback *cb)
+static int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
+			   const struct mcfw_route *rt, u32 portid, u32 seq,
+			   int flags, u8 cmd, struct netlink_callback *cb)
 {
 	const struct mcfw_oifs *oifs;
 	struct nlattr *nest, *onest;
@@ -168,7 +174,7 @@ static int mcfw_fill_route(struct sk_buff *skb, const struct mcfw_route *rt,
 			   false))
 		goto cancel;
 
-	oifs = rcu_dereference_check(rt->oifs, true);
+	oifs = rcu_dereference_check(rt->oifs, lockdep_is_held(&mn->lock));
 	nest = nla_nest_start(skb, MCFW_A_OIFS);
 	if (!nest)
 		goto cancel;
@@ -180,7 +186,8 @@ static int mcfw_fill_route(struct sk_buff *skb, const struct mcfw_route *rt,
 		    nla_put_u32(skb, MCFW_OIF_A_IFINDEX, oif->iface->ifindex) ||
 		    nla_put_u8(skb, MCFW_OIF_A_TTL, oif->ttl) ||
 		    mcfw_put_stats(skb, MCFW_OIF_A_STATS, oif->stats,
-				   MCFW_C_OIF_NR, mcfw_route_stats, 2, true))
+				   MCFW_C_OIF_NR, mcfw_oif_stats,
+				   ARRAY_SIZE(mcfw_oif_stats), true))
 			goto cancel;
 		nla_nest_end(skb, onest);
 	}
@@ -200,7 +207,9 @@ static bool mcfw_has_listeners(struct net *net)
 				  MCFW_MCGRP_CONFIG_IDX);
 }
 
-/* A route message for the config group, or NULL if nobody listens. */
+/* A route message for the config group; NULL if nobody listens or on
+ * failure (then listeners are told they lost a message).
+ */
 static struct sk_buff *mcfw_route_ntf(struct mcfw_net *mn,
 				      const struct mcfw_route *rt, u8 cmd,
 				      gfp_t gfp)
@@ -211,18 +220,22 @@ static struct sk_buff *mcfw_route_ntf(struct mcfw_net *mn,
 	if (!mcfw_has_listeners(mn->net))
 		return NULL;
 	skb = genlmsg_new(mcfw_route_msg_size(n), gfp);
-	if (skb && mcfw_fill_route(skb, rt, 0, 0, 0, cmd, NULL)) {
+	if (skb && mcfw_fill_route(skb, mn, rt, 0, 0, 0, cmd, NULL)) {
 		nlmsg_free(skb);
 		skb = NULL;
 	}
+	/* Listeners must know they missed a change, and resynchronise. */
+	if (!skb)
+		genl_set_err(&mcfw_genl_family, mn->net, 0,
+			     MCFW_MCGRP_CONFIG_IDX, -ENOBUFS);
 	return skb;
 }
 
-static void mcfw_ntf_send(struct mcfw_net *mn, struct sk_buff_head *q)
+/* Announces a change; called with mcfw_net.lock held, consumes @skb. */
+static void mcfw_ntf_send(struct mcfw_net *mn, struct sk_buff *skb)
 {
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(q)))
+	lockdep_assert_held(&mn->lock);
+	if (skb)
 		genlmsg_multicast_netns(&mcfw_genl_family, mn->net, skb, 0,
 					MCFW_MCGRP_CONFIG_IDX, GFP_KERNEL);
 }
@@ -280,19 +293,17 @@ static int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&mn->lock);
 	removed = mcfw_routes_flush(mn);
-	mutex_unlock(&mn->lock);
-
 	/* Four bytes always fit in the buffers sized for them above. */
 	hdr = genlmsg_put(ntf, 0, 0, &mcfw_genl_family, 0,
 			  MCFW_CMD_ROUTE_FLUSH);
 	if (removed && hdr &&
 	    !nla_put_u32(ntf, MCFW_A_ROUTE_COUNT, removed)) {
 		genlmsg_end(ntf, hdr);
-		genlmsg_multicast_netns(&mcfw_genl_family, mn->net, ntf, 0,
-					MCFW_MCGRP_CONFIG_IDX, GFP_KERNEL);
+		mcfw_ntf_send(mn, ntf);
 	} else {
 		nlmsg_free(ntf);
 	}
+	mutex_unlock(&mn->lock);
 
 	hdr = genlmsg_put_reply(msg, info, &mcfw_genl_family, 0,
 				MCFW_CMD_ROUTE_FLUSH);
@@ -309,23 +320,28 @@ nomem:
 	return -ENOMEM;
 }
 
-static int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
+/* A missing attribute: point at it, and say which in words. */
+#define MCFW_REQUIRE(info, type, msg) ({				\
+	struct genl_info *__info = (info);				\
+	bool __missing = !__info->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, type);	\
+		NL_SET_ERR_MSG(__info->extack, msg);			\
+	}								\
+	__missing;							\
+})
+
+/* @a, the attribute @grp came from, may be NULL. */
+static int mcfw_check_group(__be32 grp, const struct nlattr *a,
 			    struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = tb[MCFW_A_GROUP];
-
-	if (!a) {
-		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_GROUP);
-		NL_SET_ERR_MSG(extack, "Missing group");
-		return -EINVAL;
-	}
-	*grp = nla_get_in_addr(a);
-	if (!ipv4_is_multicast(*grp)) {
+	if (!ipv4_is_multicast(grp)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "Group is not an IPv4 multicast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_local_multicast(*grp)) {
+	if (ipv4_is_local_multicast(grp)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "Group is in 224.0.0.0/24, which is link-local and never forwarded");
 		return -EINVAL;
@@ -333,33 +349,49 @@ static int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
 	return 0;
 }
 
-static int mcfw_parse_source(struct nlattr **tb, __be32 *src,
+/* @a, the attribute @src came from, may be NULL. 0 is "any source". */
+static int mcfw_check_source(__be32 src, const struct nlattr *a,
 			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = tb[MCFW_A_SOURCE];
-
-	*src = 0;
-	if (!a)
+	if (!src && !a)
 		return 0;
-	*src = nla_get_in_addr(a);
-	if (ipv4_is_multicast(*src)) {
+	if (ipv4_is_multicast(src)) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "Source is a multicast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_lbcast(*src)) {
+	if (ipv4_is_lbcast(src)) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "Source is the broadcast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_zeronet(*src)) {
+	if (ipv4_is_zeronet(src)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "Source is in 0.0.0.0/8 (leave it out for any source)");
 		return -EINVAL;
 	}
-	if (ipv4_is_loopback(*src)) {
+	if (ipv4_is_loopback(src)) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "Source is a loopback address");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
+			    struct netlink_ext_ack *extack)
+{
+	if (!tb[MCFW_A_GROUP]) {
+		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_GROUP);
+		NL_SET_ERR_MSG(extack, "Missing group");
+		return -EINVAL;
+	}
+	*grp = nla_get_in_addr(tb[MCFW_A_GROUP]);
+	return mcfw_check_group(*grp, tb[MCFW_A_GROUP], extack);
+}
+
+static int mcfw_parse_source(struct nlattr **tb, __be32 *src,
+			     struct netlink_ext_ack *extack)
+{
+	*src = tb[MCFW_A_SOURCE] ? nla_get_in_addr(tb[MCFW_A_SOURCE]) : 0;
+	return mcfw_check_source(*src, tb[MCFW_A_SOURCE], extack);
 }
 
 static int mcfw_cmp_int(const void *a, const void *b)
@@ -445,12 +477,12 @@ static int mcfw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct mcfw_route_cfg cfg = {};
-	struct sk_buff *msg, *ntf;
 	struct mcfw_route *rt;
+	struct sk_buff *msg;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MCFW_A_IIF) ||
-	    GENL_REQ_ATTR_CHECK(info, MCFW_A_OIFS))
+	if (MCFW_REQUIRE(info, MCFW_A_IIF, "Missing input interface") ||
+	    MCFW_REQUIRE(info, MCFW_A_OIFS, "Missing output interfaces"))
 		return -EINVAL;
 	err = mcfw_parse_group(info->attrs, &cfg.key.grp, extack);
 	if (err)
@@ -477,14 +509,12 @@ static int mcfw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		goto free_cfg;
 	}
-	err = mcfw_fill_route(msg, rt, info->snd_portid, info->snd_seq, 0,
-			      MCFW_CMD_ROUTE_NEW, NULL);
-	ntf = mcfw_route_ntf(mn, rt, MCFW_CMD_ROUTE_NEW, GFP_KERNEL);
+	err = mcfw_fill_route(msg, mn, rt, info->snd_portid, info->snd_seq,
+			      0, MCFW_CMD_ROUTE_NEW, NULL);
+	mcfw_ntf_send(mn, mcfw_route_ntf(mn, rt, MCFW_CMD_ROUTE_NEW,
+					 GFP_KERNEL));
 	mutex_unlock(&mn->lock);
 
-	if (ntf)
-		genlmsg_multicast_netns(&mcfw_genl_family, mn->net, ntf, 0,
-					MCFW_MCGRP_CONFIG_IDX, GFP_KERNEL);
 	if (err) {
 		/* The route is in place; only the reply did not fit. */
 		nlmsg_free(msg);
@@ -505,9 +535,7 @@ static int mcfw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct mcfw_route *rt, *tmp;
-	struct sk_buff_head ntfs;
 	struct mcfw_key key = {};
-	struct sk_buff *ntf;
 	unsigned int n = 0;
 	int err;
 
@@ -520,20 +548,17 @@ static int mcfw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[MCFW_A_IIF])
 		key.iif = nla_get_u32(info->attrs[MCFW_A_IIF]);
 
-	__skb_queue_head_init(&ntfs);
 	mutex_lock(&mn->lock);
 	list_for_each_entry_safe(rt, tmp, &mn->route_list, list) {
 		if (rt->key.grp != key.grp || rt->key.src != key.src ||
 		    (key.iif && rt->key.iif != key.iif))
 			continue;
-		ntf = mcfw_route_ntf(mn, rt, MCFW_CMD_ROUTE_DEL, GFP_KERNEL);
-		if (ntf)
-			__skb_queue_tail(&ntfs, ntf);
+		mcfw_ntf_send(mn, mcfw_route_ntf(mn, rt, MCFW_CMD_ROUTE_DEL,
+						 GFP_KERNEL));
 		mcfw_route_unlink(mn, rt);
 		n++;
 	}
 	mutex_unlock(&mn->lock);
-	mcfw_ntf_send(mn, &ntfs);
 
 	if (!n) {
 		NL_SET_ERR_MSG(extack, "No such route");
@@ -552,7 +577,7 @@ static int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MCFW_A_IIF))
+	if (MCFW_REQUIRE(info, MCFW_A_IIF, "Missing input interface"))
 		return -EINVAL;
 	err = mcfw_parse_group(info->attrs, &key.grp, extack);
 	if (err)
@@ -562,9 +587,14 @@ static int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	key.iif = nla_get_u32(info->attrs[MCFW_A_IIF]);
 
-	/* Sized under the lock: the route's outputs may change meanwhile. */
+	/*
+	 * Sized under the lock: the route's outputs may change meanwhile.
+	 * The lock keeps the route; the hash walk itself needs RCU.
+	 */
 	mutex_lock(&mn->lock);
+	rcu_read_lock();
 	rt = mcfw_route_lookup(mn, key.src, key.grp, key.iif);
+	rcu_read_unlock();
 	if (!rt || rt->key.src != key.src) {
 		mutex_unlock(&mn->lock);
 		NL_SET_ERR_MSG(extack, "No such route");
@@ -576,8 +606,8 @@ static int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&mn->lock);
 		return -ENOMEM;
 	}
-	err = mcfw_fill_route(msg, rt, info->snd_portid, info->snd_seq, 0,
-			      MCFW_CMD_ROUTE_GET, NULL);
+	err = mcfw_fill_route(msg, mn, rt, info->snd_portid, info->snd_seq,
+			      0, MCFW_CMD_ROUTE_GET, NULL);
 	mutex_unlock(&mn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -589,35 +619,44 @@ static int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 /*
  * Dumps keep their place as a count of entries already sent in
  * cb->args[0], and compare mcfw_net.gen across calls so a dump that a
- * change interrupted is flagged NLM_F_DUMP_INTR.
+ * change interrupted is flagged NLM_F_DUMP_INTR. The filters are checked
+ * in the first call, not in .start: 6.1 gives .start no extack.
  */
+enum {
+	MCFW_DUMP_POS,
+	MCFW_DUMP_GRP,
+	MCFW_DUMP_SRC,
+	MCFW_DUMP_IIF,
+	MCFW_DUMP_CHECKED,
+};
+
 static int mcfw_nl_route_dump_start(struct netlink_callback *cb)
 {
-	struct netlink_ext_ack *extack = cb->extack;
+	struct mcfw_net *mn = mcfw_pernet(sock_net(cb->skb->sk));
 	struct nlattr *tb[MCFW_A_MAX + 1];
-	__be32 grp = 0, src;
+	const struct mcfw_route *rt;
+	unsigned int most = 0;
 	int err;
 
 	/* The core validated them; where it keeps them differs by version. */
 	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MCFW_A_MAX,
-			  mcfw_route_key_policy, extack);
+			  mcfw_route_key_policy, NULL);
 	if (err)
 		return err;
+	if (tb[MCFW_A_GROUP])
+		cb->args[MCFW_DUMP_GRP] = (__force u32)nla_get_in_addr(tb[MCFW_A_GROUP]);
+	if (tb[MCFW_A_SOURCE])
+		cb->args[MCFW_DUMP_SRC] = (__force u32)nla_get_in_addr(tb[MCFW_A_SOURCE]);
+	if (tb[MCFW_A_IIF])
+		cb->args[MCFW_DUMP_IIF] = nla_get_u32(tb[MCFW_A_IIF]);
 
-	if (tb[MCFW_A_GROUP]) {
-		err = mcfw_parse_group(tb, &grp, extack);
-		if (err)
-			return err;
-	}
-	err = mcfw_parse_source(tb, &src, extack);
-	if (err)
-		return err;
-	cb->args[1] = (__force u32)grp;
-	cb->args[2] = (__force u32)src;
-	cb->args[3] = tb[MCFW_A_IIF] ? nla_get_u32(tb[MCFW_A_IIF]) : 0;
-	/* The largest route fits in one message. */
+	/* Every message must hold the largest route there is. */
+	rcu_read_lock();
+	list_for_each_entry_rcu(rt, &mn->route_list, list)
+		most = max(most, rcu_dereference(rt->oifs)->n);
+	rcu_read_unlock();
 	cb->min_dump_alloc = NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN +
-					 mcfw_route_msg_size(mcfw_oif_max));
+					 mcfw_route_msg_size(most));
 	return 0;
 }
 
@@ -625,12 +664,22 @@ static int mcfw_nl_route_dump_start(struct netlink_callback *cb)
 static int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mcfw_net *mn = mcfw_pernet(sock_net(skb->sk));
-	__be32 grp = (__force __be32)(u32)cb->args[1];
-	__be32 src = (__force __be32)(u32)cb->args[2];
-	int iif = cb->args[3];
+	__be32 grp = (__force __be32)(u32)cb->args[MCFW_DUMP_GRP];
+	__be32 src = (__force __be32)(u32)cb->args[MCFW_DUMP_SRC];
+	int iif = cb->args[MCFW_DUMP_IIF];
 	struct mcfw_route *rt;
 	long idx = 0;
 	int err = 0;
+
+	if (!cb->args[MCFW_DUMP_CHECKED]) {
+		if (grp)
+			err = mcfw_check_group(grp, NULL, cb->extack);
+		if (!err)
+			err = mcfw_check_source(src, NULL, cb->extack);
+		if (err)
+			return err;
+		cb->args[MCFW_DUMP_CHECKED] = 1;
+	}
 
 	rcu_read_lock();
 	cb->seq = READ_ONCE(mn->gen) + 1;
@@ -639,9 +688,9 @@ static int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		    (src && rt->key.src != src) ||
 		    (iif && rt->key.iif != iif))
 			continue;
-		if (idx++ < cb->args[0])
+		if (idx++ < cb->args[MCFW_DUMP_POS])
 			continue;
-		err = mcfw_fill_route(skb, rt, NETLINK_CB(cb->skb).portid,
+		err = mcfw_fill_route(skb, mn, rt, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				      MCFW_CMD_ROUTE_GET, cb);
 		if (err) {
@@ -650,7 +699,7 @@ static int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 	}
 	rcu_read_unlock();
-	cb->args[0] = idx;
+	cb->args[MCFW_DUMP_POS] = idx;
 
 	/* A full message means: call again. Nothing sent means: too big. */
 	if (err && !skb->len)
@@ -715,11 +764,12 @@ static int mcfw_nl_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
 void mcfw_dev_gone(struct mcfw_net *mn, struct net_device *dev)
 {
 	struct mcfw_route *rt, *tmp;
-	struct sk_buff_head ntfs;
 	struct sk_buff *ntf;
 
-	__skb_queue_head_init(&ntfs);
 	mutex_lock(&mn->lock);
+	/* Most devices that go away were never used by a route. */
+	if (!mcfw_dev_in_use(mn, dev))
+		goto unlock;
 	list_for_each_entry_safe(rt, tmp, &mn->route_list, list) {
 		if (mcfw_route_uses_dev(mn, rt, dev)) {
 			ntf = mcfw_route_ntf(mn, rt, MCFW_CMD_ROUTE_DEL,
@@ -731,11 +781,10 @@ void mcfw_dev_gone(struct mcfw_net *mn, struct net_device *dev)
 		} else {
 			continue;
 		}
-		if (ntf)
-			__skb_queue_tail(&ntfs, ntf);
+		mcfw_ntf_send(mn, ntf);
 	}
+unlock:
 	mutex_unlock(&mn->lock);
-	mcfw_ntf_send(mn, &ntfs);
 }
 
 static const struct genl_ops mcfw_genl_ops[] = {

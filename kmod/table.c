@@ -341,8 +341,14 @@ unwind:
 	return ERR_PTR(err);
 }
 
+/*
+ * The route is complete, outputs included, before it is hashed: a packet
+ * on another CPU may find it the moment rhashtable_insert_fast() returns.
+ * On failure @oifs still belongs to the caller.
+ */
 static struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 					    const struct mcfw_route_cfg *cfg,
+					    struct mcfw_oifs *oifs,
 					    struct netlink_ext_ack *extack)
 {
 	struct mcfw_route *rt;
@@ -352,6 +358,7 @@ static struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 	if (!rt)
 		return ERR_PTR(-ENOMEM);
 	rt->key = cfg->key;
+	RCU_INIT_POINTER(rt->oifs, oifs);
 	rt->stats = mcfw_stats_alloc(MCFW_C_NR);
 	if (!rt->stats)
 		goto free_rt;
@@ -425,16 +432,16 @@ struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 		return ERR_CAST(oifs);
 
 	if (!rt) {
-		rt = mcfw_route_create(mn, cfg, extack);
-		if (IS_ERR(rt)) {
+		rt = mcfw_route_create(mn, cfg, oifs, extack);
+		if (IS_ERR(rt))
 			mcfw_oifs_release(mn, oifs);
-			return rt;
-		}
+		else
+			WRITE_ONCE(mn->gen, mn->gen + 1);
+		return rt;
 	}
 
 	rcu_assign_pointer(rt->oifs, oifs);
-	if (old)
-		mcfw_oifs_release(mn, old);
+	mcfw_oifs_release(mn, old);
 	WRITE_ONCE(mn->gen, mn->gen + 1);
 	return rt;
 }
@@ -468,6 +475,25 @@ void mcfw_route_unlink(struct mcfw_net *mn, struct mcfw_route *rt)
 }
 
 /**
+ * mcfw_dev_in_use - is @dev an input or output of any route
+ * @mn: the namespace's state
+ * @dev: the device
+ *
+ * Context: @mn->lock held.
+ * Return: true if it is.
+ */
+bool mcfw_dev_in_use(struct mcfw_net *mn, const struct net_device *dev)
+{
+	struct mcfw_iface *iface;
+
+	lockdep_assert_held(&mn->lock);
+	list_for_each_entry(iface, &mn->ifaces, list)
+		if (iface->dev == dev)
+			return true;
+	return false;
+}
+
+/**
  * mcfw_route_uses_dev - is @dev the input interface of @rt
  * @mn: the namespace's state
  * @rt: the route
@@ -490,6 +516,8 @@ bool mcfw_route_uses_dev(struct mcfw_net *mn, const struct mcfw_route *rt,
  * @dev: the device
  *
  * This cannot fail: a device's unregistration does not wait for memory.
+ * A route may be left with no outputs; it stays, counting what arrives,
+ * until it is replaced or deleted.
  *
  * Context: process context, with RTNL and @mn->lock held.
  * Return: true if @dev was one of @rt's outputs.
@@ -509,8 +537,7 @@ bool mcfw_route_drop_oif(struct mcfw_net *mn, struct mcfw_route *rt,
 	if (n == old->n)
 		return false;
 
-	oifs = kzalloc(struct_size(oifs, oif, n),
-		       GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+	oifs = kzalloc(struct_size(oifs, oif, n), GFP_KERNEL | __GFP_NOFAIL);
 	for (i = 0; i < old->n; i++) {
 		if (old->oif[i].iface->dev == dev)
 			continue;

@@ -7,7 +7,10 @@
  */
 
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <linux/types.h>
 #include <stdio.h>
@@ -343,6 +346,302 @@ TEST_F(mcfw, route_flush_needs_cap_net_admin)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * Routes, each test in a network namespace of its own with three dummy
+ * devices, so nothing leaks between tests or into the rest of the suite.
+ */
+struct msgbuf {
+	char data[BUFSZ];
+	size_t len;
+};
+
+static void put(struct msgbuf *m, __u16 type, const void *data, __u16 len)
+{
+	m->len = (char *)attr_put(m->data + m->len, type, data, len) - m->data;
+}
+
+static size_t nest_start(struct msgbuf *m, __u16 type)
+{
+	size_t at = m->len;
+
+	put(m, type | NLA_F_NESTED, NULL, 0);
+	return at;
+}
+
+static void nest_end(struct msgbuf *m, size_t at)
+{
+	((struct nlattr *)(m->data + at))->nla_len = m->len - at;
+}
+
+static void put_u32(struct msgbuf *m, __u16 type, __u32 v)
+{
+	put(m, type, &v, sizeof(v));
+}
+
+static void put_oif(struct msgbuf *m, __u32 ifindex)
+{
+	size_t oif = nest_start(m, MCFW_A_OIF);
+
+	put_u32(m, MCFW_OIF_A_IFINDEX, ifindex);
+	nest_end(m, oif);
+}
+
+/* GROUP [SOURCE] IIF and the given outputs, as MCFW_CMD_ROUTE_NEW takes. */
+static void route_msg(struct msgbuf *m, const char *grp, const char *src,
+		      __u32 iif, const __u32 *oifs, int n)
+{
+	struct in_addr a;
+	size_t nest;
+	int i;
+
+	m->len = 0;
+	inet_pton(AF_INET, grp, &a);
+	put(m, MCFW_A_GROUP, &a, sizeof(a));
+	if (src) {
+		inet_pton(AF_INET, src, &a);
+		put(m, MCFW_A_SOURCE, &a, sizeof(a));
+	}
+	if (iif)
+		put_u32(m, MCFW_A_IIF, iif);
+	if (n >= 0) {
+		nest = nest_start(m, MCFW_A_OIFS);
+		for (i = 0; i < n; i++)
+			put_oif(m, oifs[i]);
+		nest_end(m, nest);
+	}
+}
+
+FIXTURE(routes) {
+	int fd;
+	__u16 family;
+	__u32 d0, d1, d2;
+	char buf[BUFSZ];
+	struct reply r;
+	struct msgbuf m;
+};
+
+FIXTURE_SETUP(routes)
+{
+	char attrs[64];
+	void *end;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, system("for d in d0 d1 d2; do ip link add $d up type dummy || exit 1; done"));
+	self->d0 = if_nametoindex("d0");
+	self->d1 = if_nametoindex("d1");
+	self->d2 = if_nametoindex("d2");
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	end = attr_put(attrs, CTRL_ATTR_FAMILY_NAME, MCFW_GENL_NAME,
+		       sizeof(MCFW_GENL_NAME));
+	ASSERT_EQ(0, nl_send(self->fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 0,
+			     attrs, (char *)end - attrs));
+	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	self->family = nla_u16(self->r.tb[CTRL_ATTR_FAMILY_ID]);
+}
+
+FIXTURE_TEARDOWN(routes)
+{
+	close(self->fd);
+}
+
+/* Sends self->m as @cmd; the reply lands in self->r (and self->buf). */
+#define route_cmd(_metadata, self, cmd, flags) ({			\
+	typeof(self) __s = (self);					\
+	int __err = -1;							\
+									\
+	if (!nl_send(__s->fd, __s->family, cmd, flags, 0, __s->m.data,	\
+		     __s->m.len) &&					\
+	    !nl_recv(__s->fd, __s->buf, &__s->r))			\
+		__err = __s->r.error;					\
+	if (__err && __s->r.msg[0])					\
+		TH_LOG("extack: %s", __s->r.msg);			\
+	__err;								\
+})
+
+TEST_F(routes, new_replies_with_the_route)
+{
+	__u32 oifs[] = { self->d1, self->d2 };
+
+	route_msg(&self->m, "239.1.1.1", "10.1.0.2", self->d0, oifs, 2);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_EQ(MCFW_CMD_ROUTE_NEW, self->r.cmd);
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_IIF]);
+	EXPECT_EQ(self->d0, nla_u32(self->r.tb[MCFW_A_IIF]));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_OIFS]);
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_SOURCE]);
+
+	/* The same route again is refused; with REPLACE it is not. */
+	EXPECT_EQ(-EEXIST, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	put(&self->m, MCFW_A_REPLACE, NULL, 0);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+TEST_F(routes, missing_attributes_are_named)
+{
+	__u32 oifs[] = { self->d1 };
+
+	route_msg(&self->m, "239.1.1.1", NULL, 0, oifs, 1);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Missing input interface", self->r.msg);
+
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, NULL, -1);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Missing output interfaces", self->r.msg);
+
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("At least one output interface is required", self->r.msg);
+}
+
+TEST_F(routes, unknown_interfaces_refused)
+{
+	__u32 oifs[] = { self->d1 }, bad[] = { 9999 };
+
+	route_msg(&self->m, "239.1.1.1", NULL, 9999, oifs, 1);
+	EXPECT_EQ(-ENODEV, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, bad, 1);
+	EXPECT_EQ(-ENODEV, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+TEST_F(routes, more_outputs_than_oif_max_refused)
+{
+	static __u32 oifs[1100];
+	int i, n;
+	FILE *f;
+
+	f = fopen("/sys/module/mcfw/parameters/oif_max", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%d", &n));
+	fclose(f);
+	ASSERT_GT(1100, n);
+	for (i = 0; i <= n; i++)
+		oifs[i] = self->d1;
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, oifs, n + 1);
+	EXPECT_EQ(-E2BIG, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+TEST_F(routes, ttl_threshold_zero_refused)
+{
+	size_t nest, oif;
+	__u8 ttl = 0;
+
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, NULL, -1);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	oif = nest_start(&self->m, MCFW_A_OIF);
+	put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
+	put(&self->m, MCFW_OIF_A_TTL, &ttl, 1);
+	nest_end(&self->m, oif);
+	nest_end(&self->m, nest);
+	/* The policy's minimum: out of range, with the core's message. */
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+TEST_F(routes, get_and_delete_on_every_input)
+{
+	__u32 o1[] = { self->d2 };
+
+	route_msg(&self->m, "239.2.2.2", NULL, self->d0, o1, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg(&self->m, "239.2.2.2", NULL, self->d1, o1, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+
+	route_msg(&self->m, "239.2.2.2", NULL, self->d1, NULL, -1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	EXPECT_EQ(self->d1, nla_u32(self->r.tb[MCFW_A_IIF]));
+	route_msg(&self->m, "239.2.2.2", "10.9.9.9", self->d1, NULL, -1);
+	EXPECT_EQ(-ENOENT, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	EXPECT_STREQ("No such route", self->r.msg);
+
+	/* Without an input interface, delete removes the route on each. */
+	route_msg(&self->m, "239.2.2.2", NULL, 0, NULL, -1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	EXPECT_EQ(-ENOENT, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	EXPECT_STREQ("No such route", self->r.msg);
+}
+
+/* Counts a dump's routes until DONE; notes whether any part was flagged. */
+static int dump_count(int fd, bool *intr, void (*between)(void *), void *arg)
+{
+	static char buf[65536];	/* a dump part is sized for the largest route */
+	int n = 0, parts = 0;
+
+	*intr = false;
+	for (;;) {
+		struct nlmsghdr *nlh;
+		int len = recv(fd, buf, sizeof(buf), 0);
+
+		if (len < 0)
+			return -errno;
+		if (parts++ == 0 && between)
+			between(arg);
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return n;
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+			n++;
+		}
+	}
+}
+
+struct change {
+	int fd;
+	__u16 family;
+	struct msgbuf m;
+};
+
+static void change_routes(void *arg)
+{
+	struct change *c = arg;
+	struct reply r;
+	char buf[BUFSZ];
+
+	nl_send(c->fd, c->family, MCFW_CMD_ROUTE_NEW, 0, 0, c->m.data, c->m.len);
+	nl_recv(c->fd, buf, &r);
+}
+
+TEST_F(routes, dump_is_complete_or_flagged)
+{
+	struct change c = { .family = self->family };
+	__u32 oifs[] = { self->d1, self->d2 };
+	char grp[32];
+	bool intr;
+	int i, fd2;
+
+	for (i = 0; i < 600; i++) {
+		snprintf(grp, sizeof(grp), "239.3.%d.%d", i / 250, i % 250 + 1);
+		route_msg(&self->m, grp, NULL, self->d0, oifs, 2);
+		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	}
+
+	fd2 = nl_open();
+	ASSERT_LE(0, fd2);
+	self->m.len = 0;
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_ROUTE_GET, NLM_F_DUMP,
+			     0, NULL, 0));
+	EXPECT_EQ(600, dump_count(fd2, &intr, NULL, NULL));
+	EXPECT_FALSE(intr);
+
+	/* A route added after the first part of a dump: flagged. */
+	c.fd = self->fd;
+	route_msg(&c.m, "239.4.0.1", NULL, self->d0, oifs, 2);
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_ROUTE_GET, NLM_F_DUMP,
+			     0, NULL, 0));
+	EXPECT_LE(600, dump_count(fd2, &intr, change_routes, &c));
+	EXPECT_TRUE(intr);
+	close(fd2);
 }
 
 TEST_HARNESS_MAIN

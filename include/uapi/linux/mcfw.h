@@ -40,9 +40,11 @@
  *	every input interface when %MCFW_A_IIF is absent. -ENOENT if none.
  *	Each deleted route is announced with this command.
  * @MCFW_CMD_ROUTE_GET: do: the route %MCFW_A_GROUP, %MCFW_A_SOURCE,
- *	%MCFW_A_IIF. dump: every route, or those matching %MCFW_A_GROUP and
- *	%MCFW_A_SOURCE when given. A dump interrupted by a change is
- *	flagged NLM_F_DUMP_INTR.
+ *	%MCFW_A_IIF. dump: every route, or those matching %MCFW_A_GROUP,
+ *	%MCFW_A_SOURCE and %MCFW_A_IIF when given. A dump interrupted by a
+ *	change is flagged NLM_F_DUMP_INTR. Each dump message holds one
+ *	route whole: a reader needs a receive buffer as large as the
+ *	largest route (about 60 bytes an output; 64 KiB always suffices).
  * @MCFW_CMD_IFACE_GET: dump: every interface in use by a route, with
  *	%MCFW_A_IFINDEX, %MCFW_A_IFNAME and %MCFW_A_STATS.
  */
@@ -74,7 +76,8 @@ enum mcfw_cmd {
  * @MCFW_A_GROUP: be32, IPv4 multicast group, not in 224.0.0.0/24
  * @MCFW_A_SOURCE: be32, IPv4 unicast source; absent for any source (*,G)
  * @MCFW_A_IIF: u32, ifindex of the route's input interface
- * @MCFW_A_OIFS: nested, one %MCFW_A_OIF per output interface
+ * @MCFW_A_OIFS: nested, one %MCFW_A_OIF per output interface; a route
+ *	whose outputs all went away reports an empty nest
  * @MCFW_A_OIF: nested &enum mcfw_oif_attr, an output interface
  * @MCFW_A_REPLACE: flag, %MCFW_CMD_ROUTE_NEW replaces an existing route
  * @MCFW_A_STATS: nested &enum mcfw_stats_attr, counters
@@ -150,7 +153,8 @@ enum mcfw_oif_attr {
  * @MCFW_STATS_A_DOWN_DROP: copies not sent: output down or without carrier
  * @MCFW_STATS_A_XMIT_DROP: copies not sent: no memory, or the device
  *	refused them
- * @MCFW_STATS_A_DROPS: the sum of the copies not sent, for outputs
+ * @MCFW_STATS_A_DROPS: the sum of the drops above (outputs: copies not
+ *	sent; interfaces: every drop reason)
  * @MCFW_STATS_A_OUT_PACKETS: copies sent out of an interface
  * @MCFW_STATS_A_OUT_BYTES: bytes of those copies
  */

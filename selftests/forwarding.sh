@@ -92,6 +92,14 @@ setup()
 	ip -n "$H3" route add default via 10.4.0.1
 }
 
+# A namespace for one case only: gone when the case ends, or at exit.
+extra_ns()
+{
+	ns_new "$1" || return 1
+	EXTRA_NS+=("$1")
+	defer ip netns del "$1"
+}
+
 cleanup()
 {
 	local ns
@@ -404,9 +412,7 @@ route_with_64_outputs()
 	local ns=mf-big-$$ oifs i n
 
 	case_start
-	ns_new "$ns"
-	EXTRA_NS+=("$ns")
-	defer ip netns del "$ns"
+	extra_ns "$ns"
 	# One ip process per namespace, not three per link: this is emulated.
 	mapfile -t oifs < <(seq -f 'o%g' 1 64)
 	for i in $(seq 1 64); do
@@ -460,9 +466,7 @@ output_deleted_under_traffic()
 	local ns=mf-x1-$$
 
 	case_start
-	ns_new "$ns"
-	EXTRA_NS+=("$ns")
-	defer ip netns del "$ns"
+	extra_ns "$ns"
 	veth_link "$RTR" rx 10.5.0.1/24 "$ns" hx 10.5.0.2/24
 	rtr route add 239.12.12.12 iif r0 oif r1 rx
 	recv_bg "$H1" h1 239.12.12.12 -T 12
@@ -483,9 +487,7 @@ input_deleted_under_traffic()
 	local ns=mf-x2-$$
 
 	case_start
-	ns_new "$ns"
-	EXTRA_NS+=("$ns")
-	defer ip netns del "$ns"
+	extra_ns "$ns"
 	veth_link "$ns" sx 10.6.0.2/24 "$RTR" ix 10.6.0.1/24
 	rtr route add 239.13.13.13 iif ix oif r1
 	rtr route add 239.13.13.14 iif r0 oif ix
@@ -511,9 +513,7 @@ device_moved_to_other_netns()
 	local ns=mf-x3-$$
 
 	case_start
-	ns_new "$ns"
-	EXTRA_NS+=("$ns")
-	defer ip netns del "$ns"
+	extra_ns "$ns"
 	ip -n "$RTR" link add dm0 type dummy
 	ip -n "$RTR" link set dm0 up
 	rtr route add 239.14.14.14 iif r0 oif r1 dm0
@@ -572,9 +572,7 @@ gre_tunnel_in_and_out()
 
 	case_start
 	for ns in "$wan" "$gw" "$far" "$sink"; do
-		ns_new "$ns"
-		EXTRA_NS+=("$ns")
-		defer ip netns del "$ns"
+		extra_ns "$ns"
 	done
 	#  rtr w0 --- wan --- w1 gw; gre1 rtr<->gw over it; gw g0 --- sink
 	veth_link "$RTR" w0 192.0.2.1/30 "$wan" wa 192.0.2.2/30

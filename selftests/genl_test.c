@@ -164,6 +164,28 @@ static __u16 nla_u16(const struct nlattr *nla)
 	return *(const __u16 *)((const char *)nla + NLA_HDRLEN);
 }
 
+/*
+ * Resolves the family on @fd (which loads the module through its alias).
+ * Return: the family id, or a negative errno; @r has the controller's
+ * reply, which points into @buf.
+ */
+static int family_id(int fd, char *buf, struct reply *r)
+{
+	char attrs[64];
+	void *end;
+
+	end = attr_put(attrs, CTRL_ATTR_FAMILY_NAME, MCFW_GENL_NAME,
+		       sizeof(MCFW_GENL_NAME));
+	if (nl_send(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 0, attrs,
+		    (char *)end - attrs) || nl_recv(fd, buf, r))
+		return -EIO;
+	if (r->error)
+		return r->error;
+	if (!r->tb[CTRL_ATTR_FAMILY_ID])
+		return -EPROTO;
+	return nla_u16(r->tb[CTRL_ATTR_FAMILY_ID]);
+}
+
 FIXTURE(mcfw) {
 	int fd;
 	__u16 family;
@@ -173,22 +195,15 @@ FIXTURE(mcfw) {
 
 FIXTURE_SETUP(mcfw)
 {
-	char attrs[64];
-	void *end;
+	int id;
 
 	self->fd = nl_open();
 	ASSERT_LE(0, self->fd);
-	end = attr_put(attrs, CTRL_ATTR_FAMILY_NAME, MCFW_GENL_NAME,
-		       sizeof(MCFW_GENL_NAME));
-	ASSERT_EQ(0, nl_send(self->fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 0,
-			     attrs, (char *)end - attrs));
-	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
-	/* Resolving the family loads the module through its alias. */
-	ASSERT_EQ(0, self->r.error) {
-		TH_LOG("family %s: %s", MCFW_GENL_NAME, strerror(-self->r.error));
+	id = family_id(self->fd, self->buf, &self->r);
+	ASSERT_LT(0, id) {
+		TH_LOG("family %s: %s", MCFW_GENL_NAME, strerror(-id));
 	}
-	ASSERT_NE(NULL, self->r.tb[CTRL_ATTR_FAMILY_ID]);
-	self->family = nla_u16(self->r.tb[CTRL_ATTR_FAMILY_ID]);
+	self->family = id;
 }
 
 FIXTURE_TEARDOWN(mcfw)
@@ -424,8 +439,7 @@ FIXTURE(routes) {
 
 FIXTURE_SETUP(routes)
 {
-	char attrs[64];
-	void *end;
+	int id;
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
 	ASSERT_EQ(0, system("for d in d0 d1 d2; do ip link add $d up type dummy || exit 1; done"));
@@ -434,13 +448,9 @@ FIXTURE_SETUP(routes)
 	self->d2 = if_nametoindex("d2");
 	self->fd = nl_open();
 	ASSERT_LE(0, self->fd);
-	end = attr_put(attrs, CTRL_ATTR_FAMILY_NAME, MCFW_GENL_NAME,
-		       sizeof(MCFW_GENL_NAME));
-	ASSERT_EQ(0, nl_send(self->fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 0,
-			     attrs, (char *)end - attrs));
-	ASSERT_EQ(0, nl_recv(self->fd, self->buf, &self->r));
-	ASSERT_EQ(0, self->r.error);
-	self->family = nla_u16(self->r.tb[CTRL_ATTR_FAMILY_ID]);
+	id = family_id(self->fd, self->buf, &self->r);
+	ASSERT_LT(0, id);
+	self->family = id;
 }
 
 FIXTURE_TEARDOWN(routes)

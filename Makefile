@@ -11,6 +11,9 @@
 #                        and the selftests in QEMU on each supported kernel
 #   make demo            a market-data feed through two mcfw gateways and a
 #                        GRE tunnel, in a VM (DEMO_KERNEL=6.1|6.12)
+#   make bench           mcfw against ipmr, a userspace relay and a tc floor,
+#                        in a VM (BENCH_KERNEL=6.1|6.12, BENCH_QUICK=1);
+#                        results in results/
 
 PWD := $(shell pwd)
 VERSION := $(shell sed -n 's/^\#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
@@ -79,11 +82,22 @@ demo:
 		--ko build/$$(selftests/vm/vm.sh abi $(DEMO_KERNEL))/mcfw.ko \
 		$(DEMO_KERNEL) -- demo/market-data.sh
 
+BENCH_KERNEL ?= 6.12
+
+bench:
+	@selftests/deps.sh >/dev/null
+	@bench/deps.sh
+	@selftests/build-module.sh $(BENCH_KERNEL)
+	@$(MAKE) -s tools
+	@$(MAKE) -s -C bench
+	@BENCH_KERNEL=$(BENCH_KERNEL) bench/run.sh
+
 clean:
 	$(MAKE) -C tools/mcfwctl clean
+	$(MAKE) -C bench clean
 	rm -rf build
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 	rm -f kmod/*.o kmod/.*.cmd
 
 .PHONY: all module tools module-install tools-install install dkms-install \
-	dkms-uninstall style deps check demo clean
+	dkms-uninstall style deps check demo bench clean

@@ -1,0 +1,541 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The mcfw benchmark, run inside the test VM (make bench runs it through
+# bench/run.sh): mcfw against the kernel's ipmr (programmed by smcroute),
+# a userspace relay and a floor (tc mirred, no lookup), all in one boot,
+# interleaved round-robin.
+#
+#   bench/bench.sh [BENCH_VAR=VALUE ...]
+#
+# Topology, one router namespace per contestant so that each keeps its
+# routes while the others run (in b-ipmr mcfw has no route; in b-mcfw
+# ipmr is not initialised):
+#
+#   b-src               b-<c> (router)                   b-sink
+#   i-<c> ---- veth ---- in       o0 ------- veth ------- <p>0  \
+#                                 o1 ------- veth ------- <p>1   } tc ingress
+#                                 ...                     ...   /  block: drop
+#
+#   c = mcfw (256 outputs), ipmr, relay, floor (31 outputs each)
+#
+# The load is the kernel's pktgen in "xmit_mode netif_receive" on the
+# router's "in": each packet is handed to the router's receive path as if
+# it had arrived on "in", and everything it causes (lookup, copies, the
+# sinks dropping them) runs on the same CPU before pktgen builds the
+# next, so pktgen's rate is the router's forwarding rate. Destinations
+# run through the routes' groups in sequence (dst_min..dst_max).
+#
+# The relay cannot be measured that way (its work happens in another
+# process): pktgen first queues the trial's packets on the relay's socket
+# (timed), then the relay is started and drains them (timed by itself);
+# a packet's cost is the sum of both per-packet times.
+#
+# Every trial is checked: the sinks must have dropped exactly N copies of
+# every packet (tc action counters of the contestant's block), pktgen
+# must have sent them all, and no CPU's backlog may have dropped anything
+# (/proc/net/softnet_stat, column 2). A trial failing a check is reported
+# invalid (valid=0 and the reason) and left out of the medians.
+#
+# Output: progress lines, then every trial as CSV between the lines
+# "==== BENCH CSV BEGIN ====" and "==== BENCH CSV END ====".
+#
+# Settings (as arguments VAR=VALUE, as vm.sh passes on no environment):
+#   BENCH_QUICK=1          fewer rounds and points (defaults below change)
+#   BENCH_ROUNDS           rounds per point (5; quick 3)
+#   BENCH_SIZES            frame sizes: 64 (pktgen pkt_size 60, 64 with
+#                          the FCS) and/or 1500 (an IP packet of 1500
+#                          bytes, the MTU); default "64 1500" (quick "64")
+#   BENCH_OUTPUTS          N values (1 4 16 31 64 256; quick 1 4 16 64);
+#                          N > 31 is mcfw only
+#   BENCH_ROUTES           route counts for the lookup sweep, besides the
+#                          1 of the main sweep (1000 100000)
+#   BENCH_ROUTES_N         N for the lookup sweep (4)
+#   BENCH_ROUTES_SIZE      frame size for the lookup sweep (64)
+#   BENCH_IPMR_MAX_ROUTES  most routes given to smcroute (1000): it adds
+#                          routes in quadratic time (14,337 took 243 s)
+#   BENCH_TRIAL_S          seconds a trial should last (3; quick 1)
+#   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor"
+#   BENCH_PERF             0: no profile at the end (default: perf samples
+#                          mcfw and ipmr at N=BENCH_PERF_N, 16)
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+TOP=$PWD
+
+for a in "$@"; do
+	case $a in
+	BENCH_*=*) export "${a?}" ;;
+	*) echo "bench: unknown argument $a" >&2; exit 2 ;;
+	esac
+done
+
+QUICK=${BENCH_QUICK:-0}
+[ "$QUICK" = 0 ] && QUICK=
+ROUNDS=${BENCH_ROUNDS:-${QUICK:+3}}
+ROUNDS=${ROUNDS:-5}
+SIZES=${BENCH_SIZES:-${QUICK:+64}}
+SIZES=${SIZES:-64 1500}
+OUTPUTS=${BENCH_OUTPUTS:-${QUICK:+1 4 16 64}}
+OUTPUTS=${OUTPUTS:-1 4 16 31 64 256}
+ROUTES=${BENCH_ROUTES-1000 100000}
+ROUTES_N=${BENCH_ROUTES_N:-4}
+ROUTES_SIZE=${BENCH_ROUTES_SIZE:-64}
+IPMR_MAX_ROUTES=${BENCH_IPMR_MAX_ROUTES:-1000}
+TRIAL_S=${BENCH_TRIAL_S:-${QUICK:+1}}
+TRIAL_S=${TRIAL_S:-3}
+CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor}
+PERF=${BENCH_PERF:-1}
+PERF_N=${BENCH_PERF_N:-16}
+PERF_LIMIT=1.5		# percent: symbols below are not listed
+PERF_LINES=25
+
+CAL_COUNT=2000		# packets of the calibration trial of each point
+MIN_COUNT=1000
+MAX_COUNT=3000000
+OTHERS_MAX=31		# ipmr: MAXVIFS 32, one is the input; tc: 32 actions
+SRC=10.0.0.2
+GROUP0=225.0.0.0	# routes use GROUP0, GROUP0+1, ...
+PORT=9
+PG=/proc/net/pktgen
+RUN=/run/mcfw-bench
+MCFW_ROUTES=$TOP/bench/mcfw-routes
+RELAY=$TOP/bench/relay
+MCFWCTL=$TOP/tools/mcfwctl/mcfwctl
+
+declare -A MAXN BLOCK PREFIX HOLDER
+BLOCK=([mcfw]=1 [ipmr]=2 [relay]=3 [floor]=4)
+PREFIX=([mcfw]=m [ipmr]=p [relay]=u [floor]=f)
+CSV=()
+SMC_PID=
+
+log() { echo "$*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+cleanup() {
+	local c
+	[ -n "$SMC_PID" ] && kill "$SMC_PID" 2>/dev/null && wait "$SMC_PID" 2>/dev/null
+	for c in "${HOLDER[@]}"; do
+		kill "$c" 2>/dev/null
+	done
+	for c in src sink $CONTESTANTS; do
+		ip netns del "b-$c" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+
+in_ns() {	# NS CMD...: run CMD in the network namespace NS only
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# group_of I: GROUP0 + I, dotted
+group_of() {
+	local g=$(( (225 << 24) + $1 ))
+	echo "$((g >> 24 & 255)).$((g >> 16 & 255)).$((g >> 8 & 255)).$((g & 255))"
+}
+
+pkt_size_of() {	# frame size label -> pktgen pkt_size (no FCS)
+	case $1 in
+	64) echo 60 ;;
+	1500) echo 1514 ;;
+	*) echo $(($1 - 4)) ;;
+	esac
+}
+
+has() {	# WORD LIST...: WORD is in LIST
+	local w=$1
+	shift
+	case " $* " in *" $w "*) return 0 ;; esac
+	return 1
+}
+
+# ---------------------------------------------------------------------
+# Topology
+
+ns_new() {
+	ip netns add "$1" || die "ip netns add $1"
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 ||
+		die "sysctl in $1"
+}
+
+setup_topology() {
+	local c n i links=$RUN/links sinkup=$RUN/sinkup sinktc=$RUN/sinktc
+	local rtr=$RUN/rtr max=1
+
+	for n in $OUTPUTS; do [ "$n" -gt "$max" ] && max=$n; done
+	ns_new b-src
+	ns_new b-sink
+	: >"$links"
+	: >"$sinkup"
+	: >"$sinktc"
+	: >"$RUN/srcup"
+	for c in $CONTESTANTS; do
+		if [ "$c" = mcfw ]; then
+			MAXN[$c]=$max
+		else
+			MAXN[$c]=$((max < OTHERS_MAX ? max : OTHERS_MAX))
+		fi
+		ns_new "b-$c"
+		echo "link add in netns b-$c type veth peer name i-$c netns b-src" >>"$links"
+		: >"$rtr.$c"
+		for ((i = 0; i < MAXN[$c]; i++)); do
+			echo "link add o$i netns b-$c type veth peer name ${PREFIX[$c]}$i netns b-sink"
+			echo "link set ${PREFIX[$c]}$i up" >>"$sinkup"
+			echo "qdisc add dev ${PREFIX[$c]}$i ingress_block ${BLOCK[$c]} ingress" >>"$sinktc"
+			echo "link set o$i up" >>"$rtr.$c"
+			# ipmr (smcroute) and the relay's sockets want addresses.
+			case $c in
+			ipmr | relay) echo "addr add 10.1.$i.1/24 dev o$i" >>"$rtr.$c" ;;
+			esac
+		done >>"$links"
+		echo "addr add 10.0.0.1/24 dev in" >>"$rtr.$c"
+		echo "link set in up" >>"$rtr.$c"
+		echo "link set i-$c up" >>"$RUN/srcup"
+	done
+	ip -batch "$links" || die "creating the veth links"
+	ip -n b-src -batch "$RUN/srcup" || die "setting up b-src"
+	ip -n b-sink -batch "$sinkup" || die "setting up b-sink"
+	for c in $CONTESTANTS; do
+		ip -n "b-$c" -batch "$rtr.$c" || die "setting up b-$c"
+	done
+	tc -n b-sink -batch "$sinktc" || die "tc qdiscs in b-sink"
+	for c in $CONTESTANTS; do
+		tc -n b-sink filter add block "${BLOCK[$c]}" protocol all prio 1 \
+			matchall action drop || die "tc filter for block ${BLOCK[$c]}"
+	done
+}
+
+sink_count() {	# contestant -> packets its sinks dropped so far
+	local out re='Sent [0-9]+ bytes ([0-9]+) pkt'
+	out=$(tc -n b-sink -s filter show block "${BLOCK[$1]}")
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
+}
+
+softnet_drops() {	# sum over CPUs of /proc/net/softnet_stat column 2
+	local sum=0 a b rest
+	while read -r a b rest; do
+		sum=$((sum + 16#$b))
+	done </proc/net/softnet_stat
+	echo "$sum"
+}
+
+# ---------------------------------------------------------------------
+# pktgen
+
+# Each router namespace has a process parked in it (HOLDER): its
+# /proc/PID/net/pktgen is that namespace's pktgen, written without
+# entering the namespace. Only "start" (pgctrl acts on the writer's own
+# namespace) needs nsenter.
+pg() {	# contestant "command" [file]
+	echo "$2" >"/proc/${HOLDER[$1]}/net/pktgen/${3:-in}" ||
+		die "pktgen in b-$1: '$2' refused"
+}
+
+pg_setup() {	# contestant: bind pktgen's first thread to "in"
+	local c=$1 cmd
+	ip netns exec "b-$c" sleep infinity &
+	HOLDER[$c]=$!
+	until [ -e "/proc/${HOLDER[$c]}/net/pktgen/kpktgend_0" ] &&
+		[ "$(readlink "/proc/${HOLDER[$c]}/ns/net")" != "$(readlink /proc/self/ns/net)" ]; do
+		sleep 0.05
+	done
+	pg "$c" rem_device_all kpktgend_0
+	pg "$c" "add_device in" kpktgend_0
+	for cmd in "xmit_mode netif_receive" "src_min $SRC" "src_max $SRC" \
+		"dst_mac 01:00:5e:00:00:01" "udp_src_min $PORT" \
+		"udp_src_max $PORT" "udp_dst_min $PORT" "udp_dst_max $PORT" \
+		"delay 0" "burst 1"; do
+		pg "$c" "$cmd"
+	done
+}
+
+pg_point() {	# contestant size routes
+	pg "$1" "pkt_size $(pkt_size_of "$2")"
+	pg "$1" "dst_min $GROUP0"
+	pg "$1" "dst_max $(group_of $(($3 - 1)))"
+}
+
+# pg_run contestant count: sets PG_USEC and PG_SOFAR of the finished run
+pg_run() {
+	local line re='^Result: OK: ([0-9]+)\(.*\) usec, ([0-9]+) '
+	PG_USEC=
+	PG_SOFAR=
+	pg "$1" "count $2"
+	in_ns "b-$1" sh -c "echo start >$PG/pgctrl" || die "pktgen start in b-$1"
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]]; then
+			PG_USEC=${BASH_REMATCH[1]}
+			PG_SOFAR=${BASH_REMATCH[2]}
+		fi
+	done <"/proc/${HOLDER[$1]}/net/pktgen/in"
+}
+
+# ---------------------------------------------------------------------
+# Contestants: configure for a point (N outputs, R routes), undo it.
+
+oif_range() { echo "o[0-$(($1 - 1))]"; }
+
+mcfw_conf() {	# N R
+	local out
+	out=$(in_ns b-mcfw "$MCFW_ROUTES" -F -i in -o "$(oif_range "$1")" \
+		-g "$GROUP0" -c "$2" -s "$SRC") || die "mcfw-routes failed"
+	log "  $out"
+}
+
+mcfw_unconf() {
+	in_ns b-mcfw "$MCFWCTL" route flush >/dev/null || die "mcfwctl route flush"
+}
+
+ipmr_conf() {	# N R
+	local n=$1 r=$2 i oifs="" conf=$RUN/smcroute.conf t0 got=0 vifs
+	{
+		echo "phyint in enable"
+		for ((i = 0; i < n; i++)); do
+			echo "phyint o$i enable"
+			oifs+=" o$i"
+		done
+		for ((i = 0; i < r; i++)); do
+			echo "mroute from in source $SRC group $(group_of $i) to$oifs"
+		done
+	} >"$conf"
+	t0=$SECONDS
+	ip netns exec b-ipmr smcrouted -n -N -f "$conf" -i mcfw-bench \
+		-u "$RUN/smcroute.sock" -P "$RUN/smcroute.pid" -l err \
+		>"$RUN/smcroute.log" 2>&1 &
+	SMC_PID=$!
+	while ((SECONDS - t0 < 600)); do
+		got=$(($(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l) - 1))
+		[ "$got" -ge "$r" ] && break
+		kill -0 "$SMC_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	vifs=$(($(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l) - 1))
+	if [ "$got" -ne "$r" ] || [ "$vifs" -ne $((n + 1)) ]; then
+		die "smcrouted set up $got of $r routes, $vifs of $((n + 1)) VIFs: $(cat "$RUN/smcroute.log")"
+	fi
+	log "  smcroute: $r routes, $vifs VIFs in $((SECONDS - t0)) s"
+}
+
+ipmr_unconf() {
+	if [ -n "$SMC_PID" ]; then
+		kill "$SMC_PID" 2>/dev/null
+		wait "$SMC_PID" 2>/dev/null
+		SMC_PID=
+	fi
+	# MRT_DONE (smcrouted's exit) removes every VIF and route.
+	[ "$(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l)" -le 1 ] ||
+		die "ipmr VIFs left after smcrouted exited"
+}
+
+floor_conf() {	# N R
+	local i acts=()
+	for ((i = 0; i < $1; i++)); do
+		acts+=(action mirred egress mirror dev "o$i")
+	done
+	tc -n b-floor qdisc add dev in ingress 2>/dev/null
+	tc -n b-floor filter add dev in ingress protocol all prio 1 handle 1 \
+		matchall "${acts[@]}" action drop || die "tc mirred filter"
+}
+
+floor_unconf() {
+	tc -n b-floor filter del dev in ingress || die "tc filter del"
+}
+
+relay_conf() { :; }
+relay_unconf() { :; }
+
+# ---------------------------------------------------------------------
+# Trials
+
+# trial contestant size routes N round count: one measurement, appended
+# to CSV; sets TRIAL_NS (ns per packet) for calibration.
+trial() {
+	local c=$1 size=$2 r=$3 n=$4 round=$5 count=$6
+	local s0 s1 d0 d1 usec sofar ns copies valid=1 why="" res
+	local rpid rout="$RUN/relay.out" rec sent ttld serr rxqd rns
+
+	if [ "$c" = relay ]; then
+		taskset -c 1 nsenter --net=/run/netns/b-relay "$RELAY" -w -i in \
+			-g "$GROUP0" -p "$PORT" -o "$(oif_range "$n")" \
+			-n "$count" >"$rout" 2>&1 &
+		rpid=$!
+		until [ -s "$rout" ] && [[ $(<"$rout") == *ready* ]]; do
+			kill -0 "$rpid" 2>/dev/null || die "relay: $(cat "$rout")"
+			sleep 0.02
+		done
+	fi
+	s0=$(sink_count "$c")
+	d0=$(softnet_drops)
+	pg_run "$c" "$count"
+	usec=$PG_USEC
+	sofar=$PG_SOFAR
+	ns=$((usec * 1000))
+	if [ "$c" = relay ]; then
+		kill -USR1 "$rpid"
+		wait "$rpid"
+		read -r rec sent ttld serr rxqd rns < <(sed -n \
+			's/^relay: received \([0-9]*\) sent \([0-9]*\) ttl_drop \([0-9]*\) send_err \([0-9]*\) rxq_drops \([0-9]*\) ns \([0-9]*\)/\1 \2 \3 \4 \5 \6/p' \
+			"$rout")
+		if [ -z "${rns:-}" ]; then
+			valid=0 why="relay: $(tr '\n' ' ' <"$rout")"
+			rns=0
+		elif [ "$rec" -ne "$count" ] || [ "$rxqd" -ne 0 ]; then
+			valid=0 why="relay received $rec of $count ($rxqd socket drops)"
+		elif [ "$sent" -ne $((n * count)) ] || [ "$serr" -ne 0 ] || [ "$ttld" -ne 0 ]; then
+			valid=0 why="relay sent $sent of $((n * count)) ($serr errors)"
+		fi
+		ns=$((ns + rns))
+	fi
+	s1=$(sink_count "$c")
+	d1=$(softnet_drops)
+	copies=$((s1 - s0))
+
+	if [ -z "${usec:-}" ] || [ "${sofar:-0}" -ne "$count" ]; then
+		valid=0 why="pktgen sent ${sofar:-?} of $count"
+		ns=0
+	elif [ "$copies" -ne $((n * count)) ]; then
+		valid=0 why="${why:+$why; }sinks got $copies copies, expected $((n * count))"
+	elif [ "$d1" -ne "$d0" ]; then
+		valid=0 why="${why:+$why; }backlog dropped $((d1 - d0))"
+	fi
+	[ "$ns" -gt 0 ] || { ns=1; valid=0; why=${why:-no time}; }
+
+	# pps in, copies out per second, ns per packet
+	res=$(awk -v c="$count" -v ns="$ns" -v n="$n" 'BEGIN {
+		pps = c * 1e9 / ns
+		printf "%.0f,%.0f,%.1f", pps, pps * n, ns / c }')
+	TRIAL_NS=$((ns / count))
+	CSV+=("$KERNEL,$size,$r,$n,$c,$round,$count,$ns,$res,$valid,$why")
+	printf '  %-5s N=%-3s R=%-6s %4sB round %-3s %8s pps in %9s copies/s %s\n' \
+		"$c" "$n" "$r" "$size" "$round" "${res%%,*}" \
+		"$(echo "$res" | cut -d, -f2)" "$( ((valid)) && echo ok || echo "INVALID: $why")"
+}
+
+# count_for contestant size routes ms: packets for a run of ms
+# milliseconds at the rate of the last trial (TRIAL_NS per packet).
+count_for() {
+	local c=$1 size=$2 r=$3 est
+	est=$(($4 * 1000000 / (TRIAL_NS > 0 ? TRIAL_NS : 1)))
+	est=$(((est + 999) / 1000 * 1000))
+	((est < MIN_COUNT)) && est=$MIN_COUNT
+	((est > MAX_COUNT)) && est=$MAX_COUNT
+	# Every route gets traffic in every trial.
+	((est < r)) && est=$r
+	# The relay's socket holds a whole trial: ~size + 1 KiB each.
+	if [ "$c" = relay ] && ((est * (size + 1024) > 400 * 1024 * 1024)); then
+		est=$((400 * 1024 * 1024 / (size + 1024)))
+	fi
+	echo "$est"
+}
+
+# point size routes N: every contestant that can do it, ROUNDS rounds
+# interleaved, each round starting with the next contestant.
+point() {
+	local size=$1 r=$2 n=$3 c cs=() i k est
+	declare -A counts
+
+	for c in $CONTESTANTS; do
+		case $c in
+		mcfw) ;;
+		ipmr) [ "$r" -le "$IPMR_MAX_ROUTES" ] || continue ;;
+		relay | floor) [ "$r" -eq 1 ] || continue ;;
+		esac
+		[ "$n" -le "${MAXN[$c]}" ] || continue
+		cs+=("$c")
+	done
+	[ ${#cs[@]} -gt 0 ] || return 0
+	log "== ${size}-byte frames, $r route(s), N=$n: ${cs[*]}"
+
+	for c in "${cs[@]}"; do
+		"${c}_conf" "$n" "$r"
+		pg_point "$c" "$size" "$r"
+		# A warm-up (TCG translates new code paths on first use),
+		# then a calibration run of about a quarter trial.
+		trial "$c" "$size" "$r" "$n" cal "$CAL_COUNT" >/dev/null
+		unset 'CSV[${#CSV[@]}-1]'
+		est=$(count_for "$c" "$size" 1 "$((TRIAL_S * 250))")
+		trial "$c" "$size" "$r" "$n" cal "$est" >/dev/null
+		unset 'CSV[${#CSV[@]}-1]'
+		est=$(count_for "$c" "$size" "$r" "$((TRIAL_S * 1000))")
+		counts[$c]=$est
+	done
+	for ((i = 0; i < ROUNDS; i++)); do
+		for ((k = 0; k < ${#cs[@]}; k++)); do
+			c=${cs[$(((i + k) % ${#cs[@]}))]}
+			trial "$c" "$size" "$r" "$n" $((i + 1)) "${counts[$c]}"
+		done
+	done
+	for c in "${cs[@]}"; do
+		"${c}_unconf"
+	done
+}
+
+# profile contestant N: where the time goes (64-byte frames, 1 route), by
+# cpu-clock sampling (no PMU under TCG) of CPU 0, pktgen's CPU, during
+# about one trial.
+profile() {
+	local c=$1 n=$2 count data=$RUN/perf-$1.data
+	command -v perf >/dev/null || { log "(no perf: profile skipped)"; return 0; }
+	"${c}_conf" "$n" 1 >/dev/null
+	pg_point "$c" 64 1
+	trial "$c" 64 1 "$n" cal "$CAL_COUNT" >/dev/null
+	unset 'CSV[${#CSV[@]}-1]'
+	count=$(count_for "$c" 64 1 "$((TRIAL_S * 1000))")
+	pg "$c" "count $count"
+	log "== profile: $c, N=$n, 64-byte frames, 1 route, $count packets (cpu-clock, CPU 0)"
+	perf record -q -e cpu-clock -C 0 -g -o "$data" -- \
+		nsenter --net="/run/netns/b-$c" sh -c "echo start >$PG/pgctrl" \
+		>/dev/null 2>&1 || log "(perf record failed)"
+	perf report -i "$data" --stdio --no-children --sort sym -g none \
+		--percent-limit "$PERF_LIMIT" 2>/dev/null |
+		sed -e '/^#/d' -e '/^$/d' -e 's/^ *//' | head -n "$PERF_LINES"
+	"${c}_unconf"
+}
+
+# ---------------------------------------------------------------------
+
+mkdir -p "$RUN"
+KERNEL=$(uname -r)
+for m in pktgen mcfw sch_ingress cls_matchall act_gact act_mirred; do
+	modprobe "$m" || die "modprobe $m"
+done
+for c in $CONTESTANTS; do
+	case $c in mcfw | ipmr | relay | floor) ;; *) die "unknown contestant $c" ;; esac
+done
+# 6.1 has one backlog limit for all namespaces: raise it here. UDP memory
+# is global too: the relay's socket holds a whole trial.
+sysctl -qw net.core.netdev_max_backlog=10000 \
+	net.ipv4.udp_mem="1000000 1000000 1000000" || die "sysctl"
+
+log "mcfw benchmark: kernel $KERNEL, mcfw $(cat /sys/module/mcfw/version 2>/dev/null), $(nproc) CPUs"
+log "rounds $ROUNDS, sizes $SIZES, N $OUTPUTS, routes 1 $ROUTES (N=$ROUTES_N, ${ROUTES_SIZE}B), trials ~${TRIAL_S}s, contestants $CONTESTANTS"
+t_start=$SECONDS
+setup_topology
+for c in $CONTESTANTS; do
+	pg_setup "$c"
+done
+log "topology: $((SECONDS - t_start)) s"
+
+for size in $SIZES; do
+	for n in $OUTPUTS; do
+		point "$size" 1 "$n"
+	done
+done
+for r in $ROUTES; do
+	point "$ROUTES_SIZE" "$r" "$ROUTES_N"
+done
+log "benchmark: $((SECONDS - t_start)) s"
+if [ "$PERF" != 0 ]; then
+	for c in mcfw ipmr; do
+		has "$c" "$CONTESTANTS" && profile "$c" "$PERF_N"
+	done
+fi
+
+echo "==== BENCH CSV BEGIN ===="
+echo "kernel,size,routes,n,contestant,round,count,ns,pps_in,copies_per_s,ns_per_pkt,valid,reason"
+printf '%s\n' "${CSV[@]}"
+echo "==== BENCH CSV END ===="

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench (which first builds mcfw for BENCH_KERNEL, 6.12 unless set,
+# mcfwctl and the benchmark's helpers): runs bench/bench.sh in one VM boot
+# and turns what it prints into results/:
+#   bench.log         everything the VM printed
+#   bench-trials.csv  every trial (valid or not)
+#   bench.csv         medians per point and contestant
+#   bench.txt         the table and the ratios (also printed)
+#   bench.png         copies per second against N, one line per contestant
+#
+# Every BENCH_* variable of the environment is passed to bench.sh (see
+# there: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_SIZES, ...). The guest boots
+# without the harness's memory debugging (slub_debug, page poisoning,
+# init_on_free), which would weigh on every allocation measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kernel=${BENCH_KERNEL:-6.12}
+abi=$(selftests/vm/vm.sh abi "$kernel")
+for f in "build/$abi/mcfw.ko" tools/mcfwctl/mcfwctl bench/mcfw-routes bench/relay; do
+	[ -x "$f" ] || [ -f "$f" ] || { echo "bench: $f is missing: run 'make bench'" >&2; exit 1; }
+done
+
+args=()
+for v in $(compgen -e); do
+	case $v in
+	BENCH_KERNEL) ;;
+	BENCH_*) args+=("$v=${!v}") ;;
+	esac
+done
+timeout=3600
+[ -n "${BENCH_QUICK:-}" ] && [ "${BENCH_QUICK}" != 0 ] && timeout=1200
+
+mkdir -p results
+rc=0
+MCFW_VM_APPEND="${MCFW_VM_APPEND:-} slub_debug=- page_poison=0 init_on_free=0" \
+	selftests/vm/vm.sh run --ko "build/$abi/mcfw.ko" --timeout "$timeout" \
+	"$kernel" -- bench/bench.sh "${args[@]}" |
+	tee results/bench.log | sed -u '/^==== BENCH CSV BEGIN/,/^==== BENCH CSV END/d' ||
+	rc=$?
+sed -n '/^==== BENCH CSV BEGIN/,/^==== BENCH CSV END/p' results/bench.log |
+	sed '1d;$d' | tr -d '\r' >results/bench-trials.csv
+if [ "$(wc -l <results/bench-trials.csv)" -lt 2 ]; then
+	echo "bench: no results (the VM exited with status $rc); see results/bench.log" >&2
+	exit 1
+fi
+echo
+python3 bench/report.py results/bench-trials.csv results
+sizes=$(sed -n 's/^# kernel [^;]*; sizes //p' results/bench-plot.dat)
+gnuplot -e "dat='results/bench-plot.dat'; out='results/bench.png'; sizes='$sizes'; kernel='$abi'" \
+	bench/plot.gp
+echo
+echo "bench: results/bench.txt, results/bench.csv, results/bench-trials.csv, results/bench.png"
+[ "$rc" -eq 0 ] || echo "bench: the VM exited with status $rc; see results/bench.log" >&2
+exit "$rc"

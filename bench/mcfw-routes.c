@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "ifrange.h"
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -235,33 +236,29 @@ static void resolve_family(void)
 		fail("no generic netlink family %s", MCFW_GENL_NAME);
 }
 
+struct oif_list {
+	int *oifs;
+	unsigned int *n;
+};
+
+static void add_oif(const char *name, void *arg)
+{
+	struct oif_list *l = arg;
+
+	if (*l->n >= MAX_OIFS)
+		fail("too many outputs (most %s)", "4096");
+	l->oifs[*l->n] = if_nametoindex(name);
+	if (!l->oifs[*l->n])
+		fail("no interface %s", name);
+	(*l->n)++;
+}
+
 /* Adds the interfaces of one OIFS item ("name" or "name[A-B]"). */
 static void parse_oif(const char *item, int *oifs, unsigned int *n)
 {
-	char name[IF_NAMESIZE + 16], prefix[IF_NAMESIZE];
-	unsigned int a, b, i;
-	const char *br = strchr(item, '[');
+	struct oif_list l = { oifs, n };
 
-	if (br && sscanf(br, "[%u-%u]", &a, &b) == 2 && a <= b &&
-	    (size_t)(br - item) < sizeof(prefix)) {
-		memcpy(prefix, item, br - item);
-		prefix[br - item] = 0;
-	} else {
-		br = NULL;
-		a = b = 0;
-	}
-	for (i = a; i <= b; i++) {
-		if (br)
-			snprintf(name, sizeof(name), "%s%u", prefix, i);
-		else
-			snprintf(name, sizeof(name), "%s", item);
-		if (*n >= MAX_OIFS)
-			fail("too many outputs (most %s)", "4096");
-		oifs[*n] = if_nametoindex(name);
-		if (!oifs[*n])
-			fail("no interface %s", name);
-		(*n)++;
-	}
+	ifrange_each(item, add_oif, &l);
 }
 
 static double now(void)

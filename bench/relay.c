@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "ifrange.h"
 
 #ifndef SO_RXQ_OVFL
 #define SO_RXQ_OVFL	40
@@ -90,33 +91,31 @@ static int open_output(const char *name, struct in_addr group,
 	return fd;
 }
 
+struct out_list {
+	struct in_addr group;
+	unsigned short port;
+	int *fds;
+	unsigned int *n;
+};
+
+static void add_output(const char *name, void *arg)
+{
+	struct out_list *l = arg;
+
+	if (*l->n >= MAX_OIFS) {
+		errno = E2BIG;
+		fail("too many outputs at", name);
+	}
+	l->fds[(*l->n)++] = open_output(name, l->group, l->port);
+}
+
 /* Opens the outputs of one OIFS item ("name" or "name[A-B]"). */
 static void parse_oif(const char *item, struct in_addr group,
 		      unsigned short port, int *fds, unsigned int *n)
 {
-	char name[IF_NAMESIZE + 16], prefix[IF_NAMESIZE];
-	const char *br = strchr(item, '[');
-	unsigned int a = 0, b = 0, i;
+	struct out_list l = { group, port, fds, n };
 
-	if (br && sscanf(br, "[%u-%u]", &a, &b) == 2 && a <= b &&
-	    (size_t)(br - item) < sizeof(prefix)) {
-		memcpy(prefix, item, br - item);
-		prefix[br - item] = 0;
-	} else {
-		br = NULL;
-		a = b = 0;
-	}
-	for (i = a; i <= b; i++) {
-		if (br)
-			snprintf(name, sizeof(name), "%s%u", prefix, i);
-		else
-			snprintf(name, sizeof(name), "%s", item);
-		if (*n >= MAX_OIFS) {
-			errno = E2BIG;
-			fail("too many outputs at", name);
-		}
-		fds[(*n)++] = open_output(name, group, port);
-	}
+	ifrange_each(item, add_output, &l);
 }
 
 int main(int argc, char **argv)

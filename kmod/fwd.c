@@ -12,8 +12,10 @@
  * never into data another holder of the packet sees), its link-layer
  * header built directly (the multicast MAC of the group on Ethernet
  * devices, none on tunnels), and goes to dev_queue_xmit(). No route is
- * looked up per copy. Copies bypass the FORWARD and POST_ROUTING hooks, as
- * a tc mirred copy would. No ICMP error is ever sent about multicast.
+ * looked up per copy, and the data after the headers is copied at most
+ * once per packet, then shared by the copies (see mcfw_share_data()).
+ * Copies bypass the FORWARD and POST_ROUTING hooks, as a tc mirred copy
+ * would. No ICMP error is ever sent about multicast.
  */
 
 #include <linux/etherdevice.h>
@@ -112,6 +114,65 @@ static bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu)
 	return skb->len > mtu;
 }
 
+/*
+ * Below this much data after the headers, copying it per output costs
+ * less than sharing it.
+ */
+#define MCFW_SHARE_MIN	256
+
+/*
+ * A packet whose data is all in its head (most veth, tunnel and
+ * copybreak receive paths) would be copied whole for every output.
+ * Instead, copy the data after the headers once, into a page fragment of
+ * our own, and let every output's copy refer to it: a copy then costs a
+ * small head and a page reference. The fragment is not the original's,
+ * so nothing the original meets later (NAT, decryption in place, a
+ * tcpdump) can change what the copies carry, and SKBFL_SHARED_FRAG tells
+ * the copies' own paths not to write it in place.
+ *
+ * Returns a packet to copy from instead of @skb, or NULL to copy @skb.
+ */
+static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
+{
+	unsigned int hlen = ip_hdrlen(skb);
+	unsigned int plen, off;
+	struct sk_buff *t;
+	struct page *page;
+	void *data;
+
+	/* skb_checksum_help() wants the checksum field in the head. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		hlen = max_t(unsigned int, hlen,
+			     skb_checksum_start_offset(skb) +
+			     skb->csum_offset + sizeof(__sum16));
+	/* Paged data is shared by __pskb_copy() already. */
+	if (skb_is_nonlinear(skb) || skb->len < hlen + MCFW_SHARE_MIN ||
+	    skb->len - hlen > PAGE_SIZE)
+		return NULL;
+	plen = skb->len - hlen;
+
+	t = alloc_skb(hlen, GFP_ATOMIC);
+	if (unlikely(!t))
+		return NULL;
+	data = netdev_alloc_frag(plen);
+	if (unlikely(!data)) {
+		kfree_skb(t);
+		return NULL;
+	}
+	skb_put_data(t, skb->data, hlen);
+	memcpy(data, skb->data + hlen, plen);
+	page = virt_to_head_page(data);
+	off = (u8 *)data - (u8 *)page_address(page);
+	skb_add_rx_frag(t, 0, page, off, plen, plen);
+	skb_shinfo(t)->flags |= SKBFL_SHARED_FRAG;
+
+	/* Header offsets count from the head, which is the IP header here. */
+	skb_copy_header(t, skb);
+	skb_headers_offset_update(t, -(int)skb_headroom(skb));
+	skb_reset_mac_header(t);
+	return t;
+}
+
 /* Sends one copy of @skb out of @oif. Called with BHs disabled, under RCU. */
 static void mcfw_output(struct net *net, struct sk_buff *skb,
 			const struct mcfw_oif *oif)
@@ -148,6 +209,9 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	}
 	/* __pskb_copy() keeps the header offsets of the old headroom. */
 	skb_headers_offset_update(nskb, skb_headroom(nskb) - skb_headroom(skb));
+	/* Pages are shared with the other copies, and maybe the original. */
+	if (skb_shinfo(nskb)->nr_frags)
+		skb_shinfo(nskb)->flags |= SKBFL_SHARED_FRAG;
 	skb_scrub_packet(nskb, false);
 	skb_clear_tstamp(nskb);
 	nskb->dev = dev;
@@ -183,6 +247,7 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct mcfw_oifs *oifs;
+	struct sk_buff *shared = NULL;
 	unsigned int i;
 
 	mcfw_count2(rt->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
@@ -195,8 +260,11 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 	}
 
 	oifs = rcu_dereference(rt->oifs);
+	if (oifs->n > 1)
+		shared = mcfw_share_data(skb);
 	for (i = 0; i < oifs->n; i++)
-		mcfw_output(net, skb, &oifs->oif[i]);
+		mcfw_output(net, shared ?: skb, &oifs->oif[i]);
+	consume_skb(shared);
 }
 
 /*

@@ -14,7 +14,7 @@ pkgs=(
 	# DKMS packaging check
 	dkms
 	# tests inside the VM run the host's own binaries
-	iproute2 tcpdump nftables util-linux procps jq groff-base man-db
+	iproute2 ethtool tcpdump nftables util-linux procps jq groff-base man-db
 )
 
 abi() {

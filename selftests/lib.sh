@@ -82,12 +82,12 @@ ksft_exit()
 
 run_tests()
 {
-	local t
+	local t cases=${MCFW_CASES:-$ALL_TESTS}
 
 	trap ksft_exit EXIT
 	echo "TAP version 13"
-	echo "1..$(echo "$ALL_TESTS" | wc -w)"
-	for t in $ALL_TESTS; do
+	echo "1..$(echo "$cases" | wc -w)"
+	for t in $cases; do
 		RET=0
 		MSG=
 		$t

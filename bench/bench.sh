@@ -52,8 +52,10 @@
 #                          1 of the main sweep (1000 100000)
 #   BENCH_ROUTES_N         N for the lookup sweep (4)
 #   BENCH_ROUTES_SIZE      frame size for the lookup sweep (64)
-#   BENCH_IPMR_MAX_ROUTES  most routes given to smcroute (1000): it adds
-#                          routes in quadratic time (14,337 took 243 s)
+#   BENCH_IPMR_SMC_ROUTES  most routes given to smcroute (1000): it adds
+#                          routes in quadratic time (14,337 took 243 s);
+#                          bench/ipmr-routes adds the rest (MRT_ADD_MFC)
+#   BENCH_IPMR_MAX_ROUTES  most routes ipmr is measured with (no limit)
 #   BENCH_TRIAL_S          seconds a trial should last (3; quick 1)
 #   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor"
 #   BENCH_PERF             0: no profile at the end (default: perf samples
@@ -80,7 +82,8 @@ OUTPUTS=${OUTPUTS:-1 4 16 31 64 256}
 ROUTES=${BENCH_ROUTES-1000 100000}
 ROUTES_N=${BENCH_ROUTES_N:-4}
 ROUTES_SIZE=${BENCH_ROUTES_SIZE:-64}
-IPMR_MAX_ROUTES=${BENCH_IPMR_MAX_ROUTES:-1000}
+IPMR_SMC_ROUTES=${BENCH_IPMR_SMC_ROUTES:-1000}
+IPMR_MAX_ROUTES=${BENCH_IPMR_MAX_ROUTES:-100000000}
 TRIAL_S=${BENCH_TRIAL_S:-${QUICK:+1}}
 TRIAL_S=${TRIAL_S:-3}
 CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor}
@@ -100,6 +103,7 @@ PG=/proc/net/pktgen
 RUN=/run/mcfw-bench
 MCFW_ROUTES=$TOP/bench/mcfw-routes
 RELAY=$TOP/bench/relay
+IPMR_ROUTES=$TOP/bench/ipmr-routes
 MCFWCTL=$TOP/tools/mcfwctl/mcfwctl
 
 declare -A MAXN BLOCK PREFIX HOLDER
@@ -292,13 +296,14 @@ mcfw_unconf() {
 
 ipmr_conf() {	# N R
 	local n=$1 r=$2 i oifs="" conf=$RUN/smcroute.conf t0 got=0 vifs
+	local smc=$((r < IPMR_SMC_ROUTES ? r : IPMR_SMC_ROUTES)) out
 	{
 		echo "phyint in enable"
 		for ((i = 0; i < n; i++)); do
 			echo "phyint o$i enable"
 			oifs+=" o$i"
 		done
-		for ((i = 0; i < r; i++)); do
+		for ((i = 0; i < smc; i++)); do
 			echo "mroute from in source $SRC group $(group_of $i) to$oifs"
 		done
 	} >"$conf"
@@ -309,15 +314,22 @@ ipmr_conf() {	# N R
 	SMC_PID=$!
 	while ((SECONDS - t0 < 600)); do
 		got=$(($(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l) - 1))
-		[ "$got" -ge "$r" ] && break
+		[ "$got" -ge "$smc" ] && break
 		kill -0 "$SMC_PID" 2>/dev/null || break
 		sleep 0.2
 	done
 	vifs=$(($(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l) - 1))
+	if [ "$r" -gt "$smc" ] && [ "$got" -eq "$smc" ]; then
+		out=$(in_ns b-ipmr "$IPMR_ROUTES" add -i in -o "o[0-$((n - 1))]" \
+			-g "$GROUP0" -c "$r" -f "$smc" -s "$SRC") ||
+			die "ipmr-routes failed"
+		log "  $out"
+		got=$(($(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l) - 1))
+	fi
 	if [ "$got" -ne "$r" ] || [ "$vifs" -ne $((n + 1)) ]; then
 		die "smcrouted set up $got of $r routes, $vifs of $((n + 1)) VIFs: $(cat "$RUN/smcroute.log")"
 	fi
-	log "  smcroute: $r routes, $vifs VIFs in $((SECONDS - t0)) s"
+	log "  ipmr: $r routes ($smc by smcroute), $vifs VIFs in $((SECONDS - t0)) s"
 }
 
 ipmr_unconf() {
@@ -326,9 +338,12 @@ ipmr_unconf() {
 		wait "$SMC_PID" 2>/dev/null
 		SMC_PID=
 	fi
-	# MRT_DONE (smcrouted's exit) removes every VIF and route.
-	[ "$(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l)" -le 1 ] ||
-		die "ipmr VIFs left after smcrouted exited"
+	# MRT_DONE (smcrouted's exit) removes every VIF and smcrouted's
+	# routes; those of ipmr-routes are static and flushed here.
+	in_ns b-ipmr "$IPMR_ROUTES" flush || die "ipmr-routes flush failed"
+	[ "$(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l)" -le 1 ] &&
+		[ "$(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l)" -le 1 ] ||
+		die "ipmr VIFs or routes left after smcrouted exited"
 }
 
 floor_conf() {	# N R

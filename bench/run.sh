@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 kernel=${BENCH_KERNEL:-6.12}
 abi=$(selftests/vm/vm.sh abi "$kernel")
-for f in "build/$abi/mcfw.ko" tools/mcfwctl/mcfwctl bench/mcfw-routes bench/relay; do
+for f in "build/$abi/mcfw.ko" tools/mcfwctl/mcfwctl bench/mcfw-routes bench/relay bench/ipmr-routes; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "bench: $f is missing: run 'make bench'" >&2; exit 1; }
 done
 

@@ -59,7 +59,7 @@
 #   BENCH_TRIAL_S          seconds a trial should last (3; quick 1)
 #   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor"
 #   BENCH_PERF             0: no profile at the end (default: perf samples
-#                          mcfw and ipmr at N=BENCH_PERF_N, 16)
+#                          every contestant at N=BENCH_PERF_N, 16)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
@@ -90,7 +90,7 @@ CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor}
 PERF=${BENCH_PERF:-1}
 PERF_N=${BENCH_PERF_N:-16}
 PERF_LIMIT=1.5		# percent: symbols below are not listed
-PERF_LINES=25
+PERF_LINES=20
 
 CAL_COUNT=2000		# packets of the calibration trial of each point
 MIN_COUNT=1000
@@ -145,13 +145,6 @@ pkt_size_of() {	# frame size label -> pktgen pkt_size (no FCS)
 	1500) echo 1514 ;;
 	*) echo $(($1 - 4)) ;;
 	esac
-}
-
-has() {	# WORD LIST...: WORD is in LIST
-	local w=$1
-	shift
-	case " $* " in *" $w "*) return 0 ;; esac
-	return 1
 }
 
 # ---------------------------------------------------------------------
@@ -489,11 +482,27 @@ point() {
 	done
 }
 
+# perf_report DATA: the symbols by their own share of the samples, then by
+# the share of samples they are on the stack of (what they and their
+# callees cost).
+perf_report() {
+	local mode
+	for mode in --no-children --children; do
+		echo "-- ${mode#--}:"
+		perf report -i "$1" --stdio "$mode" --sort sym -g none \
+			--percent-limit "$PERF_LIMIT" 2>/dev/null |
+			sed -e '/^#/d' -e '/^$/d' -e 's/^ *//' | head -n "$PERF_LINES"
+	done
+}
+
 # profile contestant N: where the time goes (64-byte frames, 1 route), by
-# cpu-clock sampling (no PMU under TCG) of CPU 0, pktgen's CPU, during
-# about one trial.
+# cpu-clock sampling (no PMU under TCG) with call stacks. mcfw, ipmr and
+# the floor do all their work on CPU 0, pktgen's, during about one trial;
+# the relay's own work (receive from its socket, send, and the sinks'
+# receive of what it sends) is on CPU 1, sampled while it drains a
+# trial's packets queued by pktgen.
 profile() {
-	local c=$1 n=$2 count data=$RUN/perf-$1.data
+	local c=$1 n=$2 count data=$RUN/perf-$1.data rpid rout=$RUN/relay.out
 	command -v perf >/dev/null || { log "(no perf: profile skipped)"; return 0; }
 	"${c}_conf" "$n" 1 >/dev/null
 	pg_point "$c" 64 1
@@ -501,13 +510,29 @@ profile() {
 	unset 'CSV[${#CSV[@]}-1]'
 	count=$(count_for "$c" 64 1 "$((TRIAL_S * 1000))")
 	pg "$c" "count $count"
-	log "== profile: $c, N=$n, 64-byte frames, 1 route, $count packets (cpu-clock, CPU 0)"
-	perf record -q -e cpu-clock -C 0 -g -o "$data" -- \
-		nsenter --net="/run/netns/b-$c" sh -c "echo start >$PG/pgctrl" \
-		>/dev/null 2>&1 || log "(perf record failed)"
-	perf report -i "$data" --stdio --no-children --sort sym -g none \
-		--percent-limit "$PERF_LIMIT" 2>/dev/null |
-		sed -e '/^#/d' -e '/^$/d' -e 's/^ *//' | head -n "$PERF_LINES"
+	if [ "$c" = relay ]; then
+		log "== profile: relay, N=$n, 64-byte frames, draining $count packets (cpu-clock, CPU 1)"
+		taskset -c 1 nsenter --net=/run/netns/b-relay "$RELAY" -w -i in \
+			-g "$GROUP0" -p "$PORT" -o "$(oif_range "$n")" \
+			-n "$count" >"$rout" 2>&1 &
+		rpid=$!
+		until [ -s "$rout" ] && [[ $(<"$rout") == *ready* ]]; do
+			kill -0 "$rpid" 2>/dev/null || die "relay: $(cat "$rout")"
+			sleep 0.02
+		done
+		nsenter --net=/run/netns/b-relay sh -c "echo start >$PG/pgctrl"
+		perf record -q -e cpu-clock -C 1 -g -o "$data" -- \
+			sh -c "kill -USR1 $rpid; while kill -0 $rpid 2>/dev/null; do sleep 0.05; done" \
+			>/dev/null 2>&1 || log "(perf record failed)"
+		wait "$rpid"
+		log "   $(grep '^relay:' "$rout")"
+	else
+		log "== profile: $c, N=$n, 64-byte frames, 1 route, $count packets (cpu-clock, CPU 0)"
+		perf record -q -e cpu-clock -C 0 -g -o "$data" -- \
+			nsenter --net="/run/netns/b-$c" sh -c "echo start >$PG/pgctrl" \
+			>/dev/null 2>&1 || log "(perf record failed)"
+	fi
+	perf_report "$data"
 	"${c}_unconf"
 }
 
@@ -545,8 +570,8 @@ for r in $ROUTES; do
 done
 log "benchmark: $((SECONDS - t_start)) s"
 if [ "$PERF" != 0 ]; then
-	for c in mcfw ipmr; do
-		has "$c" "$CONTESTANTS" && profile "$c" "$PERF_N"
+	for c in $CONTESTANTS; do
+		profile "$c" "$PERF_N"
 	done
 fi
 

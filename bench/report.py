@@ -155,6 +155,11 @@ def main():
         p("  %4dB per-extra-output cost floor/mcfw      %s" % (
             size, fmt_ratio(ratio(slopes.get((size, "floor", "N=1..31")),
                                   slopes.get((size, "mcfw", "N=1..31"))))))
+        # The sinks' cost per copy is the same whoever copies; floor/relay
+        # is what the cheapest in-kernel copier shows against the relay.
+        p("  %4dB floor/relay copies/s at N=16          %s" % (
+            size, fmt_ratio(ratio(get(size, 1, 16, "floor", "copies"),
+                                  get(size, 1, 16, "relay", "copies")))))
     route_pts = sorted({(k[0], k[2]) for k in summary if k[1] != 1})
     for size, n in route_pts:
         for c in contestants:

@@ -9,6 +9,7 @@
 #   bench.csv         medians per point and contestant
 #   bench.txt         the table and the ratios (also printed)
 #   bench.png         copies per second against N, one line per contestant
+#   bench-chart.txt   the same as text (for the README)
 #
 # Every BENCH_* variable of the environment is passed to bench.sh (see
 # there: BENCH_QUICK=1, BENCH_ROUNDS, BENCH_SIZES, ...). The guest boots
@@ -51,7 +52,9 @@ python3 bench/report.py results/bench-trials.csv results
 sizes=$(sed -n 's/^# kernel [^;]*; sizes //p' results/bench-plot.dat)
 gnuplot -e "dat='results/bench-plot.dat'; out='results/bench.png'; sizes='$sizes'; kernel='$abi'" \
 	bench/plot.gp
+gnuplot -e "dat='results/bench-plot.dat'; out='results/bench-chart.txt'; sizes='$sizes'; kernel='$abi'; term='dumb'" \
+	bench/plot.gp
 echo
-echo "bench: results/bench.txt, results/bench.csv, results/bench-trials.csv, results/bench.png"
+echo "bench: results/bench.txt, results/bench.csv, results/bench-trials.csv, results/bench.png, results/bench-chart.txt"
 [ "$rc" -eq 0 ] || echo "bench: the VM exited with status $rc; see results/bench.log" >&2
 exit "$rc"

@@ -3,10 +3,11 @@
 #
 # Installs the Debian packages the benchmark needs besides those of
 # selftests/deps.sh: smcroute (the ipmr contestant's daemon), gnuplot-nox
-# (the chart) and python3 (the summary). Does nothing when all are there.
+# (the chart), python3 (the summary) and linux-perf (the profiles). Does
+# nothing when all are there.
 set -euo pipefail
 
-pkgs=(smcroute gnuplot-nox python3)
+pkgs=(smcroute gnuplot-nox python3 linux-perf)
 need=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

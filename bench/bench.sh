@@ -359,6 +359,21 @@ relay_unconf() { :; }
 # ---------------------------------------------------------------------
 # Trials
 
+# relay_start N COUNT OUT: start the relay on CPU 1, waiting for SIGUSR1
+# before it reads COUNT packets (see bench/relay.c); sets RELAY_PID once
+# it is ready.
+relay_start() {
+	local n=$1 count=$2 out=$3
+	taskset -c 1 nsenter --net=/run/netns/b-relay "$RELAY" -w -i in \
+		-g "$GROUP0" -p "$PORT" -o "$(oif_range "$n")" \
+		-n "$count" >"$out" 2>&1 &
+	RELAY_PID=$!
+	until [ -s "$out" ] && [[ $(<"$out") == *ready* ]]; do
+		kill -0 "$RELAY_PID" 2>/dev/null || die "relay: $(cat "$out")"
+		sleep 0.02
+	done
+}
+
 # trial contestant size routes N round count: one measurement, appended
 # to CSV; sets TRIAL_NS (ns per packet) for calibration.
 trial() {
@@ -367,14 +382,8 @@ trial() {
 	local rpid rout="$RUN/relay.out" rec sent ttld serr rxqd rns
 
 	if [ "$c" = relay ]; then
-		taskset -c 1 nsenter --net=/run/netns/b-relay "$RELAY" -w -i in \
-			-g "$GROUP0" -p "$PORT" -o "$(oif_range "$n")" \
-			-n "$count" >"$rout" 2>&1 &
-		rpid=$!
-		until [ -s "$rout" ] && [[ $(<"$rout") == *ready* ]]; do
-			kill -0 "$rpid" 2>/dev/null || die "relay: $(cat "$rout")"
-			sleep 0.02
-		done
+		relay_start "$n" "$count" "$rout"
+		rpid=$RELAY_PID
 	fi
 	s0=$(sink_count "$c")
 	d0=$(softnet_drops)
@@ -512,14 +521,8 @@ profile() {
 	pg "$c" "count $count"
 	if [ "$c" = relay ]; then
 		log "== profile: relay, N=$n, 64-byte frames, draining $count packets (cpu-clock, CPU 1)"
-		taskset -c 1 nsenter --net=/run/netns/b-relay "$RELAY" -w -i in \
-			-g "$GROUP0" -p "$PORT" -o "$(oif_range "$n")" \
-			-n "$count" >"$rout" 2>&1 &
-		rpid=$!
-		until [ -s "$rout" ] && [[ $(<"$rout") == *ready* ]]; do
-			kill -0 "$rpid" 2>/dev/null || die "relay: $(cat "$rout")"
-			sleep 0.02
-		done
+		relay_start "$n" "$count" "$rout"
+		rpid=$RELAY_PID
 		nsenter --net=/run/netns/b-relay sh -c "echo start >$PG/pgctrl"
 		perf record -q -e cpu-clock -C 1 -g -o "$data" -- \
 			sh -c "kill -USR1 $rpid; while kill -0 $rpid 2>/dev/null; do sleep 0.05; done" \

@@ -525,10 +525,13 @@ profile() {
 		rpid=$RELAY_PID
 		nsenter --net=/run/netns/b-relay sh -c "echo start >$PG/pgctrl"
 		perf record -q -e cpu-clock -C 1 -g -o "$data" -- \
-			sh -c "kill -USR1 $rpid; while kill -0 $rpid 2>/dev/null; do sleep 0.05; done" \
+			sh -c "kill -USR1 $rpid; i=0; while kill -0 $rpid 2>/dev/null &&
+				[ \$i -lt 600 ]; do sleep 0.05; i=\$((i + 1)); done" \
 			>/dev/null 2>&1 || log "(perf record failed)"
+		# A relay that got nothing never stops by itself: 30 s at most.
+		kill "$rpid" 2>/dev/null
 		wait "$rpid"
-		log "   $(grep '^relay:' "$rout")"
+		log "   $(grep '^relay:' "$rout" || echo "relay: no result")"
 	else
 		log "== profile: $c, N=$n, 64-byte frames, 1 route, $count packets (cpu-clock, CPU 0)"
 		perf record -q -e cpu-clock -C 0 -g -o "$data" -- \

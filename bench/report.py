@@ -142,24 +142,28 @@ def main():
     p("")
     p("Ratios:")
     for size in sizes:
-        for n in (4, 16):
-            p("  %4dB mcfw/ipmr copies/s at N=%-2d            %s" % (
-                size, n, fmt_ratio(ratio(get(size, 1, n, "mcfw", "copies"),
-                                         get(size, 1, n, "ipmr", "copies")))))
-        p("  %4dB per-extra-output cost mcfw/ipmr       %s" % (
-            size, fmt_ratio(ratio(slopes.get((size, "mcfw", "N=1..31")),
-                                  slopes.get((size, "ipmr", "N=1..31"))))))
-        p("  %4dB mcfw/relay copies/s at N=16           %s" % (
-            size, fmt_ratio(ratio(get(size, 1, 16, "mcfw", "copies"),
-                                  get(size, 1, 16, "relay", "copies")))))
-        p("  %4dB per-extra-output cost floor/mcfw      %s" % (
-            size, fmt_ratio(ratio(slopes.get((size, "floor", "N=1..31")),
-                                  slopes.get((size, "mcfw", "N=1..31"))))))
+        def copies(c, n):
+            return get(size, 1, n, c, "copies")
+
+        def per_output(c):
+            return slopes.get((size, c, "N=1..31"))
+
         # The sinks' cost per copy is the same whoever copies; floor/relay
         # is what the cheapest in-kernel copier shows against the relay.
-        p("  %4dB floor/relay copies/s at N=16          %s" % (
-            size, fmt_ratio(ratio(get(size, 1, 16, "floor", "copies"),
-                                  get(size, 1, 16, "relay", "copies")))))
+        for label, value in (
+                ("mcfw/ipmr copies/s at N=4",
+                 ratio(copies("mcfw", 4), copies("ipmr", 4))),
+                ("mcfw/ipmr copies/s at N=16",
+                 ratio(copies("mcfw", 16), copies("ipmr", 16))),
+                ("per-extra-output cost mcfw/ipmr",
+                 ratio(per_output("mcfw"), per_output("ipmr"))),
+                ("mcfw/relay copies/s at N=16",
+                 ratio(copies("mcfw", 16), copies("relay", 16))),
+                ("per-extra-output cost floor/mcfw",
+                 ratio(per_output("floor"), per_output("mcfw"))),
+                ("floor/relay copies/s at N=16",
+                 ratio(copies("floor", 16), copies("relay", 16)))):
+            p("  %4dB %-37s %s" % (size, label, fmt_ratio(value)))
     route_pts = sorted({(k[0], k[2]) for k in summary if k[1] != 1})
     for size, n in route_pts:
         for c in contestants:

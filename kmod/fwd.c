@@ -21,6 +21,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/ip.h>
+#include <linux/jiffies.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
@@ -177,7 +178,7 @@ static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 static void mcfw_output(struct net *net, struct sk_buff *skb,
 			const struct mcfw_oif *oif)
 {
-	struct net_device *dev = oif->iface->dev;
+	struct net_device *dev = rcu_dereference(oif->iface->dev);
 	unsigned int len = skb->len;
 	enum mcfw_counter why;
 	struct sk_buff *nskb;
@@ -188,7 +189,8 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		why = MCFW_C_SCOPE_DROP;
 		goto drop;
 	}
-	if (unlikely(!netif_running(dev) || !netif_carrier_ok(dev))) {
+	/* An absent output waits in place. */
+	if (unlikely(!dev || !netif_running(dev) || !netif_carrier_ok(dev))) {
 		why = MCFW_C_DOWN_DROP;
 		goto drop;
 	}
@@ -231,27 +233,29 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		goto drop;
 	}
 
-	mcfw_count2(oif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, len);
+	mcfw_count2(oif->st->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, len);
 	mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, 1,
 		    MCFW_C_OUT_BYTES, len);
 	return;
 
 drop:
-	mcfw_count(oif->stats, why);
+	mcfw_count(oif->st->stats, why);
 	mcfw_count(oif->iface->stats, why);
 }
 
 /* Called with BHs disabled, under RCU. */
 static void mcfw_forward(struct net *net, struct mcfw_route *rt,
-			 struct sk_buff *skb)
+			 const struct mcfw_oifs *oifs, struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	const struct mcfw_oifs *oifs;
 	struct sk_buff *shared = NULL;
 	unsigned int i;
 
 	mcfw_count2(rt->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
 	mcfw_count2(rt->iif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
+	/* Written only when it changes: most packets leave the line clean. */
+	if (READ_ONCE(rt->lastuse) != (jiffies | 1))
+		WRITE_ONCE(rt->lastuse, jiffies | 1);
 
 	if (iph->ttl <= 1) {
 		mcfw_count(rt->stats, MCFW_C_TTL_DROP);
@@ -259,12 +263,32 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 		return;
 	}
 
-	oifs = rcu_dereference(rt->oifs);
 	if (oifs->n > 1)
 		shared = mcfw_share_data(skb);
 	for (i = 0; i < oifs->n; i++)
 		mcfw_output(net, shared ?: skb, &oifs->oif[i]);
 	consume_skb(shared);
+}
+
+/*
+ * The route of @e active in @gen whose input is @in; *@any is set to the
+ * first active route of @e, for the RPF count. Called under RCU.
+ */
+static struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
+					const struct net_device *in, u8 gen,
+					struct mcfw_route **any)
+{
+	struct mcfw_route *rt;
+
+	hlist_for_each_entry_rcu(rt, &e->routes, enode) {
+		if (!mcfw_route_active(rt, gen))
+			continue;
+		if (rcu_access_pointer(rt->iif->dev) == in)
+			return rt;
+		if (!*any)
+			*any = rt;
+	}
+	return NULL;
 }
 
 /*
@@ -277,8 +301,10 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	struct mcfw_route *rt, *rpf = NULL, *any;
+	struct mcfw_entry *e;
 	struct mcfw_net *mn;
-	struct mcfw_route *rt;
+	u8 gen;
 
 	/* 224.0.0.0/24 is link-local: never forwarded (RFC 5771). */
 	if (!ipv4_is_multicast(iph->daddr) ||
@@ -293,14 +319,21 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	local_bh_disable();
-	rt = mcfw_route_lookup(mn, iph->saddr, iph->daddr, state->in->ifindex);
-	if (likely(rt)) {
-		mcfw_forward(state->net, rt, skb);
-	} else {
-		rt = mcfw_route_rpf(mn, iph->saddr, iph->daddr);
-		if (rt)
-			mcfw_count(rt->stats, MCFW_C_RPF_FAIL);
+	/* One generation for the whole packet: see "DOC: Locking". */
+	gen = READ_ONCE(mn->gencursor);
+	e = mcfw_entry_lookup(mn, iph->saddr, iph->daddr);
+	rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
+	if (!rt) {
+		any = NULL;
+		e = mcfw_entry_lookup(mn, 0, iph->daddr);
+		rt = e ? mcfw_route_on(e, state->in, gen, &any) : NULL;
+		rpf = rpf ?: any;
 	}
+	if (likely(rt))
+		mcfw_forward(state->net, rt, rcu_dereference(rt->oifs[gen]), skb);
+	else if (rpf)
+		/* Routes of the pair exist, but not on this input. */
+		mcfw_count(rpf->stats, MCFW_C_RPF_FAIL);
 	local_bh_enable();
 
 	return NF_ACCEPT;

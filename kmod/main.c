@@ -3,14 +3,18 @@
  * mcfw - in-kernel IP multicast forwarder: module and namespace lifetime.
  *
  * Order matters both ways. The per-namespace state (and with it the
- * netfilter hook) is registered before the generic netlink family, so no
- * command can reach a namespace whose state does not exist yet; on unload
- * the family goes first, so no command runs while namespaces are torn down.
+ * netfilter hook) is registered first, then the netdevice notifier (which
+ * needs that state), then the generic netlink family, so no command can
+ * reach a namespace whose state does not exist yet. On unload the family
+ * goes first, so no command runs while namespaces are torn down; removing
+ * the notifier then detaches every device (the core replays
+ * NETDEV_UNREGISTER), releasing ALLMULTI and mcfw's references.
  */
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -24,8 +28,9 @@ unsigned int mcfw_net_id __read_mostly;
 
 #define MCFW_OIF_MAX_DEFAULT	256
 /*
- * A route's outputs are one netlink nest, whose length is 16 bits: at
- * about 60 bytes an output, 1024 outputs (with counters) still fit.
+ * Replies split a route's outputs over several nests, so no attribute
+ * length limits this; a request's single nest of outputs (about 36 bytes
+ * an output, by name) stays under 64 KiB.
  */
 #define MCFW_OIF_MAX_LIMIT	1024
 
@@ -45,20 +50,54 @@ module_param_cb(oif_max, &mcfw_oif_max_ops, &mcfw_oif_max, 0444);
 MODULE_PARM_DESC(oif_max,
 		 "Most output interfaces one route may have, 1-1024 (default 256)");
 
+#define MCFW_JOIN_MAX_DEFAULT	1024
+#define MCFW_JOIN_MAX_LIMIT	65536
+
+unsigned int mcfw_join_max __read_mostly = MCFW_JOIN_MAX_DEFAULT;
+
+static int mcfw_join_max_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, MCFW_JOIN_MAX_LIMIT);
+}
+
+static const struct kernel_param_ops mcfw_join_max_ops = {
+	.set = mcfw_join_max_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(join_max, &mcfw_join_max_ops, &mcfw_join_max, 0644);
+MODULE_PARM_DESC(join_max,
+		 "Most group memberships the routes of one namespace hold, 0-65536 (default 1024)");
+
 static int __net_init mcfw_net_init(struct net *net)
 {
 	struct mcfw_net *mn = mcfw_pernet(net);
-
 	int err;
 
 	mn->net = net;
 	mutex_init(&mn->lock);
-	err = mcfw_net_table_init(mn);
+	mcfw_join_init(mn);
+	err = mcfw_iface_init(mn);
 	if (err)
 		return err;
+	err = mcfw_table_init(mn);
+	if (err)
+		goto iface_exit;
 	err = mcfw_hook_register(mn);
 	if (err)
-		mcfw_net_table_exit(mn);
+		goto table_exit;
+	return 0;
+
+table_exit:
+	mutex_lock(&mn->lock);
+	mcfw_table_exit(mn);
+	mutex_unlock(&mn->lock);
+iface_exit:
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	mcfw_iface_exit(mn);
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
 	return err;
 }
 
@@ -74,7 +113,23 @@ static void __net_exit mcfw_net_pre_exit(struct net *net)
 
 static void __net_exit mcfw_net_exit(struct net *net)
 {
-	mcfw_net_table_exit(mcfw_pernet(net));
+	struct mcfw_net *mn = mcfw_pernet(net);
+
+	/* Pairs with READ_ONCE() in mcfw_iface_kick(). */
+	WRITE_ONCE(mn->exiting, true);
+	cancel_work_sync(&mn->iface_work);
+
+	/* ALLMULTI is released under RTNL, as everywhere. */
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	mcfw_batch_free(mn);
+	mcfw_table_exit(mn);
+	mcfw_iface_exit(mn);
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
+
+	/* Closing the sockets leaves their groups; that takes RTNL. */
+	mcfw_join_exit(mn);
 }
 
 static struct pernet_operations mcfw_net_ops = {
@@ -85,24 +140,6 @@ static struct pernet_operations mcfw_net_ops = {
 	.size		= sizeof(struct mcfw_net),
 };
 
-/*
- * A device leaving a namespace (unregistered, or moved to another one)
- * leaves every route there. Called with RTNL held.
- */
-static int mcfw_netdev_event(struct notifier_block *nb, unsigned long event,
-			     void *ptr)
-{
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-
-	if (event == NETDEV_UNREGISTER)
-		mcfw_dev_gone(mcfw_pernet(dev_net(dev)), dev);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block mcfw_netdev_nb = {
-	.notifier_call = mcfw_netdev_event,
-};
-
 static int __init mcfw_init(void)
 {
 	int err;
@@ -111,7 +148,7 @@ static int __init mcfw_init(void)
 	if (err)
 		return err;
 
-	err = register_netdevice_notifier(&mcfw_netdev_nb);
+	err = mcfw_netdev_notifier_register();
 	if (err)
 		goto unregister_pernet;
 
@@ -119,11 +156,12 @@ static int __init mcfw_init(void)
 	if (err)
 		goto unregister_notifier;
 
-	pr_info("version %s loaded, oif_max %u\n", MCFW_VERSION, mcfw_oif_max);
+	pr_info("version %s loaded, oif_max %u, join_max %u\n", MCFW_VERSION,
+		mcfw_oif_max, mcfw_join_max);
 	return 0;
 
 unregister_notifier:
-	unregister_netdevice_notifier(&mcfw_netdev_nb);
+	mcfw_netdev_notifier_unregister();
 unregister_pernet:
 	unregister_pernet_subsys(&mcfw_net_ops);
 	return err;
@@ -132,7 +170,7 @@ unregister_pernet:
 static void __exit mcfw_exit(void)
 {
 	mcfw_genl_unregister();
-	unregister_netdevice_notifier(&mcfw_netdev_nb);
+	mcfw_netdev_notifier_unregister();
 	unregister_pernet_subsys(&mcfw_net_ops);
 	/* Let any RCU callback queued by the namespaces' teardown finish. */
 	rcu_barrier();

@@ -8,34 +8,63 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/rbtree.h>
+#include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+
+#include <linux/mcfw.h>
 
 /**
  * DOC: Locking
  *
  * Each network namespace has one &struct mcfw_net. Its @lock serialises
- * every writer of the namespace's routes and interfaces: netlink commands
- * that change state, the netdevice notifier and namespace teardown.
- * Readers in the packet path never take it; they run under RCU (the
- * netfilter hook runs inside rcu_read_lock()) and see each route's output
- * list as one immutable &struct mcfw_oifs, replaced whole with
- * rcu_assign_pointer() and freed after a grace period. Dumps run under
- * RCU; a route get takes @lock (and RCU for the hash lookup itself).
+ * every writer of the namespace's routes, interfaces, memberships and
+ * staged batch: netlink commands that change state, the netdevice
+ * notifier, the interface work, the netlink release notifier and
+ * namespace teardown. Dumps take it too, one message at a time.
+ *
+ * Readers in the packet path never take it. They run under RCU (the
+ * netfilter hook runs inside rcu_read_lock()), read mcfw_net.gencursor
+ * once per packet and see, for that generation, which routes are active
+ * (mcfw_route.genmask) and each route's outputs (mcfw_route.oifs[gen], an
+ * immutable array). A single command changes a route in place: it is
+ * linked active in both generations, or both of its output pointers are
+ * replaced, or it is unlinked, each with RCU publication. A batch commit
+ * prepares the next generation beside the current one, flips
+ * mcfw_net.gencursor with one store, waits for a grace period and only
+ * then tidies the old generation up, so a packet sees the whole old table
+ * or the whole new one. Commits hold @lock from start to end.
+ *
+ * An interface (&struct mcfw_iface) is a name. Its device pointer is
+ * published with RCU and set to NULL, in place, when the device leaves
+ * the namespace (unregistered, moved, renamed): readers compare it with
+ * the packet's device, or skip an output whose device is NULL. The
+ * reference mcfw holds on a device is dropped right after the pointer is
+ * cleared; this is safe because the core holds its own reference until a
+ * grace period after the notifier has run.
+ *
+ * Lock order: RTNL -> mcfw_net.lock. The netdevice notifier (RTNL held by
+ * the core) and the interface work (which takes RTNL first) nest them
+ * that way. Commands and commits never take RTNL: what needs it (ALLMULTI
+ * on inputs) is left to the interface work, which a command flushes
+ * after dropping @lock, so the change is done when the command returns.
+ * Joining groups goes through kernel sockets whose setsockopt() takes
+ * RTNL itself: the interface work calls it holding neither lock.
+ *
+ * A command resolves interface names under @lock; the notifier for a
+ * device appearing, leaving or being renamed runs after the device list
+ * changed and takes @lock too, so either the command sees the change or
+ * the notifier sees the command's interface.
  *
  * Counters are per CPU and written only by the CPU that owns them, with
  * bottom halves disabled; readers sum them with u64_stats retries.
- *
- * Lock order: RTNL (held by the core around netdevice notifiers) ->
- * mcfw_net.lock. mcfw never takes RTNL, so commands do not contend with
- * the rest of the network stack. A command resolves and checks its
- * devices under mcfw_net.lock; as the notifier for a device going away
- * (or moving to another namespace) runs only after the device has been
- * unlisted, and takes mcfw_net.lock too, either the command does not find
- * the device or the notifier finds the route and takes the device out.
+ * Zeroing never writes them: it records the sums as a base that readers
+ * subtract.
  */
 
 /**
@@ -44,7 +73,7 @@
  * @MCFW_C_BYTES: bytes of those
  * @MCFW_C_SCOPE_DROP: copies not sent: TTL not above the output's threshold
  * @MCFW_C_MTU_DROP: copies not sent: too big for the output, DF set
- * @MCFW_C_DOWN_DROP: copies not sent: output down or without carrier
+ * @MCFW_C_DOWN_DROP: copies not sent: output absent, down or no carrier
  * @MCFW_C_XMIT_DROP: copies not sent: no memory, or the device refused
  * @MCFW_C_RPF_FAIL: packets that arrived on the wrong interface
  * @MCFW_C_TTL_DROP: packets with TTL 1 or less
@@ -52,7 +81,8 @@
  * @MCFW_C_OUT_BYTES: bytes of those copies
  * @MCFW_C_NR: number of counters
  *
- * Outputs use the first %MCFW_C_OIF_NR, routes and interfaces all of them.
+ * Outputs use the first %MCFW_C_OIF_NR, routes the first %MCFW_C_ROUTE_NR
+ * and interfaces all of them.
  */
 enum mcfw_counter {
 	MCFW_C_PACKETS,
@@ -69,6 +99,7 @@ enum mcfw_counter {
 };
 
 #define MCFW_C_OIF_NR	(MCFW_C_XMIT_DROP + 1)
+#define MCFW_C_ROUTE_NR	(MCFW_C_TTL_DROP + 1)
 
 /**
  * struct mcfw_pcpu - one CPU's counters of an object
@@ -81,38 +112,61 @@ struct mcfw_pcpu {
 };
 
 /**
- * struct mcfw_iface - a network device used by routes of a namespace
- * @list: in mcfw_net.ifaces; RCU list for dumps, written under the lock
- * @dev: the device; mcfw holds a reference until the iface is freed
- * @tracker: tracks that reference
- * @ifindex: @dev's ifindex
- * @users: routes using this device as input or output; under the lock
+ * struct mcfw_iface - an interface name that routes of a namespace use
+ * @node: in mcfw_net.ifaces, hashed by @name
+ * @list: in mcfw_net.iface_list, sorted by @name
+ * @name: the name, NUL padded (the hash key)
+ * @dev: the device of that name, or NULL while there is none; RCU
+ * @tracker: tracks mcfw's reference on @dev
+ * @ifindex: @dev's ifindex, 0 while absent; under the lock, READ_ONCE()
+ * @users: routes naming it as input or output
+ * @in_users: routes naming it as input (it is held in ALLMULTI for them)
+ * @allmulti: mcfw holds one ALLMULTI count on @dev; under RTNL and lock
  * @stats: per-CPU counters (all of &enum mcfw_counter)
- * @rcu: frees the iface (and drops @dev) after readers are done
+ * @base: counter values at the last zeroing
+ * @rcu: frees the iface after readers are done
+ *
+ * An iface lives while routes name it, and until the interface work has
+ * released ALLMULTI on its device.
  */
 struct mcfw_iface {
+	struct rhash_head node;
 	struct list_head list;
-	struct net_device *dev;
+	char name[IFNAMSIZ];
+	struct net_device __rcu *dev;
 	netdevice_tracker tracker;
 	int ifindex;
 	unsigned int users;
+	unsigned int in_users;
+	bool allmulti;
 	struct mcfw_pcpu __percpu *stats;
+	u64 base[MCFW_C_NR];
 	struct rcu_head rcu;
 };
 
 /**
- * struct mcfw_oif - one output of a route
- * @iface: the output device
+ * struct mcfw_ostats - the counters of one output of a route
+ * @ref: output arrays sharing them (an output kept by a replace keeps
+ *	its counters); the last array to be freed frees them
  * @stats: per-CPU counters (the first %MCFW_C_OIF_NR)
+ * @base: counter values at the last zeroing
+ */
+struct mcfw_ostats {
+	refcount_t ref;
+	struct mcfw_pcpu __percpu *stats;
+	u64 base[MCFW_C_OIF_NR];
+};
+
+/**
+ * struct mcfw_oif - one output of a route
+ * @iface: the output interface
+ * @st: its counters
  * @ttl: copy only packets whose TTL is greater than this (1..255)
- * @stats_moved: @stats now belong to a newer &struct mcfw_oifs (set under
- *	the lock before the newer one is published; not read by readers)
  */
 struct mcfw_oif {
 	struct mcfw_iface *iface;
-	struct mcfw_pcpu __percpu *stats;
+	struct mcfw_ostats *st;
 	u8 ttl;
-	bool stats_moved;
 };
 
 /**
@@ -128,82 +182,124 @@ struct mcfw_oifs {
 };
 
 /**
- * struct mcfw_key - what a route is looked up by
+ * struct mcfw_key - the source and group of a route's entry
  * @src: source address, or 0 for any source (*,G)
  * @grp: group address
- * @iif: ifindex of the input interface
  */
 struct mcfw_key {
 	__be32 src;
 	__be32 grp;
-	int iif;
 };
 
 /**
- * struct mcfw_group - the routes of one group, for RPF checks and filters
- * @node: in mcfw_net.groups
- * @grp: the group address (the hash key)
- * @routes: RCU list of the group's routes (mcfw_route.gnode)
- * @rcu: frees the group after readers are done
+ * struct mcfw_entry - every route of one (S or *, G), one per input
+ * @node: in mcfw_net.entries, hashed by @key
+ * @key: source (or any) and group
+ * @routes: RCU list of the routes (mcfw_route.enode)
+ * @rcu: frees the entry after readers are done
+ *
+ * The packet path finds the entry of (S,G), else of (*,G), and in it the
+ * route of the packet's input; a packet whose entries have routes only
+ * on other inputs failed the RPF check.
  */
-struct mcfw_group {
+struct mcfw_entry {
 	struct rhash_head node;
-	__be32 grp;
+	struct mcfw_key key;
 	struct hlist_head routes;
 	struct rcu_head rcu;
 };
 
+/* mcfw_route.flags */
+#define MCFW_RF_NOJOIN	BIT(0)
+
+struct mcfw_join;
+
 /**
  * struct mcfw_route - a multicast route
- * @node: in mcfw_net.routes, hashed by @key
- * @gnode: in @group's list
- * @list: in mcfw_net.route_list (RCU list, for dumps and flushes)
- * @key: source (or any), group, input interface
- * @group: the group this route belongs to
+ * @tnode: in mcfw_net.routes, sorted by group, source and input name
+ * @enode: in @entry's list
+ * @entry: the (S or *, G) it belongs to
  * @iif: the input interface
- * @oifs: the outputs; RCU pointer, replaced whole under the lock
- * @stats: per-CPU counters
+ * @oifs: the outputs in generation 0 and 1; RCU, see "DOC: Locking"
+ * @stats: per-CPU counters (the first %MCFW_C_ROUTE_NR)
+ * @base: counter values at the last zeroing
+ * @lastuse: jiffies of the last packet it counted; READ_ONCE()
+ * @join: its membership of the group on @iif, or NULL (nojoin)
+ * @owner: who installed it, NUL padded
+ * @genmask: BIT(gen) set: not active in generation gen
+ * @flags: MCFW_RF_*
  * @rcu: frees the route after readers are done
  */
 struct mcfw_route {
-	struct rhash_head node;
-	struct hlist_node gnode;
-	struct list_head list;
-	struct mcfw_key key;
-	struct mcfw_group *group;
+	struct rb_node tnode;
+	struct hlist_node enode;
+	struct mcfw_entry *entry;
 	struct mcfw_iface *iif;
-	struct mcfw_oifs __rcu *oifs;
+	struct mcfw_oifs __rcu *oifs[2];
 	struct mcfw_pcpu __percpu *stats;
+	u64 base[MCFW_C_ROUTE_NR];
+	unsigned long lastuse;
+	struct mcfw_join *join;
+	char owner[MCFW_OWNER_MAX + 1];
+	u8 genmask;
+	u8 flags;
 	struct rcu_head rcu;
 };
+
+struct mcfw_batch;
 
 /**
  * struct mcfw_net - mcfw state of one network namespace
  * @net: the namespace this state belongs to
  * @lock: serialises writers of this state, see "DOC: Locking"
- * @routes: routes hashed by &struct mcfw_key
- * @groups: &struct mcfw_group hashed by group address
- * @route_list: every route, in the order added (RCU list)
- * @ifaces: every &struct mcfw_iface in use (RCU list)
+ * @entries: &struct mcfw_entry hashed by &struct mcfw_key
+ * @routes: every route, sorted (rbtree of mcfw_route.tnode)
+ * @ifaces: &struct mcfw_iface hashed by name
+ * @iface_list: the same, sorted by name
+ * @batch: the batch a socket is staging, or NULL
+ * @joins: every &struct mcfw_join
+ * @join_pending: joins whose membership must change (mcfw_join.pending)
+ * @join_socks: the kernel sockets memberships are held on
+ * @iface_work: ALLMULTI, unused interfaces and memberships, under RTNL
+ *	where needed; flushed by commands that queued something for it
+ * @gencursor: the generation the packet path uses; READ_ONCE()
  * @nr_routes: number of routes; written under @lock, read with READ_ONCE()
- * @nr_ifaces: number of @ifaces; written under @lock, read with READ_ONCE()
- * @gen: bumped under @lock on every change, so dumps can tell they were
- *	interrupted; read with READ_ONCE()
+ * @nr_ifaces: number of ifaces in use; likewise
+ * @nr_waiting: routes whose input is absent; likewise
+ * @nr_oif_waiting: outputs of routes that are absent; likewise
+ * @nr_joined: memberships held; likewise
+ * @gen: bumped under @lock on every change a dump would show, so dumps
+ *	can tell they were interrupted
+ * @cfg_gen: bumped under @lock on every change of configuration (not on
+ *	devices coming and going), so a batch can tell it was overtaken
+ * @exiting: the namespace is going away: the work queues nothing more
  */
 struct mcfw_net {
 	struct net *net;
 	struct mutex lock;	/* serialises writers, see DOC: Locking */
-	struct rhashtable routes;
-	struct rhashtable groups;
-	struct list_head route_list;
-	struct list_head ifaces;
+	struct rhashtable entries;
+	struct rb_root routes;
+	struct rhashtable ifaces;
+	struct list_head iface_list;
+	struct mcfw_batch *batch;
+	struct list_head joins;
+	struct list_head join_pending;
+	struct list_head join_socks;
+	struct work_struct iface_work;
+	u8 gencursor;
 	unsigned int nr_routes;
 	unsigned int nr_ifaces;
+	unsigned int nr_waiting;
+	unsigned int nr_oif_waiting;
+	unsigned int nr_joined;
 	unsigned int gen;
+	unsigned int cfg_gen;
+	bool exiting;
 };
 
 extern unsigned int mcfw_net_id;
 extern unsigned int mcfw_oif_max;
+extern unsigned int mcfw_join_max;
 
 static inline struct mcfw_net *mcfw_pernet(const struct net *net)
 {
@@ -237,42 +333,160 @@ static inline void mcfw_count(struct mcfw_pcpu __percpu *stats,
 	u64_stats_update_end(&s->syncp);
 }
 
-/* table.c */
-struct mcfw_route_cfg {
-	struct mcfw_key key;
-	unsigned int n_oifs;
-	int *oif_index;
-	u8 *oif_ttl;
-	bool replace;
+/* Is @rt active in generation @gen? */
+static inline bool mcfw_route_active(const struct mcfw_route *rt, u8 gen)
+{
+	return !(READ_ONCE(rt->genmask) & BIT(gen));
+}
+
+/* An output's interface as the packet path may use it, or NULL. */
+static inline bool mcfw_iface_present(const struct mcfw_iface *iface)
+{
+	return rcu_access_pointer(iface->dev);
+}
+
+/**
+ * struct mcfw_oif_cfg - one output as a command gives it
+ * @name: interface name
+ * @ttl: threshold
+ */
+struct mcfw_oif_cfg {
+	char name[IFNAMSIZ];
+	u8 ttl;
 };
 
-int mcfw_net_table_init(struct mcfw_net *mn);
-void mcfw_net_table_exit(struct mcfw_net *mn);
+/**
+ * struct mcfw_route_cfg - a route as a command gives it
+ * @src: source, 0 for any
+ * @grp: group
+ * @iif: input interface name
+ * @owner: owner, NUL padded
+ * @flags: MCFW_RF_*
+ * @n_oifs: number of entries in @oifs
+ * @oifs: the outputs (allocated by the parser)
+ */
+struct mcfw_route_cfg {
+	__be32 src;
+	__be32 grp;
+	char iif[IFNAMSIZ];
+	char owner[MCFW_OWNER_MAX + 1];
+	u8 flags;
+	unsigned int n_oifs;
+	struct mcfw_oif_cfg *oifs;
+};
+
+/* stats.c-like helpers, in table.c */
 struct mcfw_pcpu __percpu *mcfw_stats_alloc(unsigned int n);
 void mcfw_stats_read(struct mcfw_pcpu __percpu *stats, unsigned int n,
 		     u64 *sum);
-struct mcfw_route *mcfw_route_lookup(struct mcfw_net *mn, __be32 src,
-				     __be32 grp, int iif);
-struct mcfw_route *mcfw_route_rpf(struct mcfw_net *mn, __be32 src,
-				  __be32 grp);
-struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
+
+/* iface.c: device lifecycle */
+int mcfw_iface_init(struct mcfw_net *mn);
+void mcfw_iface_exit(struct mcfw_net *mn);
+struct mcfw_iface *mcfw_iface_get(struct mcfw_net *mn, const char *name);
+void mcfw_iface_put(struct mcfw_net *mn, struct mcfw_iface *iface);
+void mcfw_iface_in_get(struct mcfw_net *mn, struct mcfw_iface *iface);
+void mcfw_iface_in_put(struct mcfw_net *mn, struct mcfw_iface *iface);
+struct mcfw_iface *mcfw_iface_find(struct mcfw_net *mn, const char *name);
+bool mcfw_dev_exists(struct mcfw_net *mn, const char *name);
+void mcfw_iface_kick(struct mcfw_net *mn);
+void mcfw_iface_sync(struct mcfw_net *mn);
+int mcfw_netdev_notifier_register(void);
+void mcfw_netdev_notifier_unregister(void);
+
+/* join.c: group memberships on inputs */
+void mcfw_join_init(struct mcfw_net *mn);
+void mcfw_join_exit(struct mcfw_net *mn);
+int mcfw_join_new(struct mcfw_net *mn, struct mcfw_route *rt);
+void mcfw_join_update(struct mcfw_net *mn, struct mcfw_route *rt);
+void mcfw_join_release(struct mcfw_net *mn, struct mcfw_route *rt);
+bool mcfw_join_held(const struct mcfw_route *rt);
+void mcfw_join_run(struct mcfw_net *mn);
+
+/* table.c: routes */
+int mcfw_table_init(struct mcfw_net *mn);
+void mcfw_table_exit(struct mcfw_net *mn);
+struct mcfw_entry *mcfw_entry_lookup(struct mcfw_net *mn, __be32 src,
+				     __be32 grp);
+struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
+				   __be32 grp, const char *iif);
+struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
+				    __be32 src, const char *iif);
+struct mcfw_route *mcfw_route_next(struct mcfw_route *rt);
+struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
+				     const struct mcfw_route_cfg *cfg,
+				     u8 genmask, struct netlink_ext_ack *extack);
+struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
-				  struct netlink_ext_ack *extack);
+				  const struct mcfw_oifs *old);
+void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs,
+		       bool now);
+void mcfw_route_replace(struct mcfw_net *mn, struct mcfw_route *rt,
+			const struct mcfw_route_cfg *cfg,
+			struct mcfw_oifs *oifs);
+void mcfw_route_stage(struct mcfw_net *mn, struct mcfw_route *rt,
+		      struct mcfw_oifs *oifs);
+void mcfw_route_settle(struct mcfw_net *mn, struct mcfw_route *rt,
+		       const struct mcfw_route_cfg *cfg);
 void mcfw_route_unlink(struct mcfw_net *mn, struct mcfw_route *rt);
-unsigned int mcfw_routes_flush(struct mcfw_net *mn);
-bool mcfw_dev_in_use(struct mcfw_net *mn, const struct net_device *dev);
-bool mcfw_route_uses_dev(struct mcfw_net *mn, const struct mcfw_route *rt,
-			 const struct net_device *dev);
-bool mcfw_route_drop_oif(struct mcfw_net *mn, struct mcfw_route *rt,
-			 const struct net_device *dev);
+bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
+		     const struct mcfw_route_cfg *cfg);
+void mcfw_route_zero(struct mcfw_net *mn, struct mcfw_route *rt);
+unsigned int mcfw_route_oif_waiting(struct mcfw_net *mn,
+				    const struct mcfw_route *rt);
+void mcfw_table_changed(struct mcfw_net *mn, bool cfg);
+void mcfw_iface_presence_changed(struct mcfw_net *mn,
+				 struct mcfw_iface *iface, bool present);
+
+/* batch.c: staged transactions */
+struct mcfw_batch *mcfw_batch_of(struct mcfw_net *mn,
+				 const struct sk_buff *skb, u32 portid);
+int mcfw_batch_begin(struct mcfw_net *mn, const struct sk_buff *skb,
+		     u32 portid, u32 flags, const char *owner,
+		     struct netlink_ext_ack *extack);
+void mcfw_batch_free(struct mcfw_net *mn);
+void mcfw_batch_refused(struct mcfw_net *mn, const struct sk_buff *skb,
+			u32 portid);
+int mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
+			 const struct mcfw_route_cfg *cfg, bool replace,
+			 struct netlink_ext_ack *extack);
+int mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
+			 __be32 src, __be32 grp, const char *iif,
+			 struct netlink_ext_ack *extack);
+int mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
+		     const char *owner, struct netlink_ext_ack *extack);
+int mcfw_batch_zero(struct mcfw_net *mn, struct mcfw_batch *b,
+		    __be32 src, __be32 grp, bool has_src, const char *iif,
+		    struct netlink_ext_ack *extack);
+
+/**
+ * struct mcfw_commit_result - what a commit did
+ * @added: routes added
+ * @replaced: routes replaced
+ * @removed: routes removed
+ * @unchanged: routes of the batch found as they were
+ */
+struct mcfw_commit_result {
+	u32 added;
+	u32 replaced;
+	u32 removed;
+	u32 unchanged;
+};
+
+int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
+		      struct mcfw_commit_result *res,
+		      struct netlink_ext_ack *extack);
+bool mcfw_batch_owned_by(const struct mcfw_batch *b, u32 *portid);
 
 /* fwd.c */
 int mcfw_hook_register(struct mcfw_net *mn);
 void mcfw_hook_unregister(struct mcfw_net *mn);
 
-/* netlink.c */
+/* netlink.c and netlink_*.c */
 int mcfw_genl_register(void);
 void mcfw_genl_unregister(void);
-void mcfw_dev_gone(struct mcfw_net *mn, struct net_device *dev);
+void mcfw_ntf_route(struct mcfw_net *mn, const struct mcfw_route *rt,
+		    enum mcfw_event ev);
+void mcfw_ntf_flush(struct mcfw_net *mn, const char *owner, u32 removed);
 
 #endif /* _MCFW_H */

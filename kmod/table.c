@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mcfw - in-kernel IP multicast forwarder: routes and the interfaces they use.
+ * mcfw - in-kernel IP multicast forwarder: the route table.
  *
- * Routes are hashed by (source or any, group, input interface) for the
- * packet path, and listed per group for RPF checks. A route's outputs are
- * an immutable array replaced whole, so a packet sees either the old or
- * the new outputs of a replaced route, never a mix. Interfaces are shared
- * by the routes of a namespace; each holds one reference to its device.
+ * A route is named by (source or any, group, input interface name). The
+ * packet path finds routes through their entry, the (S or *, G) they
+ * share, hashed by source and group: one lookup gives every route of the
+ * pair, the one of the packet's input and, when there is none, the RPF
+ * failure. Writers and dumps find routes in a tree sorted by group,
+ * source and input name, so a dump resumes after the last route it sent
+ * in logarithmic time whatever changed meanwhile.
+ *
+ * A route's outputs are an immutable array, one pointer per generation
+ * (see "DOC: Locking"); an output's counters are shared by the arrays
+ * that have it, so a replace keeps the counters of the outputs it keeps.
  *
  * Everything that changes the table is called with mcfw_net.lock held.
  */
 
+#include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/netlink.h>
 #include <linux/overflow.h>
@@ -20,17 +27,10 @@
 
 #include "mcfw.h"
 
-static const struct rhashtable_params mcfw_route_params = {
-	.head_offset		= offsetof(struct mcfw_route, node),
-	.key_offset		= offsetof(struct mcfw_route, key),
+static const struct rhashtable_params mcfw_entry_params = {
+	.head_offset		= offsetof(struct mcfw_entry, node),
+	.key_offset		= offsetof(struct mcfw_entry, key),
 	.key_len		= sizeof(struct mcfw_key),
-	.automatic_shrinking	= true,
-};
-
-static const struct rhashtable_params mcfw_group_params = {
-	.head_offset		= offsetof(struct mcfw_group, node),
-	.key_offset		= offsetof(struct mcfw_group, grp),
-	.key_len		= sizeof(__be32),
 	.automatic_shrinking	= true,
 };
 
@@ -46,8 +46,7 @@ struct mcfw_pcpu __percpu *mcfw_stats_alloc(unsigned int n)
 	struct mcfw_pcpu __percpu *stats;
 	int cpu;
 
-	stats = __alloc_percpu_gfp(sizeof(struct mcfw_pcpu) +
-				   n * sizeof(u64_stats_t),
+	stats = __alloc_percpu_gfp(struct_size_t(struct mcfw_pcpu, c, n),
 				   __alignof__(struct mcfw_pcpu),
 				   GFP_KERNEL_ACCOUNT);
 	if (!stats)
@@ -86,81 +85,178 @@ void mcfw_stats_read(struct mcfw_pcpu __percpu *stats, unsigned int n,
 	}
 }
 
-static void mcfw_iface_free_rcu(struct rcu_head *head)
+/**
+ * mcfw_entry_lookup - the entry of (S or *, G)
+ * @mn: the namespace's state
+ * @src: the source, 0 for any
+ * @grp: the group
+ *
+ * Context: RCU read lock or @mn->lock held.
+ * Return: the entry, or NULL.
+ */
+struct mcfw_entry *mcfw_entry_lookup(struct mcfw_net *mn, __be32 src,
+				     __be32 grp)
 {
-	struct mcfw_iface *iface = container_of(head, struct mcfw_iface, rcu);
+	struct mcfw_key key = { .src = src, .grp = grp };
 
-	netdev_put(iface->dev, &iface->tracker);
-	free_percpu(iface->stats);
-	kfree(iface);
+	return rhashtable_lookup(&mn->entries, &key, mcfw_entry_params);
 }
 
-/*
- * Take a use of the interface with @ifindex, creating it if no route uses
- * it yet. The device must be registered in this namespace right now: see
- * "DOC: Locking" for why that, checked under the lock, is enough.
- */
-static struct mcfw_iface *mcfw_iface_get(struct mcfw_net *mn, int ifindex)
+static struct mcfw_entry *mcfw_entry_get(struct mcfw_net *mn, __be32 src,
+					 __be32 grp)
 {
-	struct mcfw_iface *iface;
-	struct net_device *dev;
-
-	lockdep_assert_held(&mn->lock);
-
-	list_for_each_entry(iface, &mn->ifaces, list) {
-		if (iface->ifindex == ifindex) {
-			iface->users++;
-			return iface;
-		}
-	}
-
-	iface = kzalloc(sizeof(*iface), GFP_KERNEL_ACCOUNT);
-	if (!iface)
-		return ERR_PTR(-ENOMEM);
-	iface->stats = mcfw_stats_alloc(MCFW_C_NR);
-	if (!iface->stats) {
-		kfree(iface);
-		return ERR_PTR(-ENOMEM);
-	}
+	struct mcfw_entry *e;
+	int err;
 
 	rcu_read_lock();
-	dev = dev_get_by_index_rcu(mn->net, ifindex);
-	if (!dev || READ_ONCE(dev->reg_state) != NETREG_REGISTERED) {
-		rcu_read_unlock();
-		free_percpu(iface->stats);
-		kfree(iface);
-		return ERR_PTR(-ENODEV);
-	}
-	netdev_hold(dev, &iface->tracker, GFP_ATOMIC);
+	e = mcfw_entry_lookup(mn, src, grp);
 	rcu_read_unlock();
+	if (e)
+		return e;
 
-	iface->dev = dev;
-	iface->ifindex = ifindex;
-	iface->users = 1;
-	list_add_tail_rcu(&iface->list, &mn->ifaces);
-	WRITE_ONCE(mn->nr_ifaces, mn->nr_ifaces + 1);
-	return iface;
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return ERR_PTR(-ENOMEM);
+	e->key.src = src;
+	e->key.grp = grp;
+	INIT_HLIST_HEAD(&e->routes);
+	err = rhashtable_insert_fast(&mn->entries, &e->node, mcfw_entry_params);
+	if (err) {
+		kfree(e);
+		return ERR_PTR(err);
+	}
+	return e;
 }
 
-static void mcfw_iface_put(struct mcfw_net *mn, struct mcfw_iface *iface)
+static void mcfw_entry_put(struct mcfw_net *mn, struct mcfw_entry *e)
 {
-	lockdep_assert_held(&mn->lock);
-
-	if (--iface->users)
+	if (!hlist_empty(&e->routes))
 		return;
-	list_del_rcu(&iface->list);
-	WRITE_ONCE(mn->nr_ifaces, mn->nr_ifaces - 1);
-	call_rcu(&iface->rcu, mcfw_iface_free_rcu);
+	rhashtable_remove_fast(&mn->entries, &e->node, mcfw_entry_params);
+	kfree_rcu(e, rcu);
 }
 
-/* Frees an output array and the counters no newer array took over. */
+/* Tree order: group, then source (any source first), then input name. */
+static int mcfw_route_cmp(__be32 grp, __be32 src, const char *iif,
+			  const struct mcfw_route *rt)
+{
+	u32 a, b;
+
+	a = ntohl(grp);
+	b = ntohl(rt->entry->key.grp);
+	if (a != b)
+		return a < b ? -1 : 1;
+	a = ntohl(src);
+	b = ntohl(rt->entry->key.src);
+	if (a != b)
+		return a < b ? -1 : 1;
+	return strcmp(iif, rt->iif->name);
+}
+
+/**
+ * mcfw_route_find - the route of (S or *, G, input name)
+ * @mn: the namespace's state
+ * @src: the source, 0 for any
+ * @grp: the group
+ * @iif: the input interface name
+ *
+ * Context: @mn->lock held.
+ * Return: the route, or NULL.
+ */
+struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
+				   __be32 grp, const char *iif)
+{
+	struct mcfw_route *rt;
+	struct mcfw_entry *e;
+
+	lockdep_assert_held(&mn->lock);
+	rcu_read_lock();
+	e = mcfw_entry_lookup(mn, src, grp);
+	rcu_read_unlock();
+	if (!e)
+		return NULL;
+	hlist_for_each_entry(rt, &e->routes, enode)
+		if (!strcmp(rt->iif->name, iif))
+			return rt;
+	return NULL;
+}
+
+/**
+ * mcfw_route_first - the first route after a place in the tree
+ * @mn: the namespace's state
+ * @grp: group of the place
+ * @src: source of the place
+ * @iif: input name of the place, or NULL for the first route of all
+ *
+ * Context: @mn->lock held.
+ * Return: the first route sorting after (@grp, @src, @iif), or NULL.
+ */
+struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
+				    __be32 src, const char *iif)
+{
+	struct rb_node *n = mn->routes.rb_node;
+	struct mcfw_route *rt, *best = NULL;
+
+	lockdep_assert_held(&mn->lock);
+	if (!iif)
+		return rb_entry_safe(rb_first(&mn->routes), struct mcfw_route,
+				     tnode);
+	while (n) {
+		rt = rb_entry(n, struct mcfw_route, tnode);
+		if (mcfw_route_cmp(grp, src, iif, rt) < 0) {
+			best = rt;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+/**
+ * mcfw_route_next - the route after @rt in the tree
+ * @rt: a route
+ *
+ * Context: the lock of @rt's namespace held.
+ * Return: the next route, or NULL.
+ */
+struct mcfw_route *mcfw_route_next(struct mcfw_route *rt)
+{
+	return rb_entry_safe(rb_next(&rt->tnode), struct mcfw_route, tnode);
+}
+
+static void mcfw_route_tree_add(struct mcfw_net *mn, struct mcfw_route *rt)
+{
+	struct rb_node **p = &mn->routes.rb_node, *parent = NULL;
+	struct mcfw_route *pos;
+
+	while (*p) {
+		parent = *p;
+		pos = rb_entry(parent, struct mcfw_route, tnode);
+		if (mcfw_route_cmp(rt->entry->key.grp, rt->entry->key.src,
+				   rt->iif->name, pos) < 0)
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&rt->tnode, parent, p);
+	rb_insert_color(&rt->tnode, &mn->routes);
+}
+
+static void mcfw_ostats_put(struct mcfw_ostats *st)
+{
+	if (refcount_dec_and_test(&st->ref)) {
+		free_percpu(st->stats);
+		kfree(st);
+	}
+}
+
 static void mcfw_oifs_free(struct mcfw_oifs *oifs)
 {
 	unsigned int i;
 
 	for (i = 0; i < oifs->n; i++)
-		if (!oifs->oif[i].stats_moved)
-			free_percpu(oifs->oif[i].stats);
+		mcfw_ostats_put(oifs->oif[i].st);
 	kfree(oifs);
 }
 
@@ -169,446 +265,449 @@ static void mcfw_oifs_free_rcu(struct rcu_head *head)
 	mcfw_oifs_free(container_of(head, struct mcfw_oifs, rcu));
 }
 
-/* Drops the array's interface uses; frees it once readers are done. */
-static void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs)
+/**
+ * mcfw_oifs_release - drop an output array's interface uses and free it
+ * @mn: the namespace's state
+ * @oifs: the array, no longer published
+ * @now: no reader can see it any more (after a grace period)
+ *
+ * Context: @mn->lock held.
+ */
+void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs, bool now)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&mn->lock);
 	for (i = 0; i < oifs->n; i++)
 		mcfw_iface_put(mn, oifs->oif[i].iface);
-	call_rcu(&oifs->rcu, mcfw_oifs_free_rcu);
+	if (now)
+		mcfw_oifs_free(oifs);
+	else
+		call_rcu(&oifs->rcu, mcfw_oifs_free_rcu);
+}
+
+/**
+ * mcfw_oifs_build - build the output array a route configuration asks for
+ * @mn: the namespace's state
+ * @cfg: the configuration
+ * @old: the route's current outputs, whose counters outputs it keeps
+ *	share, or NULL
+ *
+ * Context: process context, @mn->lock held.
+ * Return: the array (not published), or an ERR_PTR; @old is unchanged.
+ */
+struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
+				  const struct mcfw_route_cfg *cfg,
+				  const struct mcfw_oifs *old)
+{
+	struct mcfw_oifs *oifs;
+	struct mcfw_oif *oif;
+	unsigned int i, j;
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+	oifs = kzalloc(struct_size(oifs, oif, cfg->n_oifs), GFP_KERNEL_ACCOUNT);
+	if (!oifs)
+		return ERR_PTR(-ENOMEM);
+
+	for (i = 0; i < cfg->n_oifs; i++) {
+		oif = &oifs->oif[i];
+		oif->ttl = cfg->oifs[i].ttl;
+		oif->iface = mcfw_iface_get(mn, cfg->oifs[i].name);
+		if (IS_ERR(oif->iface)) {
+			err = PTR_ERR(oif->iface);
+			goto unwind;
+		}
+		for (j = 0; old && j < old->n; j++) {
+			if (old->oif[j].iface == oif->iface) {
+				oif->st = old->oif[j].st;
+				refcount_inc(&oif->st->ref);
+				break;
+			}
+		}
+		if (!oif->st) {
+			oif->st = kzalloc(sizeof(*oif->st), GFP_KERNEL_ACCOUNT);
+			if (oif->st)
+				oif->st->stats = mcfw_stats_alloc(MCFW_C_OIF_NR);
+			if (!oif->st || !oif->st->stats) {
+				kfree(oif->st);
+				mcfw_iface_put(mn, oif->iface);
+				err = -ENOMEM;
+				goto unwind;
+			}
+			refcount_set(&oif->st->ref, 1);
+		}
+		oifs->n++;
+	}
+	return oifs;
+
+unwind:
+	mcfw_oifs_release(mn, oifs, true);
+	return ERR_PTR(err);
+}
+
+static unsigned int mcfw_oifs_waiting(const struct mcfw_oifs *oifs,
+				      const struct mcfw_iface *only)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < oifs->n; i++)
+		if ((!only || oifs->oif[i].iface == only) &&
+		    !mcfw_iface_present(oifs->oif[i].iface))
+			n++;
+	return n;
+}
+
+/**
+ * mcfw_route_oif_waiting - how many of a route's outputs are absent
+ * @mn: the namespace's state
+ * @rt: the route
+ *
+ * Context: @mn->lock held.
+ * Return: that number.
+ */
+unsigned int mcfw_route_oif_waiting(struct mcfw_net *mn,
+				    const struct mcfw_route *rt)
+{
+	return mcfw_oifs_waiting(mcfw_dereference(rt->oifs[mn->gencursor], mn),
+				 NULL);
+}
+
+/* Adds (@sign 1) or takes away (-1) what @rt counts as waiting. */
+static void mcfw_route_account(struct mcfw_net *mn, struct mcfw_route *rt,
+			       const struct mcfw_oifs *oifs, int sign)
+{
+	if (!mcfw_iface_present(rt->iif))
+		WRITE_ONCE(mn->nr_waiting, mn->nr_waiting + sign);
+	WRITE_ONCE(mn->nr_oif_waiting,
+		   mn->nr_oif_waiting + sign * (int)mcfw_oifs_waiting(oifs, NULL));
 }
 
 static void mcfw_route_free_rcu(struct rcu_head *head)
 {
 	struct mcfw_route *rt = container_of(head, struct mcfw_route, rcu);
 
-	mcfw_oifs_free(rcu_dereference_protected(rt->oifs, true));
 	free_percpu(rt->stats);
 	kfree(rt);
 }
 
 /**
- * mcfw_route_lookup - find the route of a packet
+ * mcfw_route_create - add a route
  * @mn: the namespace's state
- * @src: the packet's source
- * @grp: the packet's group
- * @iif: the interface it arrived on
+ * @cfg: the route; no route of its name exists
+ * @genmask: 0 for a route active at once; BIT(gencursor) for one a
+ *	commit makes active with the next generation
+ * @extack: where to say why it failed
  *
- * Context: RCU read lock held.
- * Return: the (S,G,iif) route, else the (*,G,iif) route, else NULL.
- */
-struct mcfw_route *mcfw_route_lookup(struct mcfw_net *mn, __be32 src,
-				     __be32 grp, int iif)
-{
-	struct mcfw_key key = { .src = src, .grp = grp, .iif = iif };
-	struct mcfw_route *rt;
-
-	rt = rhashtable_lookup(&mn->routes, &key, mcfw_route_params);
-	if (rt)
-		return rt;
-	key.src = 0;
-	return rhashtable_lookup(&mn->routes, &key, mcfw_route_params);
-}
-
-/**
- * mcfw_route_rpf - find the route a packet failed the RPF check of
- * @mn: the namespace's state
- * @src: the packet's source
- * @grp: the packet's group
+ * The route is complete, outputs included, before it is linked: a packet
+ * on another CPU may find it at once.
  *
- * For a packet that matched no route on its input interface: a route of
- * its source and group (or of any source and its group) on another input
- * interface means it came in the wrong way.
- *
- * Context: RCU read lock held.
- * Return: that route, or NULL.
+ * Context: process context, @mn->lock held.
+ * Return: the route, or an ERR_PTR; on error nothing changed.
  */
-struct mcfw_route *mcfw_route_rpf(struct mcfw_net *mn, __be32 src,
-				  __be32 grp)
-{
-	struct mcfw_route *rt, *any = NULL;
-	struct mcfw_group *g;
-
-	g = rhashtable_lookup(&mn->groups, &grp, mcfw_group_params);
-	if (!g)
-		return NULL;
-	hlist_for_each_entry_rcu(rt, &g->routes, gnode) {
-		if (rt->key.src == src)
-			return rt;
-		if (!rt->key.src && !any)
-			any = rt;
-	}
-	return any;
-}
-
-static struct mcfw_group *mcfw_group_get(struct mcfw_net *mn, __be32 grp)
-{
-	struct mcfw_group *g;
-	int err;
-
-	g = rhashtable_lookup_fast(&mn->groups, &grp, mcfw_group_params);
-	if (g)
-		return g;
-
-	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
-	if (!g)
-		return ERR_PTR(-ENOMEM);
-	g->grp = grp;
-	INIT_HLIST_HEAD(&g->routes);
-	err = rhashtable_insert_fast(&mn->groups, &g->node, mcfw_group_params);
-	if (err) {
-		kfree(g);
-		return ERR_PTR(err);
-	}
-	return g;
-}
-
-static void mcfw_group_put(struct mcfw_net *mn, struct mcfw_group *g)
-{
-	if (!hlist_empty(&g->routes))
-		return;
-	rhashtable_remove_fast(&mn->groups, &g->node, mcfw_group_params);
-	kfree_rcu(g, rcu);
-}
-
-/*
- * Builds the output array @cfg asks for. Outputs @old already had keep
- * their counters (marked only once the whole array is built, so a failure
- * leaves @old untouched).
- */
-static struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
-					 const struct mcfw_route_cfg *cfg,
-					 struct mcfw_oifs *old,
-					 struct netlink_ext_ack *extack)
+struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
+				     const struct mcfw_route_cfg *cfg,
+				     u8 genmask, struct netlink_ext_ack *extack)
 {
 	struct mcfw_oifs *oifs;
-	unsigned int i, j;
-	int err;
-
-	oifs = kzalloc(struct_size(oifs, oif, cfg->n_oifs), GFP_KERNEL_ACCOUNT);
-	if (!oifs)
-		return ERR_PTR(-ENOMEM);
-
-	for (i = 0; i < cfg->n_oifs; i++) {
-		struct mcfw_oif *oif = &oifs->oif[i];
-
-		oif->iface = mcfw_iface_get(mn, cfg->oif_index[i]);
-		if (IS_ERR(oif->iface)) {
-			err = PTR_ERR(oif->iface);
-			if (err == -ENODEV)
-				NL_SET_ERR_MSG(extack,
-					       "Output interface does not exist in this namespace");
-			goto unwind;
-		}
-		oif->ttl = cfg->oif_ttl[i];
-		oif->stats_moved = true;	/* until it has stats */
-		for (j = 0; old && j < old->n; j++) {
-			if (old->oif[j].iface == oif->iface) {
-				oif->stats = old->oif[j].stats;
-				break;
-			}
-		}
-		if (!oif->stats) {
-			oif->stats = mcfw_stats_alloc(MCFW_C_OIF_NR);
-			if (!oif->stats) {
-				mcfw_iface_put(mn, oif->iface);
-				err = -ENOMEM;
-				goto unwind;
-			}
-			oif->stats_moved = false;
-		}
-		oifs->n++;
-	}
-
-	/* Committed: carried-over counters now belong to the new array. */
-	for (i = 0; i < oifs->n; i++) {
-		for (j = 0; old && j < old->n; j++) {
-			if (old->oif[j].stats == oifs->oif[i].stats)
-				old->oif[j].stats_moved = true;
-		}
-		oifs->oif[i].stats_moved = false;
-	}
-	return oifs;
-
-unwind:
-	for (i = 0; i < oifs->n; i++) {
-		if (!oifs->oif[i].stats_moved)
-			free_percpu(oifs->oif[i].stats);
-		mcfw_iface_put(mn, oifs->oif[i].iface);
-	}
-	kfree(oifs);
-	return ERR_PTR(err);
-}
-
-/*
- * The route is complete, outputs included, before it is hashed: a packet
- * on another CPU may find it the moment rhashtable_insert_fast() returns.
- * On failure @oifs still belongs to the caller.
- */
-static struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
-					    const struct mcfw_route_cfg *cfg,
-					    struct mcfw_oifs *oifs,
-					    struct netlink_ext_ack *extack)
-{
 	struct mcfw_route *rt;
 	int err = -ENOMEM;
 
+	lockdep_assert_held(&mn->lock);
 	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
 	if (!rt)
 		return ERR_PTR(-ENOMEM);
-	rt->key = cfg->key;
-	RCU_INIT_POINTER(rt->oifs, oifs);
-	rt->stats = mcfw_stats_alloc(MCFW_C_NR);
+	rt->stats = mcfw_stats_alloc(MCFW_C_ROUTE_NR);
 	if (!rt->stats)
 		goto free_rt;
+	memcpy(rt->owner, cfg->owner, sizeof(rt->owner));
+	rt->flags = cfg->flags;
+	rt->genmask = genmask;
 
-	rt->iif = mcfw_iface_get(mn, cfg->key.iif);
+	rt->iif = mcfw_iface_get(mn, cfg->iif);
 	if (IS_ERR(rt->iif)) {
 		err = PTR_ERR(rt->iif);
-		if (err == -ENODEV)
-			NL_SET_ERR_MSG(extack,
-				       "Input interface does not exist in this namespace");
 		goto free_stats;
 	}
-
-	rt->group = mcfw_group_get(mn, cfg->key.grp);
-	if (IS_ERR(rt->group)) {
-		err = PTR_ERR(rt->group);
+	rt->entry = mcfw_entry_get(mn, cfg->src, cfg->grp);
+	if (IS_ERR(rt->entry)) {
+		err = PTR_ERR(rt->entry);
 		goto put_iif;
 	}
-
-	err = rhashtable_insert_fast(&mn->routes, &rt->node, mcfw_route_params);
+	oifs = mcfw_oifs_build(mn, cfg, NULL);
+	if (IS_ERR(oifs)) {
+		err = PTR_ERR(oifs);
+		goto put_entry;
+	}
+	RCU_INIT_POINTER(rt->oifs[0], oifs);
+	RCU_INIT_POINTER(rt->oifs[1], oifs);
+	err = mcfw_join_new(mn, rt);
 	if (err)
-		goto put_group;
+		goto release_oifs;
 
-	hlist_add_head_rcu(&rt->gnode, &rt->group->routes);
-	list_add_tail_rcu(&rt->list, &mn->route_list);
+	mcfw_route_tree_add(mn, rt);
+	hlist_add_head_rcu(&rt->enode, &rt->entry->routes);
+	mcfw_iface_in_get(mn, rt->iif);
+	mcfw_route_account(mn, rt, oifs, 1);
 	WRITE_ONCE(mn->nr_routes, mn->nr_routes + 1);
 	return rt;
 
-put_group:
-	mcfw_group_put(mn, rt->group);
+release_oifs:
+	mcfw_oifs_release(mn, oifs, true);
+put_entry:
+	mcfw_entry_put(mn, rt->entry);
 put_iif:
 	mcfw_iface_put(mn, rt->iif);
 free_stats:
 	free_percpu(rt->stats);
 free_rt:
 	kfree(rt);
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack, "Out of memory for the route");
 	return ERR_PTR(err);
 }
 
-/**
- * mcfw_route_set - add a route, or replace an existing route's outputs
- * @mn: the namespace's state
- * @cfg: the route; @cfg->replace allows replacing an existing one
- * @extack: where to say why it failed
- *
- * A replaced route keeps its counters, and those of outputs it keeps;
- * packets see the old outputs or the new ones, never a mix.
- *
- * Context: process context, with @mn->lock held.
- * Return: the route, or an ERR_PTR; on error nothing changed.
- */
-struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
-				  const struct mcfw_route_cfg *cfg,
-				  struct netlink_ext_ack *extack)
+/* Owner and flags, which the packet path does not read. */
+static void mcfw_route_set_attrs(struct mcfw_net *mn, struct mcfw_route *rt,
+				 const struct mcfw_route_cfg *cfg)
 {
-	struct mcfw_oifs *oifs, *old = NULL;
-	struct mcfw_route *rt;
+	memcpy(rt->owner, cfg->owner, sizeof(rt->owner));
+	rt->flags = cfg->flags;
+	if (rt->join && (rt->flags & MCFW_RF_NOJOIN))
+		mcfw_join_release(mn, rt);
+	else if (!rt->join)
+		/* Forwarding does not need it: without memory, go without. */
+		mcfw_join_new(mn, rt);
+}
+
+/**
+ * mcfw_route_replace - replace a route's outputs, owner and flags now
+ * @mn: the namespace's state
+ * @rt: the route
+ * @cfg: what it becomes
+ * @oifs: its new outputs, from mcfw_oifs_build() with its current ones
+ *
+ * Packets see the old outputs or the new ones, never a mix.
+ *
+ * Context: process context, @mn->lock held, no commit under way.
+ */
+void mcfw_route_replace(struct mcfw_net *mn, struct mcfw_route *rt,
+			const struct mcfw_route_cfg *cfg,
+			struct mcfw_oifs *oifs)
+{
+	struct mcfw_oifs *old = mcfw_dereference(rt->oifs[mn->gencursor], mn);
 
 	lockdep_assert_held(&mn->lock);
+	mcfw_route_account(mn, rt, old, -1);
+	rcu_assign_pointer(rt->oifs[0], oifs);
+	rcu_assign_pointer(rt->oifs[1], oifs);
+	mcfw_route_account(mn, rt, oifs, 1);
+	mcfw_oifs_release(mn, old, false);
+	mcfw_route_set_attrs(mn, rt, cfg);
+}
 
-	rt = rhashtable_lookup_fast(&mn->routes, &cfg->key, mcfw_route_params);
-	if (rt && !cfg->replace) {
-		NL_SET_ERR_MSG(extack, "Route exists (use replace to change it)");
-		return ERR_PTR(-EEXIST);
+/**
+ * mcfw_route_stage - publish a route's outputs for the next generation
+ * @mn: the namespace's state
+ * @rt: the route
+ * @oifs: its outputs from the next generation on
+ *
+ * Context: a commit, @mn->lock held.
+ */
+void mcfw_route_stage(struct mcfw_net *mn, struct mcfw_route *rt,
+		      struct mcfw_oifs *oifs)
+{
+	rcu_assign_pointer(rt->oifs[!mn->gencursor], oifs);
+}
+
+/**
+ * mcfw_route_settle - make a route whole again after a generation flip
+ * @mn: the namespace's state
+ * @rt: the route
+ * @cfg: the owner and flags it takes, or NULL
+ *
+ * No reader uses the previous generation any more: its output array, if
+ * the route had another one there, is freed now, and the route is active
+ * in both generations.
+ *
+ * Context: a commit after its grace period, @mn->lock held.
+ */
+void mcfw_route_settle(struct mcfw_net *mn, struct mcfw_route *rt,
+		       const struct mcfw_route_cfg *cfg)
+{
+	u8 cur = mn->gencursor;
+	struct mcfw_oifs *now = mcfw_dereference(rt->oifs[cur], mn);
+	struct mcfw_oifs *old = mcfw_dereference(rt->oifs[!cur], mn);
+
+	lockdep_assert_held(&mn->lock);
+	WRITE_ONCE(rt->genmask, 0);
+	if (old != now) {
+		mcfw_route_account(mn, rt, old, -1);
+		RCU_INIT_POINTER(rt->oifs[!cur], now);
+		mcfw_route_account(mn, rt, now, 1);
+		mcfw_oifs_release(mn, old, true);
 	}
-	if (rt)
-		old = mcfw_dereference(rt->oifs, mn);
-
-	oifs = mcfw_oifs_build(mn, cfg, old, extack);
-	if (IS_ERR(oifs))
-		return ERR_CAST(oifs);
-
-	if (!rt) {
-		rt = mcfw_route_create(mn, cfg, oifs, extack);
-		if (IS_ERR(rt))
-			mcfw_oifs_release(mn, oifs);
-		else
-			WRITE_ONCE(mn->gen, mn->gen + 1);
-		return rt;
-	}
-
-	rcu_assign_pointer(rt->oifs, oifs);
-	mcfw_oifs_release(mn, old);
-	WRITE_ONCE(mn->gen, mn->gen + 1);
-	return rt;
+	if (cfg)
+		mcfw_route_set_attrs(mn, rt, cfg);
 }
 
 /**
  * mcfw_route_unlink - remove a route; it is freed once readers are done
  * @mn: the namespace's state
- * @rt: the route
+ * @rt: the route, with the same outputs in both generations
  *
- * Context: process context, with @mn->lock held.
+ * Context: process context, @mn->lock held.
  */
 void mcfw_route_unlink(struct mcfw_net *mn, struct mcfw_route *rt)
 {
-	struct mcfw_oifs *oifs = mcfw_dereference(rt->oifs, mn);
-	unsigned int i;
+	struct mcfw_oifs *oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
 
 	lockdep_assert_held(&mn->lock);
-
-	rhashtable_remove_fast(&mn->routes, &rt->node, mcfw_route_params);
-	hlist_del_rcu(&rt->gnode);
-	mcfw_group_put(mn, rt->group);
-	list_del_rcu(&rt->list);
-
-	for (i = 0; i < oifs->n; i++)
-		mcfw_iface_put(mn, oifs->oif[i].iface);
+	hlist_del_rcu(&rt->enode);
+	rb_erase(&rt->tnode, &mn->routes);
+	mcfw_entry_put(mn, rt->entry);
+	mcfw_join_release(mn, rt);
+	mcfw_route_account(mn, rt, oifs, -1);
+	mcfw_oifs_release(mn, oifs, false);
+	mcfw_iface_in_put(mn, rt->iif);
 	mcfw_iface_put(mn, rt->iif);
-
 	WRITE_ONCE(mn->nr_routes, mn->nr_routes - 1);
-	WRITE_ONCE(mn->gen, mn->gen + 1);
 	call_rcu(&rt->rcu, mcfw_route_free_rcu);
 }
 
 /**
- * mcfw_dev_in_use - is @dev an input or output of any route
- * @mn: the namespace's state
- * @dev: the device
- *
- * Context: @mn->lock held.
- * Return: true if it is.
- */
-bool mcfw_dev_in_use(struct mcfw_net *mn, const struct net_device *dev)
-{
-	struct mcfw_iface *iface;
-
-	lockdep_assert_held(&mn->lock);
-	list_for_each_entry(iface, &mn->ifaces, list)
-		if (iface->dev == dev)
-			return true;
-	return false;
-}
-
-/**
- * mcfw_route_uses_dev - is @dev the input interface of @rt
+ * mcfw_route_same - would @cfg leave @rt as it is
  * @mn: the namespace's state
  * @rt: the route
- * @dev: the device
+ * @cfg: a configuration of the same name
  *
  * Context: @mn->lock held.
- * Return: true if it is.
+ * Return: true if owner, flags and outputs (in order) are the same.
  */
-bool mcfw_route_uses_dev(struct mcfw_net *mn, const struct mcfw_route *rt,
-			 const struct net_device *dev)
+bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
+		     const struct mcfw_route_cfg *cfg)
 {
-	lockdep_assert_held(&mn->lock);
-	return rt->iif->dev == dev;
-}
+	const struct mcfw_oifs *oifs;
+	unsigned int i;
 
-/**
- * mcfw_route_drop_oif - take a device that is going away out of a route
- * @mn: the namespace's state
- * @rt: the route
- * @dev: the device
- *
- * This cannot fail: a device's unregistration does not wait for memory.
- * A route may be left with no outputs; it stays, counting what arrives,
- * until it is replaced or deleted.
- *
- * Context: process context, with RTNL and @mn->lock held.
- * Return: true if @dev was one of @rt's outputs.
- */
-bool mcfw_route_drop_oif(struct mcfw_net *mn, struct mcfw_route *rt,
-			 const struct net_device *dev)
-{
-	struct mcfw_oifs *old = mcfw_dereference(rt->oifs, mn);
-	struct mcfw_oifs *oifs;
-	unsigned int i, n = 0;
-
-	lockdep_assert_held(&mn->lock);
-
-	for (i = 0; i < old->n; i++)
-		if (old->oif[i].iface->dev != dev)
-			n++;
-	if (n == old->n)
+	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
+	if (strcmp(rt->owner, cfg->owner) ||
+	    (rt->flags & MCFW_RF_NOJOIN) != (cfg->flags & MCFW_RF_NOJOIN) ||
+	    oifs->n != cfg->n_oifs)
 		return false;
-
-	oifs = kzalloc(struct_size(oifs, oif, n), GFP_KERNEL | __GFP_NOFAIL);
-	for (i = 0; i < old->n; i++) {
-		if (old->oif[i].iface->dev == dev)
-			continue;
-		oifs->oif[oifs->n] = old->oif[i];
-		old->oif[i].stats_moved = true;
-		/* The new array takes over this use of the interface. */
-		oifs->oif[oifs->n].iface->users++;
-		oifs->n++;
-	}
-
-	rcu_assign_pointer(rt->oifs, oifs);
-	mcfw_oifs_release(mn, old);
-	WRITE_ONCE(mn->gen, mn->gen + 1);
+	for (i = 0; i < oifs->n; i++)
+		if (oifs->oif[i].ttl != cfg->oifs[i].ttl ||
+		    strcmp(oifs->oif[i].iface->name, cfg->oifs[i].name))
+			return false;
 	return true;
 }
 
 /**
- * mcfw_routes_flush - remove every route of a namespace
+ * mcfw_route_zero - zero a route's counters and its outputs'
  * @mn: the namespace's state
+ * @rt: the route
  *
- * Context: process context, with @mn->lock held.
- * Return: the number of routes removed.
+ * Context: @mn->lock held.
  */
-unsigned int mcfw_routes_flush(struct mcfw_net *mn)
+void mcfw_route_zero(struct mcfw_net *mn, struct mcfw_route *rt)
 {
-	struct mcfw_route *rt, *tmp;
-	unsigned int removed = 0;
+	const struct mcfw_oifs *oifs;
+	struct mcfw_ostats *st;
+	unsigned int i;
 
 	lockdep_assert_held(&mn->lock);
-
-	list_for_each_entry_safe(rt, tmp, &mn->route_list, list) {
-		mcfw_route_unlink(mn, rt);
-		removed++;
-		cond_resched();
+	memset(rt->base, 0, sizeof(rt->base));
+	mcfw_stats_read(rt->stats, MCFW_C_ROUTE_NR, rt->base);
+	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
+	for (i = 0; i < oifs->n; i++) {
+		st = oifs->oif[i].st;
+		memset(st->base, 0, sizeof(st->base));
+		mcfw_stats_read(st->stats, MCFW_C_OIF_NR, st->base);
 	}
-	return removed;
 }
 
 /**
- * mcfw_net_table_init - set up a namespace's empty tables
+ * mcfw_table_changed - note a change, for dumps and for batches
+ * @mn: the namespace's state
+ * @cfg: the configuration changed (not only a device's presence)
+ *
+ * Context: @mn->lock held.
+ */
+void mcfw_table_changed(struct mcfw_net *mn, bool cfg)
+{
+	lockdep_assert_held(&mn->lock);
+	WRITE_ONCE(mn->gen, mn->gen + 1);
+	if (cfg)
+		mn->cfg_gen++;
+}
+
+/**
+ * mcfw_iface_presence_changed - an interface appeared or went away
+ * @mn: the namespace's state
+ * @iface: its iface, already attached or detached
+ * @present: which of the two
+ *
+ * Routes naming it start or stop waiting for it, in place; each is
+ * announced.
+ *
+ * Context: the netdevice notifier: RTNL and @mn->lock held.
+ */
+void mcfw_iface_presence_changed(struct mcfw_net *mn,
+				 struct mcfw_iface *iface, bool present)
+{
+	const struct mcfw_oifs *oifs;
+	struct mcfw_route *rt;
+	int sign = present ? -1 : 1;
+	unsigned int n;
+
+	lockdep_assert_held(&mn->lock);
+	for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+	     rt = mcfw_route_next(rt)) {
+		oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
+		n = 0;
+		for (n = 0; n < oifs->n; n++)
+			if (oifs->oif[n].iface == iface)
+				break;
+		if (rt->iif != iface && n == oifs->n)
+			continue;
+		if (rt->iif == iface) {
+			WRITE_ONCE(mn->nr_waiting, mn->nr_waiting + sign);
+			mcfw_join_update(mn, rt);
+		}
+		if (n < oifs->n)
+			WRITE_ONCE(mn->nr_oif_waiting, mn->nr_oif_waiting + sign);
+		mcfw_ntf_route(mn, rt, present ? MCFW_EV_RESUME : MCFW_EV_WAIT);
+		cond_resched();
+	}
+	mcfw_table_changed(mn, false);
+}
+
+/**
+ * mcfw_table_init - set up a namespace's empty table
  * @mn: the namespace's state
  *
  * Context: process context, from pernet init.
  * Return: 0 or a negative errno.
  */
-int mcfw_net_table_init(struct mcfw_net *mn)
+int mcfw_table_init(struct mcfw_net *mn)
 {
-	int err;
-
-	INIT_LIST_HEAD(&mn->route_list);
-	INIT_LIST_HEAD(&mn->ifaces);
-	err = rhashtable_init(&mn->routes, &mcfw_route_params);
-	if (err)
-		return err;
-	err = rhashtable_init(&mn->groups, &mcfw_group_params);
-	if (err)
-		rhashtable_destroy(&mn->routes);
-	return err;
+	mn->routes = RB_ROOT;
+	return rhashtable_init(&mn->entries, &mcfw_entry_params);
 }
 
 /**
- * mcfw_net_table_exit - remove every route and free the tables
+ * mcfw_table_exit - remove every route and free the table
  * @mn: the namespace's state
  *
- * Context: process context, from pernet exit: no hook runs any more.
+ * Context: pernet exit, no hook runs any more, @mn->lock held.
  */
-void mcfw_net_table_exit(struct mcfw_net *mn)
+void mcfw_table_exit(struct mcfw_net *mn)
 {
-	mutex_lock(&mn->lock);
-	mcfw_routes_flush(mn);
-	mutex_unlock(&mn->lock);
-	rhashtable_destroy(&mn->groups);
-	rhashtable_destroy(&mn->routes);
+	struct mcfw_route *rt;
+
+	while ((rt = mcfw_route_first(mn, 0, 0, NULL))) {
+		mcfw_route_unlink(mn, rt);
+		cond_resched();
+	}
+	rhashtable_destroy(&mn->entries);
 }

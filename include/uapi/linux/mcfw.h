@@ -8,6 +8,12 @@
  *
  * Commands that change state require CAP_NET_ADMIN in the initial user
  * namespace (GENL_ADMIN_PERM); commands that only read are open to all.
+ *
+ * A route is named by its group, its source (or any source) and the name
+ * of its input interface. Interfaces are named, not numbered: a route
+ * whose interface does not exist (deleted, moved away, renamed, or not
+ * created yet) stays and waits for an interface of that name. While its
+ * input is absent a route forwards nothing; an absent output is skipped.
  */
 #ifndef _UAPI_LINUX_MCFW_H
 #define _UAPI_LINUX_MCFW_H
@@ -20,33 +26,68 @@
 /* Multicast group announcing every change to routes. */
 #define MCFW_GENL_MCGRP_CONFIG	"config"
 
+/* Longest owner name, without its terminating NUL. */
+#define MCFW_OWNER_MAX		15
+/* The owner of routes that name none. */
+#define MCFW_OWNER_DEFAULT	"static"
+
 /**
  * enum mcfw_cmd - generic netlink commands of the mcfw family
  * @MCFW_CMD_UNSPEC: unused
  * @MCFW_CMD_INFO_GET: do: reply with %MCFW_A_VERSION, %MCFW_A_ROUTE_COUNT,
- *	%MCFW_A_IFACE_COUNT and %MCFW_A_OIF_MAX for the caller's namespace.
- *	Takes no attributes.
- * @MCFW_CMD_ROUTE_FLUSH: do (admin): remove every route of the caller's
- *	namespace. Takes no attributes; the reply carries
- *	%MCFW_A_ROUTE_COUNT, the number of routes removed. Announced (when
- *	it removed any) with the same command and attribute.
- * @MCFW_CMD_ROUTE_NEW: do (admin): add the route given by %MCFW_A_GROUP,
- *	%MCFW_A_SOURCE (absent: any source), %MCFW_A_IIF and %MCFW_A_OIFS.
- *	Fails with -EEXIST when it exists, unless %MCFW_A_REPLACE is set:
- *	then its outputs are replaced atomically (or it is created).
- *	Replies with the route; announced with the same command.
+ *	%MCFW_A_IFACE_COUNT, %MCFW_A_OIF_MAX, %MCFW_A_WAITING_COUNT,
+ *	%MCFW_A_OIF_WAITING_COUNT, %MCFW_A_JOIN_COUNT, %MCFW_A_JOIN_MAX and,
+ *	while a batch is staged, %MCFW_A_BATCH_PORTID. Takes no attributes.
+ * @MCFW_CMD_ROUTE_FLUSH: do (admin): remove the routes of %MCFW_A_OWNER,
+ *	or every route when it is absent. The reply carries
+ *	%MCFW_A_ROUTE_COUNT, the number removed. Announced (when it removed
+ *	any) with the same command and attributes.
+ * @MCFW_CMD_ROUTE_NEW: do (admin): add the route %MCFW_A_GROUP,
+ *	%MCFW_A_SOURCE (absent: any source), input %MCFW_A_IIF_NAME (or
+ *	%MCFW_A_IIF, an ifindex) with outputs %MCFW_A_OIFS, %MCFW_A_OWNER
+ *	(default "static") and %MCFW_A_NOJOIN. Outside a batch every
+ *	interface must exist. Fails with -EEXIST when the route exists,
+ *	unless %MCFW_A_REPLACE is set: then its outputs, owner and flags are
+ *	replaced atomically (or it is created). Replies with the route
+ *	(outside a batch); announced with the same command.
  * @MCFW_CMD_ROUTE_DEL: do (admin): delete the route %MCFW_A_GROUP,
- *	%MCFW_A_SOURCE (absent: the any-source route) on %MCFW_A_IIF, or on
- *	every input interface when %MCFW_A_IIF is absent. -ENOENT if none.
- *	Each deleted route is announced with this command.
+ *	%MCFW_A_SOURCE (absent: the any-source route) on input
+ *	%MCFW_A_IIF_NAME (or %MCFW_A_IIF), or on every input when neither is
+ *	given. -ENOENT if none. Each deleted route is announced.
  * @MCFW_CMD_ROUTE_GET: do: the route %MCFW_A_GROUP, %MCFW_A_SOURCE,
- *	%MCFW_A_IIF. dump: every route, or those matching %MCFW_A_GROUP,
- *	%MCFW_A_SOURCE and %MCFW_A_IIF when given. A dump interrupted by a
- *	change is flagged NLM_F_DUMP_INTR. Each dump message holds one
- *	route whole: a reader needs a receive buffer as large as the
- *	largest route (about 60 bytes an output; 64 KiB always suffices).
- * @MCFW_CMD_IFACE_GET: dump: every interface in use by a route, with
- *	%MCFW_A_IFINDEX, %MCFW_A_IFNAME and %MCFW_A_STATS.
+ *	%MCFW_A_IIF_NAME (or %MCFW_A_IIF). dump: every route, in order of
+ *	group, source (any source first) and input name, or those matching
+ *	%MCFW_A_GROUP, %MCFW_A_SOURCE, %MCFW_A_IIF_NAME and %MCFW_A_OWNER
+ *	when given. A dump resumes after the last route it sent, so a route
+ *	present from its start to its end is sent exactly once; one that a
+ *	change interrupted is flagged NLM_F_DUMP_INTR. A route message may
+ *	hold several %MCFW_A_OIFS nests (each under 64 KiB): its outputs are
+ *	all of theirs, in order.
+ * @MCFW_CMD_IFACE_GET: dump: every interface named by a route, with
+ *	%MCFW_A_IFNAME, %MCFW_A_IFINDEX (absent while it waits),
+ *	%MCFW_A_WAITING, %MCFW_A_ALLMULTI and %MCFW_A_STATS.
+ * @MCFW_CMD_BATCH_BEGIN: do (admin): stage a batch on the sending
+ *	socket: from now on its %MCFW_CMD_ROUTE_NEW, %MCFW_CMD_ROUTE_DEL,
+ *	%MCFW_CMD_ROUTE_FLUSH and %MCFW_CMD_ROUTE_ZERO are checked against
+ *	the table as the batch has changed it so far, but change nothing
+ *	until %MCFW_CMD_BATCH_COMMIT. %MCFW_A_BATCH_FLAGS: see
+ *	&enum mcfw_batch_flags; %MCFW_A_OWNER names the owner that
+ *	%MCFW_BATCH_F_REPLACE_OWNER replaces (absent: every owner). One batch
+ *	per namespace: -EBUSY while another socket has one. The batch is
+ *	dropped when its socket closes.
+ * @MCFW_CMD_BATCH_COMMIT: do (admin): apply the sender's batch as one
+ *	transaction: a packet is forwarded by the table as it was before or
+ *	as it is after, never by a mix; routes the batch did not change keep
+ *	their counters and never stop forwarding; changed routes keep the
+ *	counters of the route and of the outputs they keep. -EAGAIN, and
+ *	nothing changes, when another command changed routes since the batch
+ *	began. The reply carries %MCFW_A_ADDED, %MCFW_A_REPLACED,
+ *	%MCFW_A_REMOVED and %MCFW_A_UNCHANGED. Each change is announced.
+ * @MCFW_CMD_BATCH_ABORT: do (admin): drop the sender's batch.
+ * @MCFW_CMD_ROUTE_ZERO: do (admin): zero the counters of the routes
+ *	matching %MCFW_A_GROUP, %MCFW_A_SOURCE and %MCFW_A_IIF_NAME (each
+ *	optional; none: every route) and of their outputs. Routes are not
+ *	changed. The reply carries %MCFW_A_ROUTE_COUNT, the number zeroed.
  */
 enum mcfw_cmd {
 	MCFW_CMD_UNSPEC,
@@ -56,6 +97,10 @@ enum mcfw_cmd {
 	MCFW_CMD_ROUTE_DEL,
 	MCFW_CMD_ROUTE_GET,
 	MCFW_CMD_IFACE_GET,
+	MCFW_CMD_BATCH_BEGIN,
+	MCFW_CMD_BATCH_COMMIT,
+	MCFW_CMD_BATCH_ABORT,
+	MCFW_CMD_ROUTE_ZERO,
 
 	/* private: */
 	__MCFW_CMD_MAX,
@@ -64,25 +109,81 @@ enum mcfw_cmd {
 #define MCFW_CMD_MAX (__MCFW_CMD_MAX - 1)
 
 /**
+ * enum mcfw_batch_flags - flags of %MCFW_A_BATCH_FLAGS
+ * @MCFW_BATCH_F_REPLACE_OWNER: the batch starts from a table without the
+ *	routes of %MCFW_A_OWNER (of every owner if absent): what it adds is
+ *	that owner's whole configuration (a restore)
+ * @MCFW_BATCH_F_WAIT: routes may name interfaces that do not exist; they
+ *	wait for them
+ */
+enum mcfw_batch_flags {
+	MCFW_BATCH_F_REPLACE_OWNER	= 1 << 0,
+	MCFW_BATCH_F_WAIT		= 1 << 1,
+};
+
+#define MCFW_BATCH_F_ALL	(MCFW_BATCH_F_REPLACE_OWNER | MCFW_BATCH_F_WAIT)
+
+/**
+ * enum mcfw_event - what a route announcement (%MCFW_A_EVENT) reports
+ * @MCFW_EV_UNSPEC: unused
+ * @MCFW_EV_ADD: the route was added
+ * @MCFW_EV_REPLACE: its outputs, owner or flags were replaced
+ * @MCFW_EV_DEL: it was deleted
+ * @MCFW_EV_WAIT: one of its interfaces went away (it waits for it)
+ * @MCFW_EV_RESUME: an interface it waited for appeared
+ */
+enum mcfw_event {
+	MCFW_EV_UNSPEC,
+	MCFW_EV_ADD,
+	MCFW_EV_REPLACE,
+	MCFW_EV_DEL,
+	MCFW_EV_WAIT,
+	MCFW_EV_RESUME,
+};
+
+/**
  * enum mcfw_attr - top-level attributes of the mcfw family
  * @MCFW_A_UNSPEC: unused
  * @MCFW_A_PAD: padding for 64-bit attributes
  * @MCFW_A_VERSION: string, the module's version
- * @MCFW_A_ROUTE_COUNT: u32, number of routes in the namespace
- * @MCFW_A_IFACE_COUNT: u32, number of interfaces mcfw tracks in the
- *	namespace (inputs and outputs of routes)
+ * @MCFW_A_ROUTE_COUNT: u32, number of routes in the namespace (info); the
+ *	number of routes flushed or zeroed (flush, zero)
+ * @MCFW_A_IFACE_COUNT: u32, number of interfaces routes name
  * @MCFW_A_OIF_MAX: u32, the most output interfaces one route may have
  *	(module parameter oif_max)
  * @MCFW_A_GROUP: be32, IPv4 multicast group, not in 224.0.0.0/24
  * @MCFW_A_SOURCE: be32, IPv4 unicast source; absent for any source (*,G)
- * @MCFW_A_IIF: u32, ifindex of the route's input interface
- * @MCFW_A_OIFS: nested, one %MCFW_A_OIF per output interface; a route
- *	whose outputs all went away reports an empty nest
+ * @MCFW_A_IIF: u32, ifindex of the route's input interface (requests:
+ *	resolved to its name; replies: absent while the input waits)
+ * @MCFW_A_OIFS: nested, one %MCFW_A_OIF per output interface
  * @MCFW_A_OIF: nested &enum mcfw_oif_attr, an output interface
  * @MCFW_A_REPLACE: flag, %MCFW_CMD_ROUTE_NEW replaces an existing route
  * @MCFW_A_STATS: nested &enum mcfw_stats_attr, counters
  * @MCFW_A_IFINDEX: u32, an interface's ifindex
  * @MCFW_A_IFNAME: string, an interface's name
+ * @MCFW_A_IIF_NAME: string, the name of the route's input interface
+ * @MCFW_A_OWNER: string of 1 to %MCFW_OWNER_MAX letters, digits, '.',
+ *	'_' or '-': who installed the route (default "static"; "all" is
+ *	reserved)
+ * @MCFW_A_NOJOIN: flag, the route does not join its group on its input
+ * @MCFW_A_WAITING: flag, the route's (or interface's) input is absent
+ * @MCFW_A_LASTUSE: u64, milliseconds since the route last forwarded or
+ *	counted a packet; absent if it never did
+ * @MCFW_A_EVENT: u8 &enum mcfw_event, in announcements of routes
+ * @MCFW_A_BATCH_FLAGS: u32, &enum mcfw_batch_flags
+ * @MCFW_A_BATCH_PORTID: u32, netlink port of the socket staging a batch
+ * @MCFW_A_ADDED: u32, routes a commit added
+ * @MCFW_A_REPLACED: u32, routes a commit replaced
+ * @MCFW_A_REMOVED: u32, routes a commit removed
+ * @MCFW_A_UNCHANGED: u32, routes of the batch a commit found unchanged
+ * @MCFW_A_WAITING_COUNT: u32, routes whose input is absent
+ * @MCFW_A_OIF_WAITING_COUNT: u32, outputs of routes that are absent
+ * @MCFW_A_JOINED: flag, the route holds a membership of its group on its
+ *	input (a source-specific one for an (S,G) route)
+ * @MCFW_A_JOIN_COUNT: u32, memberships held by the namespace's routes
+ * @MCFW_A_JOIN_MAX: u32, the most memberships a namespace's routes may
+ *	hold (module parameter join_max)
+ * @MCFW_A_ALLMULTI: flag, mcfw holds the interface in ALLMULTI
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -100,6 +201,24 @@ enum mcfw_attr {
 	MCFW_A_STATS,
 	MCFW_A_IFINDEX,
 	MCFW_A_IFNAME,
+	MCFW_A_IIF_NAME,
+	MCFW_A_OWNER,
+	MCFW_A_NOJOIN,
+	MCFW_A_WAITING,
+	MCFW_A_LASTUSE,
+	MCFW_A_EVENT,
+	MCFW_A_BATCH_FLAGS,
+	MCFW_A_BATCH_PORTID,
+	MCFW_A_ADDED,
+	MCFW_A_REPLACED,
+	MCFW_A_REMOVED,
+	MCFW_A_UNCHANGED,
+	MCFW_A_WAITING_COUNT,
+	MCFW_A_OIF_WAITING_COUNT,
+	MCFW_A_JOINED,
+	MCFW_A_JOIN_COUNT,
+	MCFW_A_JOIN_MAX,
+	MCFW_A_ALLMULTI,
 
 	/* private: */
 	__MCFW_A_MAX,
@@ -111,11 +230,14 @@ enum mcfw_attr {
  * enum mcfw_oif_attr - attributes of one output interface (%MCFW_A_OIF)
  * @MCFW_OIF_A_UNSPEC: unused
  * @MCFW_OIF_A_PAD: padding for 64-bit attributes
- * @MCFW_OIF_A_IFINDEX: u32, the output interface
+ * @MCFW_OIF_A_IFINDEX: u32, the output interface (requests: resolved to
+ *	its name; replies: absent while it waits)
  * @MCFW_OIF_A_TTL: u8, TTL threshold: a packet is copied to this output
  *	only if its TTL is greater than the threshold (default 1, the
  *	least; 255 sends nothing)
  * @MCFW_OIF_A_STATS: nested &enum mcfw_stats_attr, this output's counters
+ * @MCFW_OIF_A_IFNAME: string, the output interface's name
+ * @MCFW_OIF_A_WAITING: flag, the output interface is absent
  */
 enum mcfw_oif_attr {
 	MCFW_OIF_A_UNSPEC,
@@ -123,6 +245,8 @@ enum mcfw_oif_attr {
 	MCFW_OIF_A_IFINDEX,
 	MCFW_OIF_A_TTL,
 	MCFW_OIF_A_STATS,
+	MCFW_OIF_A_IFNAME,
+	MCFW_OIF_A_WAITING,
 
 	/* private: */
 	__MCFW_OIF_A_MAX,
@@ -150,7 +274,8 @@ enum mcfw_oif_attr {
  *	threshold
  * @MCFW_STATS_A_MTU_DROP: copies not sent: larger than the output's MTU
  *	with DF set
- * @MCFW_STATS_A_DOWN_DROP: copies not sent: output down or without carrier
+ * @MCFW_STATS_A_DOWN_DROP: copies not sent: output absent, down or
+ *	without carrier
  * @MCFW_STATS_A_XMIT_DROP: copies not sent: no memory, or the device
  *	refused them
  * @MCFW_STATS_A_DROPS: the sum of the drops above (outputs: copies not

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfw - in-kernel IP multicast forwarder: group memberships on inputs.
+ *
+ * An IGMP-snooping switch forwards a group only to ports that joined it,
+ * so a route joins its group on its input interface (source-specific for
+ * an (S,G) route) unless it was added with nojoin: the interface reports
+ * the membership with IGMP like any host's, and a static route pulls its
+ * traffic by itself.
+ *
+ * The kernel offers source-specific memberships only to sockets, so they
+ * are held on kernel UDP sockets of the namespace, as a program would
+ * hold them. A socket takes at most net.ipv4.igmp_max_memberships groups
+ * and igmp_max_msf sources per group: a pool grows as needed. The
+ * setsockopt() calls take RTNL, so they are made by the interface work
+ * holding no lock, one membership at a time; mcfw_net.lock is only held
+ * to pick what to do and to record what was done. A namespace's routes
+ * hold at most join_max memberships (module parameter); routes beyond it
+ * forward without joining, which "info" shows.
+ */
+
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/sockptr.h>
+#include <net/sock.h>
+
+#include "mcfw.h"
+
+/**
+ * struct mcfw_jsock - a kernel socket holding memberships
+ * @list: in mcfw_net.join_socks
+ * @sock: the socket
+ * @groups: (group, interface) memberships it holds
+ */
+struct mcfw_jsock {
+	struct list_head list;
+	struct socket *sock;
+	unsigned int groups;
+};
+
+/**
+ * struct mcfw_join - the membership a route wants and the one it holds
+ * @list: in mcfw_net.joins
+ * @pending: in mcfw_net.join_pending while @want and @have differ
+ * @grp: the group
+ * @src: the source of an (S,G) route, 0 for any source
+ * @want: ifindex to hold it on, 0 for none
+ * @have: ifindex it is held on, 0 for none
+ * @js: the socket it is held on
+ * @failed: joining on @want failed; not tried again until @want changes
+ * @dead: the route is gone: freed once left
+ */
+struct mcfw_join {
+	struct list_head list;
+	struct list_head pending;
+	__be32 grp;
+	__be32 src;
+	int want;
+	int have;
+	struct mcfw_jsock *js;
+	bool failed;
+	bool dead;
+};
+
+static void mcfw_join_queue(struct mcfw_net *mn, struct mcfw_join *j)
+{
+	if (list_empty(&j->pending))
+		list_add_tail(&j->pending, &mn->join_pending);
+	mcfw_iface_kick(mn);
+}
+
+static int mcfw_join_want(const struct mcfw_route *rt)
+{
+	return READ_ONCE(rt->iif->ifindex);
+}
+
+/**
+ * mcfw_join_new - give a new route its membership, unless nojoin
+ * @mn: the namespace's state
+ * @rt: the route, its input set
+ *
+ * Context: @mn->lock held.
+ * Return: 0 or -ENOMEM.
+ */
+int mcfw_join_new(struct mcfw_net *mn, struct mcfw_route *rt)
+{
+	struct mcfw_join *j;
+
+	lockdep_assert_held(&mn->lock);
+	rt->join = NULL;
+	if (rt->flags & MCFW_RF_NOJOIN)
+		return 0;
+	j = kzalloc(sizeof(*j), GFP_KERNEL_ACCOUNT);
+	if (!j)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&j->pending);
+	j->grp = rt->entry->key.grp;
+	j->src = rt->entry->key.src;
+	list_add_tail(&j->list, &mn->joins);
+	rt->join = j;
+	mcfw_join_update(mn, rt);
+	return 0;
+}
+
+/**
+ * mcfw_join_update - the route's input appeared or went away
+ * @mn: the namespace's state
+ * @rt: the route
+ *
+ * Context: @mn->lock held.
+ */
+void mcfw_join_update(struct mcfw_net *mn, struct mcfw_route *rt)
+{
+	struct mcfw_join *j = rt->join;
+	int want;
+
+	lockdep_assert_held(&mn->lock);
+	if (!j)
+		return;
+	want = mcfw_join_want(rt);
+	if (want == j->want)
+		return;
+	j->want = want;
+	j->failed = false;
+	mcfw_join_queue(mn, j);
+}
+
+/**
+ * mcfw_join_release - the route is going: leave its group
+ * @mn: the namespace's state
+ * @rt: the route
+ *
+ * Context: @mn->lock held.
+ */
+void mcfw_join_release(struct mcfw_net *mn, struct mcfw_route *rt)
+{
+	struct mcfw_join *j = rt->join;
+
+	lockdep_assert_held(&mn->lock);
+	if (!j)
+		return;
+	rt->join = NULL;
+	j->dead = true;
+	j->want = 0;
+	mcfw_join_queue(mn, j);
+}
+
+/**
+ * mcfw_join_held - does the route hold the membership it wants
+ * @rt: the route
+ *
+ * Context: the lock of the route's namespace held.
+ * Return: true if it does.
+ */
+bool mcfw_join_held(const struct mcfw_route *rt)
+{
+	return rt->join && rt->join->have && rt->join->have == rt->join->want;
+}
+
+static int mcfw_join_sockopt(struct socket *sock, int opt, __be32 grp,
+			     __be32 src, int ifindex)
+{
+	struct group_source_req gsr = { .gsr_interface = ifindex };
+	struct sockaddr_in *g = (struct sockaddr_in *)&gsr.gsr_group;
+	struct sockaddr_in *s = (struct sockaddr_in *)&gsr.gsr_source;
+	unsigned int len = sizeof(gsr);
+
+	g->sin_family = AF_INET;
+	g->sin_addr.s_addr = grp;
+	s->sin_family = AF_INET;
+	s->sin_addr.s_addr = src;
+	/* struct group_req is the head of struct group_source_req. */
+	if (opt == MCAST_JOIN_GROUP || opt == MCAST_LEAVE_GROUP)
+		len = sizeof(struct group_req);
+	return sock->ops->setsockopt(sock, SOL_IP, opt, KERNEL_SOCKPTR(&gsr),
+				     len);
+}
+
+/* Joins of @grp on @ifindex held on @js, other than @self. */
+static unsigned int mcfw_join_sharing(struct mcfw_net *mn,
+				      const struct mcfw_join *self,
+				      const struct mcfw_jsock *js,
+				      int ifindex, bool *any_asm)
+{
+	const struct mcfw_join *j;
+	unsigned int n = 0;
+
+	*any_asm = false;
+	list_for_each_entry(j, &mn->joins, list) {
+		if (j == self || j->js != js || j->have != ifindex ||
+		    j->grp != self->grp)
+			continue;
+		n++;
+		if (!j->src)
+			*any_asm = true;
+	}
+	return n;
+}
+
+/*
+ * A socket for @j's membership on @ifindex: one that holds the group
+ * with room for another source (an (S,G) join), else one with room for
+ * another group and without this one. *@new_group says which.
+ */
+static struct mcfw_jsock *mcfw_join_pick(struct mcfw_net *mn,
+					 const struct mcfw_join *j,
+					 int ifindex, bool *new_group)
+{
+	int max_groups = READ_ONCE(mn->net->ipv4.sysctl_igmp_max_memberships);
+	int max_srcs = READ_ONCE(mn->net->ipv4.sysctl_igmp_max_msf);
+	struct mcfw_jsock *js;
+	unsigned int n;
+	bool any_asm;
+
+	list_for_each_entry(js, &mn->join_socks, list) {
+		n = mcfw_join_sharing(mn, j, js, ifindex, &any_asm);
+		if (j->src && n && !any_asm && n < max_srcs) {
+			*new_group = false;
+			return js;
+		}
+	}
+	list_for_each_entry(js, &mn->join_socks, list) {
+		n = mcfw_join_sharing(mn, j, js, ifindex, &any_asm);
+		if (!n && js->groups < max_groups) {
+			*new_group = true;
+			return js;
+		}
+	}
+	js = kzalloc(sizeof(*js), GFP_KERNEL);
+	if (!js)
+		return NULL;
+	if (sock_create_kern(mn->net, PF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			     &js->sock)) {
+		kfree(js);
+		return NULL;
+	}
+	list_add_tail(&js->list, &mn->join_socks);
+	*new_group = true;
+	return js;
+}
+
+/* What one pass of the work does to one membership. */
+struct mcfw_join_op {
+	bool join;
+	bool new_group;
+	int ifindex;
+	struct mcfw_jsock *js;
+};
+
+/* Decides what to do for @j; false if nothing. Called with the lock. */
+static bool mcfw_join_plan(struct mcfw_net *mn, struct mcfw_join *j,
+			   struct mcfw_join_op *op)
+{
+	bool any_asm;
+
+	if (j->have && j->have != j->want) {
+		op->join = false;
+		op->ifindex = j->have;
+		op->js = j->js;
+		/* The last source of a group on a socket leaves the group. */
+		op->new_group = !j->src ||
+				!mcfw_join_sharing(mn, j, j->js, j->have,
+						   &any_asm);
+		return true;
+	}
+	if (j->have || !j->want || j->failed)
+		return false;
+	if (READ_ONCE(mn->nr_joined) >= READ_ONCE(mcfw_join_max)) {
+		j->failed = true;
+		return false;
+	}
+	op->join = true;
+	op->ifindex = j->want;
+	op->js = mcfw_join_pick(mn, j, j->want, &op->new_group);
+	if (!op->js) {
+		j->failed = true;
+		return false;
+	}
+	return true;
+}
+
+/* 0 or a negative errno; 1 if a leave had to leave the whole group. */
+static int mcfw_join_do(const struct mcfw_join_op *op, __be32 grp,
+			__be32 src)
+{
+	struct socket *sock = op->js->sock;
+	int err;
+
+	if (op->join)
+		return mcfw_join_sockopt(sock, src ? MCAST_JOIN_SOURCE_GROUP :
+						     MCAST_JOIN_GROUP,
+					 grp, src, op->ifindex);
+	if (!src)
+		return mcfw_join_sockopt(sock, MCAST_LEAVE_GROUP, grp, 0,
+					 op->ifindex);
+	err = mcfw_join_sockopt(sock, MCAST_LEAVE_SOURCE_GROUP, grp, src,
+				op->ifindex);
+	/*
+	 * A source cannot be left once its device is gone; the group can,
+	 * and with it every source this socket had there.
+	 */
+	if (err == -ENODEV)
+		return mcfw_join_sockopt(sock, MCAST_LEAVE_GROUP, grp, 0,
+					 op->ifindex) ?: 1;
+	return err;
+}
+
+/* Records the outcome of @op for @j. Called with the lock. */
+static void mcfw_join_done(struct mcfw_net *mn, struct mcfw_join *j,
+			   const struct mcfw_join_op *op, int err)
+{
+	struct mcfw_join *o;
+
+	if (op->join) {
+		if (err) {
+			j->failed = true;
+			return;
+		}
+		j->have = op->ifindex;
+		j->js = op->js;
+		if (op->new_group)
+			op->js->groups++;
+		WRITE_ONCE(mn->nr_joined, mn->nr_joined + 1);
+		return;
+	}
+	/*
+	 * A leave cannot be retried usefully: consider it done. A failed
+	 * leave of a source, or one that had to leave the whole group (1),
+	 * leaves the group.
+	 */
+	if (op->new_group || err) {
+		op->js->groups--;
+		/* A whole group left: so are its other sources here. */
+		list_for_each_entry(o, &mn->joins, list) {
+			if (o == j || o->js != op->js ||
+			    o->have != op->ifindex || o->grp != j->grp)
+				continue;
+			o->have = 0;
+			o->js = NULL;
+			WRITE_ONCE(mn->nr_joined, mn->nr_joined - 1);
+			if (o->want)
+				mcfw_join_queue(mn, o);
+		}
+	}
+	j->have = 0;
+	j->js = NULL;
+	WRITE_ONCE(mn->nr_joined, mn->nr_joined - 1);
+}
+
+/**
+ * mcfw_join_run - bring memberships in line with what routes want
+ * @mn: the namespace's state
+ *
+ * Context: the interface work; neither RTNL nor @mn->lock held.
+ */
+void mcfw_join_run(struct mcfw_net *mn)
+{
+	struct mcfw_join_op op;
+	struct mcfw_join *j;
+	__be32 grp, src;
+	bool act;
+	int err;
+
+	for (;;) {
+		mutex_lock(&mn->lock);
+		j = list_first_entry_or_null(&mn->join_pending,
+					     struct mcfw_join, pending);
+		if (!j) {
+			mutex_unlock(&mn->lock);
+			return;
+		}
+		list_del_init(&j->pending);
+		act = mcfw_join_plan(mn, j, &op);
+		grp = j->grp;
+		src = j->src;
+		mutex_unlock(&mn->lock);
+
+		err = act ? mcfw_join_do(&op, grp, src) : 0;
+
+		/* Only this work frees joins: @j is still there. */
+		mutex_lock(&mn->lock);
+		if (act)
+			mcfw_join_done(mn, j, &op, err);
+		if (j->have != j->want && !j->failed)
+			mcfw_join_queue(mn, j);
+		if (j->dead && !j->have) {
+			list_del(&j->pending);
+			list_del(&j->list);
+			kfree(j);
+		}
+		mutex_unlock(&mn->lock);
+		cond_resched();
+	}
+}
+
+/**
+ * mcfw_join_init - set up a namespace's memberships
+ * @mn: the namespace's state
+ *
+ * Context: pernet init.
+ */
+void mcfw_join_init(struct mcfw_net *mn)
+{
+	INIT_LIST_HEAD(&mn->joins);
+	INIT_LIST_HEAD(&mn->join_pending);
+	INIT_LIST_HEAD(&mn->join_socks);
+}
+
+/**
+ * mcfw_join_exit - drop every membership of a namespace
+ * @mn: the namespace's state
+ *
+ * Every route is gone and the work will not run again. Closing a socket
+ * leaves all its groups.
+ *
+ * Context: pernet exit, neither RTNL nor @mn->lock held.
+ */
+void mcfw_join_exit(struct mcfw_net *mn)
+{
+	struct mcfw_jsock *js, *jstmp;
+	struct mcfw_join *j, *jtmp;
+
+	list_for_each_entry_safe(js, jstmp, &mn->join_socks, list) {
+		sock_release(js->sock);
+		list_del(&js->list);
+		kfree(js);
+	}
+	list_for_each_entry_safe(j, jtmp, &mn->joins, list) {
+		WARN_ON_ONCE(!j->dead);
+		list_del(&j->list);
+		kfree(j);
+	}
+	INIT_LIST_HEAD(&mn->join_pending);
+	mn->nr_joined = 0;
+}

@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfw - in-kernel IP multicast forwarder: the route object of the "mcfw"
+ * generic netlink family (new, del, get, dump, flush, zero).
+ *
+ * A command from the socket that stages a batch is staged in it (see
+ * batch.c) instead of applied: it is checked the same way and answered
+ * with an acknowledgment only.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "mcfw.h"
+#include "netlink.h"
+
+/* The name of an output given by name or by ifindex. */
+static int mcfw_parse_oif_name(struct net *net, struct nlattr **tb,
+			       const struct nlattr *a, char *name,
+			       struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+
+	memset(name, 0, IFNAMSIZ);
+	if (tb[MCFW_OIF_A_IFNAME] && tb[MCFW_OIF_A_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Give an output interface by name or by ifindex, not both");
+		return -EINVAL;
+	}
+	if (tb[MCFW_OIF_A_IFNAME]) {
+		nla_strscpy(name, tb[MCFW_OIF_A_IFNAME], IFNAMSIZ);
+		if (!dev_valid_name(name)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_OIF_A_IFNAME],
+					    "Invalid output interface name");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!tb[MCFW_OIF_A_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Output interface without a name or an ifindex");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, nla_get_u32(tb[MCFW_OIF_A_IFINDEX]));
+	if (dev)
+		strscpy(name, dev->name, IFNAMSIZ);
+	rcu_read_unlock();
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_OIF_A_IFINDEX],
+				    "Output interface does not exist in this namespace");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* Fills cfg's outputs from MCFW_A_OIFS; the caller frees cfg->oifs. */
+static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
+			   struct mcfw_route_cfg *cfg,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MCFW_OIF_A_MAX + 1];
+	struct mcfw_oif_cfg *oif;
+	unsigned int n = 0, i;
+	struct nlattr *a;
+	int rem, err;
+
+	nla_for_each_nested(a, oifs, rem)
+		n++;
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, oifs,
+				    "At least one output interface is required");
+		return -EINVAL;
+	}
+	if (n > mcfw_oif_max) {
+		NL_SET_ERR_MSG_ATTR(extack, oifs,
+				    "More output interfaces than the module parameter oif_max allows");
+		return -E2BIG;
+	}
+	cfg->oifs = kcalloc(n, sizeof(*cfg->oifs), GFP_KERNEL_ACCOUNT);
+	if (!cfg->oifs)
+		return -ENOMEM;
+
+	nla_for_each_nested(a, oifs, rem) {
+		err = nla_parse_nested(tb, MCFW_OIF_A_MAX, a, mcfw_oif_policy,
+				       extack);
+		if (err)
+			return err;
+		oif = &cfg->oifs[cfg->n_oifs];
+		err = mcfw_parse_oif_name(net, tb, a, oif->name, extack);
+		if (err)
+			return err;
+		oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
+		if (!strcmp(oif->name, cfg->iif)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "The input interface cannot also be an output");
+			return -EINVAL;
+		}
+		/* Outputs are few (oif_max): a quadratic check is cheap. */
+		for (i = 0; i < cfg->n_oifs; i++) {
+			if (!strcmp(cfg->oifs[i].name, oif->name)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "An output interface is listed twice");
+				return -EINVAL;
+			}
+		}
+		cfg->n_oifs++;
+	}
+	return 0;
+}
+
+/* The whole route a ROUTE_NEW request gives. */
+static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **tb = info->attrs;
+	int err;
+
+	err = mcfw_parse_group(tb, &cfg->grp, extack);
+	if (err)
+		return err;
+	err = mcfw_parse_source(tb, &cfg->src, extack);
+	if (err)
+		return err;
+	err = mcfw_parse_iif(genl_info_net(info), tb, cfg->iif, extack);
+	if (err < 0)
+		return err;
+	if (!err) {
+		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_IIF_NAME);
+		NL_SET_ERR_MSG(extack, "Missing input interface");
+		return -EINVAL;
+	}
+	if (mcfw_require(info, MCFW_A_OIFS, "Missing output interfaces"))
+		return -EINVAL;
+	err = mcfw_parse_owner(tb[MCFW_A_OWNER], cfg->owner, extack);
+	if (err)
+		return err;
+	if (nla_get_flag(tb[MCFW_A_NOJOIN]))
+		cfg->flags |= MCFW_RF_NOJOIN;
+	return mcfw_parse_oifs(genl_info_net(info), tb[MCFW_A_OIFS], cfg,
+			       extack);
+}
+
+/* Outside a batch, a command names only interfaces that exist. */
+static int mcfw_route_devs_exist(struct mcfw_net *mn,
+				 const struct mcfw_route_cfg *cfg,
+				 struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	if (!mcfw_dev_exists(mn, cfg->iif)) {
+		NL_SET_ERR_MSG(extack,
+			       "Input interface does not exist in this namespace");
+		return -ENODEV;
+	}
+	for (i = 0; i < cfg->n_oifs; i++) {
+		if (!mcfw_dev_exists(mn, cfg->oifs[i].name)) {
+			NL_SET_ERR_MSG(extack,
+				       "Output interface does not exist in this namespace");
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+/* Adds or replaces a route now. Called with mcfw_net.lock held. */
+static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
+					 const struct mcfw_route_cfg *cfg,
+					 bool replace, enum mcfw_event *ev,
+					 struct netlink_ext_ack *extack)
+{
+	struct mcfw_oifs *oifs;
+	struct mcfw_route *rt;
+	int err;
+
+	err = mcfw_route_devs_exist(mn, cfg, extack);
+	if (err)
+		return ERR_PTR(err);
+	rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);
+	if (rt && !replace) {
+		if (strcmp(rt->owner, cfg->owner))
+			NL_SET_ERR_MSG(extack, "Route exists and has another owner");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "Route exists (use replace to change it)");
+		return ERR_PTR(-EEXIST);
+	}
+	if (!rt) {
+		*ev = MCFW_EV_ADD;
+		rt = mcfw_route_create(mn, cfg, 0, extack);
+	} else {
+		*ev = MCFW_EV_REPLACE;
+		oifs = mcfw_oifs_build(mn, cfg,
+				       mcfw_dereference(rt->oifs[mn->gencursor],
+							mn));
+		if (IS_ERR(oifs))
+			return ERR_CAST(oifs);
+		mcfw_route_replace(mn, rt, cfg, oifs);
+	}
+	if (!IS_ERR(rt))
+		mcfw_table_changed(mn, true);
+	return rt;
+}
+
+/* Called in process context. */
+int mcfw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
+	bool replace = nla_get_flag(info->attrs[MCFW_A_REPLACE]);
+	struct netlink_ext_ack *extack = info->extack;
+	struct mcfw_route_cfg cfg = {};
+	struct mcfw_batch *b;
+	struct mcfw_route *rt;
+	struct sk_buff *msg;
+	enum mcfw_event ev;
+	int err;
+
+	err = mcfw_parse_route(info, &cfg);
+	if (err)
+		goto free_cfg;
+
+	err = -ENOMEM;
+	msg = genlmsg_new(mcfw_route_msg_size(cfg.n_oifs), GFP_KERNEL);
+	if (!msg)
+		goto free_cfg;
+
+	mutex_lock(&mn->lock);
+	b = mcfw_batch_of(mn, skb, info->snd_portid);
+	if (b) {
+		err = mcfw_batch_route_set(mn, b, &cfg, replace, extack);
+		mutex_unlock(&mn->lock);
+		nlmsg_free(msg);
+		goto free_cfg;
+	}
+	rt = mcfw_route_set(mn, &cfg, replace, &ev, extack);
+	if (IS_ERR(rt)) {
+		mutex_unlock(&mn->lock);
+		err = PTR_ERR(rt);
+		nlmsg_free(msg);
+		goto free_cfg;
+	}
+	err = mcfw_fill_route(msg, mn, rt, info->snd_portid, info->snd_seq,
+			      0, MCFW_CMD_ROUTE_NEW, MCFW_EV_UNSPEC, NULL);
+	mcfw_ntf_route(mn, rt, ev);
+	mutex_unlock(&mn->lock);
+	/* ALLMULTI and the membership are in place before we answer. */
+	mcfw_iface_sync(mn);
+
+	if (err) {
+		/* The route is in place; only the reply did not fit. */
+		nlmsg_free(msg);
+		err = 0;
+	} else {
+		err = genlmsg_reply(msg, info);
+	}
+
+free_cfg:
+	if (err)
+		mcfw_batch_refused(mn, skb, info->snd_portid);
+	kfree(cfg.oifs);
+	return err;
+}
+
+/* The key of del, get and zero: group, source and maybe input. */
+struct mcfw_nl_key {
+	__be32 grp;
+	__be32 src;
+	bool has_grp;
+	bool has_src;
+	bool has_iif;
+	bool has_owner;
+	char iif[IFNAMSIZ];
+	char owner[MCFW_OWNER_MAX + 1];
+};
+
+static int mcfw_parse_key(struct genl_info *info, struct mcfw_nl_key *k,
+			  bool need_grp)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **tb = info->attrs;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (need_grp || tb[MCFW_A_GROUP]) {
+		err = mcfw_parse_group(tb, &k->grp, extack);
+		if (err)
+			return err;
+		k->has_grp = true;
+	}
+	err = mcfw_parse_source(tb, &k->src, extack);
+	if (err)
+		return err;
+	k->has_src = tb[MCFW_A_SOURCE];
+	err = mcfw_parse_iif(genl_info_net(info), tb, k->iif, extack);
+	if (err < 0)
+		return err;
+	k->has_iif = err;
+	if (tb[MCFW_A_OWNER]) {
+		err = mcfw_parse_owner(tb[MCFW_A_OWNER], k->owner, extack);
+		if (err)
+			return err;
+		k->has_owner = true;
+	}
+	return 0;
+}
+
+/* Called in process context. */
+int mcfw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
+	struct netlink_ext_ack *extack = info->extack;
+	struct mcfw_route *rt, *tmp[8];
+	struct mcfw_nl_key k;
+	struct mcfw_batch *b;
+	struct mcfw_entry *e;
+	unsigned int n = 0, i, found;
+	int err;
+
+	err = mcfw_parse_key(info, &k, true);
+	if (!err && k.has_owner) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[MCFW_A_OWNER],
+				    "A route is deleted by its name, not its owner");
+		err = -EINVAL;
+	}
+	if (err) {
+		mcfw_batch_refused(mn, skb, info->snd_portid);
+		return err;
+	}
+
+	mutex_lock(&mn->lock);
+	b = mcfw_batch_of(mn, skb, info->snd_portid);
+	if (b) {
+		err = mcfw_batch_route_del(mn, b, k.src, k.grp,
+					   k.has_iif ? k.iif : NULL, extack);
+		mutex_unlock(&mn->lock);
+		return err < 0 ? err : 0;
+	}
+	do {
+		/* Routes of the entry, a few at a time: unlinking frees it. */
+		rcu_read_lock();
+		e = mcfw_entry_lookup(mn, k.src, k.grp);
+		rcu_read_unlock();
+		found = 0;
+		if (e) {
+			hlist_for_each_entry(rt, &e->routes, enode) {
+				if (k.has_iif && strcmp(rt->iif->name, k.iif))
+					continue;
+				tmp[found++] = rt;
+				if (found == ARRAY_SIZE(tmp))
+					break;
+			}
+		}
+		for (i = 0; i < found; i++) {
+			mcfw_ntf_route(mn, tmp[i], MCFW_EV_DEL);
+			mcfw_route_unlink(mn, tmp[i]);
+		}
+		n += found;
+	} while (found == ARRAY_SIZE(tmp));
+	if (n)
+		mcfw_table_changed(mn, true);
+	mutex_unlock(&mn->lock);
+	mcfw_iface_sync(mn);
+
+	if (!n) {
+		NL_SET_ERR_MSG(extack, "No such route");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Called in process context. */
+int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
+	struct netlink_ext_ack *extack = info->extack;
+	struct mcfw_route *rt;
+	struct mcfw_nl_key k;
+	struct sk_buff *msg;
+	unsigned int n;
+	int err;
+
+	err = mcfw_parse_key(info, &k, true);
+	if (err)
+		return err;
+	if (!k.has_iif) {
+		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_IIF_NAME);
+		NL_SET_ERR_MSG(extack, "Missing input interface");
+		return -EINVAL;
+	}
+	if (k.has_owner) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[MCFW_A_OWNER],
+				    "A route is looked up by its name, not its owner");
+		return -EINVAL;
+	}
+
+	/* Sized under the lock: the route's outputs may change meanwhile. */
+	mutex_lock(&mn->lock);
+	rt = mcfw_route_find(mn, k.src, k.grp, k.iif);
+	if (!rt) {
+		mutex_unlock(&mn->lock);
+		NL_SET_ERR_MSG(extack, "No such route");
+		return -ENOENT;
+	}
+	n = mcfw_dereference(rt->oifs[mn->gencursor], mn)->n;
+	msg = genlmsg_new(mcfw_route_msg_size(n), GFP_KERNEL);
+	if (!msg) {
+		mutex_unlock(&mn->lock);
+		return -ENOMEM;
+	}
+	err = mcfw_fill_route(msg, mn, rt, info->snd_portid, info->snd_seq,
+			      0, MCFW_CMD_ROUTE_GET, MCFW_EV_UNSPEC, NULL);
+	mutex_unlock(&mn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/**
+ * struct mcfw_dump - where a route dump is, and what it looks for
+ * @filter: the dump's filters
+ * @last: the key of the last route sent (valid when @started)
+ * @started: a route was sent
+ * @checked: the filters were checked (in the first call: 6.1 gives
+ *	.start no extack)
+ */
+struct mcfw_dump {
+	struct mcfw_nl_key filter;
+	struct {
+		__be32 grp;
+		__be32 src;
+		char iif[IFNAMSIZ];
+	} last;
+	bool started;
+	bool checked;
+};
+
+/* Called in process context. */
+int mcfw_nl_route_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr *tb[MCFW_A_MAX + 1];
+	struct mcfw_dump *d;
+	int err;
+
+	/* The core validated them; where it keeps them differs by version. */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MCFW_A_MAX,
+			  mcfw_route_key_policy, NULL);
+	if (err)
+		return err;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	cb->args[0] = (long)d;
+	/* Checked, with an extack, by the first dump call. */
+	if (tb[MCFW_A_GROUP])
+		d->filter.grp = nla_get_in_addr(tb[MCFW_A_GROUP]);
+	d->filter.has_grp = tb[MCFW_A_GROUP];
+	if (tb[MCFW_A_SOURCE])
+		d->filter.src = nla_get_in_addr(tb[MCFW_A_SOURCE]);
+	d->filter.has_src = tb[MCFW_A_SOURCE];
+	if (mcfw_parse_iif(sock_net(cb->skb->sk), tb, d->filter.iif, NULL) > 0)
+		d->filter.has_iif = true;
+	if (tb[MCFW_A_OWNER]) {
+		nla_strscpy(d->filter.owner, tb[MCFW_A_OWNER],
+			    sizeof(d->filter.owner));
+		d->filter.has_owner = true;
+	}
+	/* Every message must hold the largest route there may be. */
+	cb->min_dump_alloc = NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN +
+					 mcfw_route_msg_size(mcfw_oif_max));
+	return 0;
+}
+
+int mcfw_nl_route_dump_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[0]);
+	return 0;
+}
+
+static bool mcfw_dump_match(const struct mcfw_nl_key *f,
+			    const struct mcfw_route *rt)
+{
+	return (!f->has_grp || rt->entry->key.grp == f->grp) &&
+	       (!f->src || rt->entry->key.src == f->src) &&
+	       (!f->has_iif || !strcmp(rt->iif->name, f->iif)) &&
+	       (!f->has_owner || !strcmp(rt->owner, f->owner));
+}
+
+/* Checks the filters once, with the dump's extack. */
+static int mcfw_dump_check(struct mcfw_dump *d, struct netlink_callback *cb)
+{
+	struct nlattr *tb[MCFW_A_MAX + 1];
+	char owner[MCFW_OWNER_MAX + 1];
+	char iif[IFNAMSIZ];
+	int err;
+
+	if (d->checked)
+		return 0;
+	if (d->filter.has_grp) {
+		err = mcfw_check_group(d->filter.grp, NULL, cb->extack);
+		if (err)
+			return err;
+	}
+	if (d->filter.has_src) {
+		err = mcfw_check_source(d->filter.src, NULL, cb->extack);
+		if (err)
+			return err;
+	}
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MCFW_A_MAX,
+			  mcfw_route_key_policy, NULL);
+	if (err)
+		return err;
+	err = mcfw_parse_iif(sock_net(cb->skb->sk), tb, iif, cb->extack);
+	if (err < 0)
+		return err;
+	if (tb[MCFW_A_OWNER]) {
+		err = mcfw_parse_owner(tb[MCFW_A_OWNER], owner, cb->extack);
+		if (err)
+			return err;
+	}
+	d->checked = true;
+	return 0;
+}
+
+/* Called in process context; takes mcfw_net.lock for each message. */
+int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mcfw_net *mn = mcfw_pernet(sock_net(skb->sk));
+	struct mcfw_dump *d = (struct mcfw_dump *)cb->args[0];
+	struct mcfw_route *rt;
+	int err;
+
+	err = mcfw_dump_check(d, cb);
+	if (err)
+		return err;
+
+	mutex_lock(&mn->lock);
+	cb->seq = READ_ONCE(mn->gen) + 1;
+	if (d->started)
+		rt = mcfw_route_first(mn, d->last.grp, d->last.src, d->last.iif);
+	else if (d->filter.has_grp)
+		/* Nothing sorts before (G, any source, ""). */
+		rt = mcfw_route_first(mn, d->filter.grp, 0, "");
+	else
+		rt = mcfw_route_first(mn, 0, 0, NULL);
+	for (; rt; rt = mcfw_route_next(rt)) {
+		if (d->filter.has_grp && rt->entry->key.grp != d->filter.grp)
+			break;
+		if (!mcfw_dump_match(&d->filter, rt))
+			continue;
+		err = mcfw_fill_route(skb, mn, rt, NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      MCFW_CMD_ROUTE_GET, MCFW_EV_UNSPEC, cb);
+		if (err)
+			break;
+		d->last.grp = rt->entry->key.grp;
+		d->last.src = rt->entry->key.src;
+		memcpy(d->last.iif, rt->iif->name, IFNAMSIZ);
+		d->started = true;
+	}
+	mutex_unlock(&mn->lock);
+
+	/* A full message means: call again. Nothing sent means: too big. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+/* Called in process context. */
+int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
+	struct nlattr *oa = info->attrs[MCFW_A_OWNER];
+	struct mcfw_route *rt, *next;
+	char owner[MCFW_OWNER_MAX + 1];
+	struct mcfw_batch *b;
+	struct sk_buff *msg;
+	int removed = 0;
+	void *hdr;
+	int err;
+
+	if (oa) {
+		err = mcfw_parse_owner(oa, owner, info->extack);
+		if (err) {
+			mcfw_batch_refused(mn, skb, info->snd_portid);
+			return err;
+		}
+	}
+	msg = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!msg) {
+		mcfw_batch_refused(mn, skb, info->snd_portid);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&mn->lock);
+	b = mcfw_batch_of(mn, skb, info->snd_portid);
+	if (b) {
+		removed = mcfw_batch_flush(mn, b, oa ? owner : NULL,
+					   info->extack);
+	} else {
+		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt; rt = next) {
+			next = mcfw_route_next(rt);
+			if (oa && strcmp(rt->owner, owner))
+				continue;
+			mcfw_route_unlink(mn, rt);
+			removed++;
+			cond_resched();
+		}
+		if (removed)
+			mcfw_table_changed(mn, true);
+		mcfw_ntf_flush(mn, oa ? owner : NULL, removed);
+	}
+	mutex_unlock(&mn->lock);
+	mcfw_iface_sync(mn);
+	if (removed < 0) {
+		nlmsg_free(msg);
+		return removed;
+	}
+
+	hdr = genlmsg_put_reply(msg, info, &mcfw_genl_family, 0,
+				MCFW_CMD_ROUTE_FLUSH);
+	if (!hdr || nla_put_u32(msg, MCFW_A_ROUTE_COUNT, removed)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* Called in process context. */
+int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
+	struct mcfw_route *rt;
+	struct mcfw_nl_key k;
+	struct mcfw_batch *b;
+	struct sk_buff *msg;
+	u32 zeroed = 0;
+	void *hdr;
+	int err;
+
+	err = mcfw_parse_key(info, &k, false);
+	if (!err && k.has_owner) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MCFW_A_OWNER],
+				    "Counters are zeroed by route, not by owner");
+		err = -EINVAL;
+	}
+	msg = err ? NULL : genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!err && !msg)
+		err = -ENOMEM;
+	if (err) {
+		mcfw_batch_refused(mn, skb, info->snd_portid);
+		return err;
+	}
+
+	mutex_lock(&mn->lock);
+	b = mcfw_batch_of(mn, skb, info->snd_portid);
+	if (b) {
+		err = mcfw_batch_zero(mn, b, k.src, k.has_grp ? k.grp : 0,
+				      k.has_src, k.has_iif ? k.iif : NULL,
+				      info->extack);
+	} else {
+		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+		     rt = mcfw_route_next(rt)) {
+			if ((k.has_grp && rt->entry->key.grp != k.grp) ||
+			    (k.has_src && rt->entry->key.src != k.src) ||
+			    (k.has_iif && strcmp(rt->iif->name, k.iif)))
+				continue;
+			mcfw_route_zero(mn, rt);
+			zeroed++;
+		}
+	}
+	mutex_unlock(&mn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+
+	hdr = genlmsg_put_reply(msg, info, &mcfw_genl_family, 0,
+				MCFW_CMD_ROUTE_ZERO);
+	if (!hdr || nla_put_u32(msg, MCFW_A_ROUTE_COUNT, zeroed)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}

@@ -84,3 +84,57 @@ void dev_cache_flush(void)
 {
 	dev_cache_len = 0;
 }
+
+/* The namespace's device names, sorted, read once by dev_exists(). */
+static char (*dev_names)[IF_NAMESIZE];
+static size_t dev_names_len;
+static bool dev_names_read;
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void dev_names_load(void)
+{
+	struct if_nameindex *ni, *p;
+	size_t n = 0;
+
+	dev_names_read = true;
+	ni = if_nameindex();
+	if (!ni)
+		return;
+	for (p = ni; p->if_index; p++)
+		n++;
+	dev_names = calloc(n ? n : 1, sizeof(*dev_names));
+	if (dev_names) {
+		for (p = ni; p->if_index; p++)
+			snprintf(dev_names[dev_names_len++], IF_NAMESIZE, "%s",
+				 p->if_name);
+		qsort(dev_names, dev_names_len, sizeof(*dev_names), name_cmp);
+	}
+	if_freenameindex(ni);
+}
+
+bool dev_exists(const char *name)
+{
+	char key[IF_NAMESIZE];
+
+	if (!dev_names_read)
+		dev_names_load();
+	if (strlen(name) >= IF_NAMESIZE)
+		return false;
+	if (!dev_names)
+		return if_nametoindex(name) != 0;
+	snprintf(key, sizeof(key), "%s", name);
+	return bsearch(key, dev_names, dev_names_len, sizeof(*dev_names),
+		       name_cmp) != NULL;
+}
+
+void dev_exists_flush(void)
+{
+	free(dev_names);
+	dev_names = NULL;
+	dev_names_len = 0;
+	dev_names_read = false;
+}

@@ -17,10 +17,10 @@ static int iface_show(int argc, char **argv);
 
 /* Keep the order; entries without a description are aliases. */
 static const struct mcfwctl_cmd iface_cmds[] = {
-	{ "show", iface_show, "list the interfaces of routes, with counters" },
-	{ "list", iface_show, NULL },
-	{ "ls", iface_show, NULL },
-	{ "help", iface_help, "show this help" },
+	{ "show", iface_show, "list the interfaces of routes, with counters", false },
+	{ "list", iface_show, NULL, false },
+	{ "ls", iface_show, NULL, false },
+	{ "help", iface_help, "show this help", false },
 };
 
 static void iface_usage(void)
@@ -30,7 +30,9 @@ static void iface_usage(void)
 	printf("Usage: " PROG_NAME " [OPTIONS] iface { show | list | ls }\n"
 	       "       " PROG_NAME " iface help\n"
 	       "\n"
-	       "The interfaces mcfw uses: inputs and outputs of routes.\n"
+	       "The interfaces routes name (inputs and outputs), by name: with their\n"
+	       "ifindex and \"allmulti\" (mcfw holds an input in ALLMULTI), or\n"
+	       "\"waiting\" while no device has the name.\n"
 	       "\n"
 	       "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(iface_cmds); i++)
@@ -48,7 +50,9 @@ static int iface_help(int argc, char **argv)
 }
 
 struct iface {
-	__u32 ifindex;
+	__u32 ifindex;		/* 0 while absent */
+	bool waiting;
+	bool allmulti;
 	char name[IF_NAMESIZE];
 	__u64 c[MCFW_STATS_A_MAX + 1];
 };
@@ -68,8 +72,8 @@ static int iface_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	size_t size;
 
 	(void)gnlh;
-	if (!tb[MCFW_A_IFINDEX])
-		return mcfw_nl_missing(ctx->what, MCFW_A_IFINDEX);
+	if (!tb[MCFW_A_IFINDEX] && !tb[MCFW_A_IFNAME])
+		return mcfw_nl_missing(ctx->what, MCFW_A_IFNAME);
 	if (ctx->n == ctx->size) {
 		size = ctx->size ? 2 * ctx->size : 32;
 		ifaces = realloc(ctx->ifaces, size * sizeof(*ifaces));
@@ -82,7 +86,9 @@ static int iface_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	}
 	iface = &ctx->ifaces[ctx->n];
 	memset(iface, 0, sizeof(*iface));
-	iface->ifindex = nla_get_u32(tb[MCFW_A_IFINDEX]);
+	iface->ifindex = tb[MCFW_A_IFINDEX] ? nla_get_u32(tb[MCFW_A_IFINDEX]) : 0;
+	iface->waiting = tb[MCFW_A_WAITING];
+	iface->allmulti = tb[MCFW_A_ALLMULTI];
 	snprintf(iface->name, sizeof(iface->name), "%s",
 		 tb[MCFW_A_IFNAME] ? nla_get_string(tb[MCFW_A_IFNAME]) :
 				     dev_name(iface->ifindex));
@@ -102,10 +108,16 @@ static void iface_restart(void *arg)
 	ctx->n = 0;
 }
 
+/* Present ones in the order of ip link, then waiting ones by name. */
 static int iface_cmp(const void *a, const void *b)
 {
 	const struct iface *x = a, *y = b;
 
+	if (!x->ifindex || !y->ifindex) {
+		if (x->ifindex || y->ifindex)
+			return x->ifindex ? -1 : 1;
+		return strcmp(x->name, y->name);
+	}
 	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
 }
 
@@ -113,7 +125,11 @@ static void iface_print(const struct iface *iface)
 {
 	const __u64 *c = iface->c;
 
-	printf("%s ifindex %u\n", iface->name, iface->ifindex);
+	if (iface->ifindex)
+		printf("%s ifindex %u%s\n", iface->name, iface->ifindex,
+		       iface->allmulti ? " allmulti" : "");
+	else
+		printf("%s waiting\n", iface->name);
 	if (!mcfwctl_opts.stats)
 		return;
 	printf("    in packets %llu bytes %llu out packets %llu bytes %llu\n",
@@ -151,7 +167,12 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 
 	json_object_open(jw, NULL);
 	json_string(jw, "dev", iface->name);
-	json_u64(jw, "ifindex", iface->ifindex);
+	if (iface->ifindex)
+		json_u64(jw, "ifindex", iface->ifindex);
+	else
+		json_null(jw, "ifindex");
+	json_bool(jw, "waiting", iface->waiting);
+	json_bool(jw, "allmulti", iface->allmulti);
 	if (mcfwctl_opts.stats) {
 		json_object_open(jw, "stats");
 		for (i = 0; i < ARRAY_SIZE(stats); i++)

@@ -35,6 +35,19 @@ static int info_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	info->routes = nla_get_u32(tb[MCFW_A_ROUTE_COUNT]);
 	info->ifaces = nla_get_u32(tb[MCFW_A_IFACE_COUNT]);
 	info->oif_max = nla_get_u32(tb[MCFW_A_OIF_MAX]);
+	/* Older modules lack these: they are 0 then. */
+	if (tb[MCFW_A_WAITING_COUNT])
+		info->waiting = nla_get_u32(tb[MCFW_A_WAITING_COUNT]);
+	if (tb[MCFW_A_OIF_WAITING_COUNT])
+		info->oif_waiting = nla_get_u32(tb[MCFW_A_OIF_WAITING_COUNT]);
+	if (tb[MCFW_A_JOIN_COUNT])
+		info->joins = nla_get_u32(tb[MCFW_A_JOIN_COUNT]);
+	if (tb[MCFW_A_JOIN_MAX])
+		info->join_max = nla_get_u32(tb[MCFW_A_JOIN_MAX]);
+	if (tb[MCFW_A_BATCH_PORTID]) {
+		info->batch = true;
+		info->batch_portid = nla_get_u32(tb[MCFW_A_BATCH_PORTID]);
+	}
 	ctx->got = true;
 	return 0;
 }
@@ -59,9 +72,12 @@ static void info_usage(void)
 {
 	printf("Usage: " PROG_NAME " [OPTIONS] info\n"
 	       "\n"
-	       "Show the mcfw module's version, the number of routes and of\n"
-	       "interfaces in the network namespace, and the most output\n"
-	       "interfaces a route may have (module parameter oif_max).\n");
+	       "Show, for the network namespace: the number of routes and of\n"
+	       "interfaces they name, the most outputs a route may have (module\n"
+	       "parameter oif_max), routes whose input is absent (waiting) and\n"
+	       "outputs that are absent (waiting_oifs), group memberships held\n"
+	       "and their limit (join_max), and the netlink port of a batch\n"
+	       "being staged, if any.\n");
 }
 
 int info_main(int argc, char **argv)
@@ -94,11 +110,25 @@ int info_main(int argc, char **argv)
 		json_u64(&jw, "routes", info.routes);
 		json_u64(&jw, "interfaces", info.ifaces);
 		json_u64(&jw, "oif_max", info.oif_max);
+		json_u64(&jw, "waiting", info.waiting);
+		json_u64(&jw, "waiting_oifs", info.oif_waiting);
+		json_u64(&jw, "joins", info.joins);
+		json_u64(&jw, "join_max", info.join_max);
+		if (info.batch)
+			json_u64(&jw, "batch_port", info.batch_portid);
+		else
+			json_null(&jw, "batch_port");
 		json_object_close(&jw);
 	} else {
 		printf("routes %u\n", info.routes);
 		printf("interfaces %u\n", info.ifaces);
 		printf("oif_max %u\n", info.oif_max);
+		printf("waiting %u\n", info.waiting);
+		printf("waiting_oifs %u\n", info.oif_waiting);
+		printf("joins %u\n", info.joins);
+		printf("join_max %u\n", info.join_max);
+		if (info.batch)
+			printf("batch port %u\n", info.batch_portid);
 	}
 	return EXIT_OK;
 }

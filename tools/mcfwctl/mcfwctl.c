@@ -9,21 +9,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/mcfw.h>
+
 #include "mcfwctl.h"
 
 struct mcfwctl_opts mcfwctl_opts;
+const char *diag_prefix = "";
 
 static int help_main(int argc, char **argv);
 
 /* Keep the order: an abbreviation picks the first object it fits. */
 static const struct mcfwctl_cmd objects[] = {
-	{ "route", route_main, "manage multicast routes" },
-	{ "info", info_main, "show mcfw's counts for the network namespace" },
-	{ "iface", iface_main, "show the interfaces of routes and their counters" },
-	{ "monitor", monitor_main, "print route changes as they happen" },
-	{ "version", version_main, "show the versions of mcfwctl and of mcfw" },
-	{ "help", help_main, "show this help" },
+	{ "route", route_main, "manage multicast routes", false },
+	{ "info", info_main, "show mcfw's counts for the network namespace", false },
+	{ "iface", iface_main, "show the interfaces of routes and their counters", false },
+	{ "monitor", monitor_main, "print route changes as they happen", false },
+	{ "version", version_main, "show the versions of mcfwctl and of mcfw", false },
+	{ "save", save_main, "print the configuration as mcfwctl commands", true },
+	{ "restore", restore_main, "make a file the configuration, as one transaction",
+	  true },
+	{ "help", help_main, "show this help", false },
 };
+
+const char *opt_owner(void)
+{
+	if (!mcfwctl_opts.owner)
+		return MCFW_OWNER_DEFAULT;
+	if (!strcmp(mcfwctl_opts.owner, "all"))
+		return NULL;
+	return mcfwctl_opts.owner;
+}
 
 int usage_hint(void)
 {
@@ -43,7 +58,7 @@ const struct mcfwctl_cmd *cmd_find(const struct mcfwctl_cmd *cmds, size_t n,
 		if (!strcmp(cmds[i].name, word))
 			return &cmds[i];
 	for (i = 0; i < n; i++)
-		if (!strncmp(cmds[i].name, word, len))
+		if (!cmds[i].exact && !strncmp(cmds[i].name, word, len))
 			return &cmds[i];
 	return NULL;
 }
@@ -73,23 +88,34 @@ static void usage(FILE *out)
 		"  " PROG_NAME " version\n"
 		"  " PROG_NAME " info\n"
 		"  " PROG_NAME " route { add | replace } GROUP [source SRC] iif DEV\n"
-		"                 oif DEV[:TTL] [DEV[:TTL]...]\n"
+		"                 oif OUTPUT [OUTPUT...] [owner NAME] [nojoin]\n"
 		"  " PROG_NAME " route { del | delete } GROUP [source SRC] [iif DEV]\n"
-		"  " PROG_NAME " route { show | list | ls } [GROUP] [source SRC] [iif DEV]\n"
-		"  " PROG_NAME " route flush\n"
+		"  " PROG_NAME " route [{ show | list | ls } [GROUP] [source SRC] [iif DEV]\n"
+		"                 [owner NAME]]\n"
+		"  " PROG_NAME " route flush [owner NAME]\n"
+		"  " PROG_NAME " route zero [GROUP...] [source SRC] [iif DEV]\n"
 		"  " PROG_NAME " iface { show | list | ls }\n"
 		"  " PROG_NAME " monitor\n"
+		"  " PROG_NAME " save\n"
+		"  " PROG_NAME " restore { FILE | - }\n"
+		"  " PROG_NAME " -b { FILE | - }\n"
 		"\n"
-		"Options:\n"
-		"  -j, --json          print results as JSON\n"
-		"  -p, --pretty        indent JSON output (with -j)\n"
-		"  -s, --stats         show counters (may be repeated)\n"
-		"  -n, --netns NETNS   act in network namespace NETNS\n"
+		"Options (one dash or two; a prefix is enough):\n"
+		"  -j, -json           print results as JSON\n"
+		"  -p, -pretty         indent JSON output (with -j)\n"
+		"  -s, -stats          show counters (may be repeated)\n"
+		"  -n, -netns NETNS    act in network namespace NETNS\n"
 		"                      (/run/netns/NETNS, or a path)\n"
-		"  -h, --help          show this help\n"
-		"  -V, --version       same as the version object\n"
+		"  -o, -owner NAME     routes of this owner (default static; all: every\n"
+		"                      owner) for add, flush, save and restore\n"
+		"  -b, -batch FILE     run the commands of FILE (- for standard input)\n"
+		"                      as one transaction\n"
+		"  -t, -timestamp      timestamps on monitor events\n"
+		"  -h, -help           show this help\n"
+		"  -V, -version        same as the version object\n"
 		"\n"
-		"Objects and commands may be abbreviated to a prefix.\n");
+		"Objects and commands may be abbreviated to a prefix, save and\n"
+		"restore excepted.\n");
 }
 
 static int help_main(int argc, char **argv)
@@ -116,7 +142,12 @@ static int help_main(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Long options; a unique prefix is enough, as with getopt_long(). */
+/*
+ * Options as ip(8) takes them: "-json", "--json", "-j" and any prefix of
+ * the name, in this order of precedence ("-s" is -stats); a word of one
+ * dash that is no prefix of a name is a cluster of one-letter options
+ * ("-sj"; but "-js" is -json).
+ */
 static const struct {
 	const char *name;
 	char opt;
@@ -124,10 +155,19 @@ static const struct {
 	{ "json", 'j' },
 	{ "pretty", 'p' },
 	{ "stats", 's' },
+	{ "statistics", 's' },
 	{ "netns", 'n' },
+	{ "batch", 'b' },
+	{ "owner", 'o' },
+	{ "timestamp", 't' },
 	{ "help", 'h' },
 	{ "version", 'V' },
 };
+
+static bool takes_value(char c)
+{
+	return c == 'n' || c == 'b' || c == 'o';
+}
 
 static char long_option(const char *word, const char **value)
 {
@@ -143,12 +183,17 @@ static char long_option(const char *word, const char **value)
 
 /*
  * Apply option @c, naming it @word in errors. @value is its argument when
- * attached ("-nNS", "--netns=NS"); else -n takes the next word, counted
+ * attached ("-nNS", "--netns=NS"); else it takes the next word, counted
  * in *@i. Returns -1 to go on, or the exit status to stop with.
  */
 static int apply_option(char c, const char *word, const char *value,
 			int argc, char **argv, int *i, bool *version)
 {
+	if (takes_value(c) && !value) {
+		if (*i + 1 >= argc)
+			return usage_error("option '%s' needs an argument", word);
+		value = argv[++*i];
+	}
 	switch (c) {
 	case 'j':
 		mcfwctl_opts.json = true;
@@ -159,16 +204,23 @@ static int apply_option(char c, const char *word, const char *value,
 	case 's':
 		mcfwctl_opts.stats++;
 		break;
+	case 't':
+		mcfwctl_opts.timestamp = true;
+		break;
 	case 'n':
-		if (!value) {
-			if (*i + 1 >= argc)
-				return usage_error("option '%s' needs an argument",
-						   word);
-			value = argv[++*i];
-		}
 		if (!*value)
 			return usage_error("empty network namespace name");
 		mcfwctl_opts.netns = value;
+		break;
+	case 'b':
+		if (!*value)
+			return usage_error("empty batch file name");
+		mcfwctl_opts.batch = value;
+		break;
+	case 'o':
+		if (!*value)
+			return usage_error("empty owner name");
+		mcfwctl_opts.owner = value;
 		break;
 	case 'h':
 		usage(stdout);
@@ -188,7 +240,7 @@ static int apply_option(char c, const char *word, const char *value,
  */
 static int parse_options(int argc, char **argv, int *used, bool *version)
 {
-	const char *word, *value;
+	const char *word, *name, *value;
 	int i, j, ret;
 	char c;
 
@@ -198,11 +250,12 @@ static int parse_options(int argc, char **argv, int *used, bool *version)
 			i++;
 			break;
 		}
-		if (word[1] == '-') {
-			c = long_option(word + 2, &value);
-			if (!c)
-				return usage_error("unknown option '%s'", word);
-			if (value && c != 'n')
+		name = word + 1 + (word[1] == '-');
+		c = long_option(name, &value);
+		if (!c && word[1] == '-')
+			return usage_error("unknown option '%s'", word);
+		if (c) {
+			if (value && !takes_value(c))
 				return usage_error("option '%s' takes no argument",
 						   word);
 			ret = apply_option(c, word, value, argc, argv, &i,
@@ -211,15 +264,15 @@ static int parse_options(int argc, char **argv, int *used, bool *version)
 				return ret;
 			continue;
 		}
-		/* A cluster of short options: "-js", "-nNS", "-jn NS". */
+		/* A cluster of one-letter options: "-sj", "-nNS", "-sn NS". */
 		for (j = 1; word[j]; j++) {
 			c = word[j];
-			value = c == 'n' && word[j + 1] ? word + j + 1 : NULL;
+			value = takes_value(c) && word[j + 1] ? word + j + 1 : NULL;
 			ret = apply_option(c, word, value, argc, argv, &i,
 					   version);
 			if (ret >= 0)
 				return ret;
-			if (c == 'n')
+			if (takes_value(c))
 				break;
 		}
 	}
@@ -246,6 +299,12 @@ static int run(int argc, char **argv)
 			return usage_error("unexpected argument '%s'", argv[0]);
 		version_argv[0] = "version";
 		return version_main(1, version_argv);
+	}
+	if (mcfwctl_opts.batch) {
+		if (argc)
+			return usage_error("-batch: unexpected argument '%s'",
+					   argv[0]);
+		return batch_main(mcfwctl_opts.batch);
 	}
 	if (!argc) {
 		usage(stderr);

@@ -25,9 +25,18 @@ struct mcfwctl_opts {
 	bool pretty;		/* -p */
 	unsigned int stats;	/* -s, repeatable */
 	const char *netns;	/* -n NETNS */
+	const char *batch;	/* -b FILE */
+	const char *owner;	/* -o NAME: "static" unless given */
+	bool timestamp;		/* -t */
 };
 
 extern struct mcfwctl_opts mcfwctl_opts;
+
+/*
+ * Put in front of every diagnostic while a file's line is handled
+ * ("line 3: "), else "".
+ */
+extern const char *diag_prefix;
 
 /*
  * An object or a command of an object. @function gets the words from the
@@ -37,9 +46,13 @@ struct mcfwctl_cmd {
 	const char *name;
 	int (*function)(int argc, char **argv);
 	const char *description;
+	bool exact;		/* never abbreviated */
 };
 
-/* Exact name first, then the first entry that @word is a prefix of. */
+/*
+ * Exact name first, then the first entry that @word is a prefix of
+ * (entries marked exact excepted).
+ */
 const struct mcfwctl_cmd *cmd_find(const struct mcfwctl_cmd *cmds, size_t n,
 				   const char *word);
 bool is_help(const char *word);
@@ -50,7 +63,8 @@ bool is_help(const char *word);
  */
 #define errmsg(fmt, ...)						\
 	((void)fflush(stdout),						\
-	 (void)fprintf(stderr, PROG_NAME ": " fmt "\n", ##__VA_ARGS__))
+	 (void)fprintf(stderr, PROG_NAME ": %s" fmt "\n", diag_prefix,	\
+		       ##__VA_ARGS__))
 
 /* errmsg() plus the --help hint; evaluates to EXIT_USAGE. */
 #define usage_error(fmt, ...)						\
@@ -64,6 +78,12 @@ int info_main(int argc, char **argv);
 int route_main(int argc, char **argv);
 int iface_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
+int save_main(int argc, char **argv);
+int restore_main(int argc, char **argv);
+int batch_main(const char *file);
+
+/* The owner -o names; NULL for "all" (every owner). */
+const char *opt_owner(void);
 
 /*
  * Network devices of the namespace mcfwctl acts in (enter it first with
@@ -78,6 +98,13 @@ int monitor_main(int argc, char **argv);
  * output that spans time (monitor).
  */
 int dev_index(const char *name, __u32 *ifindex);
+
+/*
+ * Does a device of this name exist now? Reads the namespace's devices
+ * once (dev_exists_flush() forgets them); quiet.
+ */
+bool dev_exists(const char *name);
+void dev_exists_flush(void);
 const char *dev_name(__u32 ifindex);
 void dev_cache_flush(void);
 
@@ -87,6 +114,12 @@ struct mcfw_info {
 	__u32 routes;
 	__u32 ifaces;
 	__u32 oif_max;
+	__u32 waiting;		/* routes whose input is absent */
+	__u32 oif_waiting;	/* outputs that are absent */
+	__u32 joins;
+	__u32 join_max;
+	bool batch;		/* a batch is staged ... */
+	__u32 batch_portid;	/* ... by this port */
 };
 
 struct mcfw_nl;

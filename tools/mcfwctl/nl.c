@@ -33,8 +33,8 @@
  * and bursts of notifications need room too. The kernel caps these at
  * net.core.[rw]mem_max.
  */
-#define SNDBUF_SIZE	(1024 * 1024)
-#define RCVBUF_SIZE	(1024 * 1024)
+#define SNDBUF_SIZE	(2 * 1024 * 1024)
+#define RCVBUF_SIZE	(4 * 1024 * 1024)
 #define MONITOR_RCVBUF	(4 * 1024 * 1024)
 
 struct mcfw_nl {
@@ -72,6 +72,24 @@ static const char * const mcfw_attr_names[MCFW_A_MAX + 1] = {
 	[MCFW_A_STATS]		= "MCFW_A_STATS",
 	[MCFW_A_IFINDEX]	= "MCFW_A_IFINDEX",
 	[MCFW_A_IFNAME]		= "MCFW_A_IFNAME",
+	[MCFW_A_IIF_NAME]	= "MCFW_A_IIF_NAME",
+	[MCFW_A_OWNER]		= "MCFW_A_OWNER",
+	[MCFW_A_NOJOIN]		= "MCFW_A_NOJOIN",
+	[MCFW_A_WAITING]	= "MCFW_A_WAITING",
+	[MCFW_A_LASTUSE]	= "MCFW_A_LASTUSE",
+	[MCFW_A_EVENT]		= "MCFW_A_EVENT",
+	[MCFW_A_BATCH_FLAGS]	= "MCFW_A_BATCH_FLAGS",
+	[MCFW_A_BATCH_PORTID]	= "MCFW_A_BATCH_PORTID",
+	[MCFW_A_ADDED]		= "MCFW_A_ADDED",
+	[MCFW_A_REPLACED]	= "MCFW_A_REPLACED",
+	[MCFW_A_REMOVED]	= "MCFW_A_REMOVED",
+	[MCFW_A_UNCHANGED]	= "MCFW_A_UNCHANGED",
+	[MCFW_A_WAITING_COUNT]	= "MCFW_A_WAITING_COUNT",
+	[MCFW_A_OIF_WAITING_COUNT] = "MCFW_A_OIF_WAITING_COUNT",
+	[MCFW_A_JOINED]		= "MCFW_A_JOINED",
+	[MCFW_A_JOIN_COUNT]	= "MCFW_A_JOIN_COUNT",
+	[MCFW_A_JOIN_MAX]	= "MCFW_A_JOIN_MAX",
+	[MCFW_A_ALLMULTI]	= "MCFW_A_ALLMULTI",
 };
 
 /* Types of the attributes the kernel sends; others are accepted as is. */
@@ -87,6 +105,23 @@ static struct nla_policy mcfw_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_STATS]		= { .type = NLA_NESTED },
 	[MCFW_A_IFINDEX]	= { .type = NLA_U32 },
 	[MCFW_A_IFNAME]		= { .type = NLA_STRING },
+	[MCFW_A_IIF_NAME]	= { .type = NLA_STRING },
+	[MCFW_A_OWNER]		= { .type = NLA_STRING },
+	[MCFW_A_NOJOIN]		= { .type = NLA_FLAG },
+	[MCFW_A_WAITING]	= { .type = NLA_FLAG },
+	[MCFW_A_LASTUSE]	= { .type = NLA_U64 },
+	[MCFW_A_EVENT]		= { .type = NLA_U8 },
+	[MCFW_A_BATCH_PORTID]	= { .type = NLA_U32 },
+	[MCFW_A_ADDED]		= { .type = NLA_U32 },
+	[MCFW_A_REPLACED]	= { .type = NLA_U32 },
+	[MCFW_A_REMOVED]	= { .type = NLA_U32 },
+	[MCFW_A_UNCHANGED]	= { .type = NLA_U32 },
+	[MCFW_A_WAITING_COUNT]	= { .type = NLA_U32 },
+	[MCFW_A_OIF_WAITING_COUNT] = { .type = NLA_U32 },
+	[MCFW_A_JOINED]		= { .type = NLA_FLAG },
+	[MCFW_A_JOIN_COUNT]	= { .type = NLA_U32 },
+	[MCFW_A_JOIN_MAX]	= { .type = NLA_U32 },
+	[MCFW_A_ALLMULTI]	= { .type = NLA_FLAG },
 };
 
 static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
@@ -449,7 +484,7 @@ static int ctrl_reply(struct nl_req *req, struct nl_msg *msg)
 }
 
 /* What genl_ctrl_resolve() does, but keeping the kernel's errno. */
-static int resolve_family(struct mcfw_nl *nl)
+static int resolve_family(struct mcfw_nl *nl, bool quiet)
 {
 	struct nl_req req = {
 		.what = "resolving generic netlink family \"" MCFW_GENL_NAME "\"",
@@ -470,8 +505,10 @@ static int resolve_family(struct mcfw_nl *nl)
 	}
 	ret = transact(nl->sk, &req, false);
 	nlmsg_free(req.msg);
-	if (ret < 0 && req.error == ENOENT)
+	if (ret < 0 && req.error == ENOENT && !quiet)
 		errmsg("the mcfw kernel module is not loaded (load it with: modprobe mcfw)");
+	if (ret < 0 && req.error == ENOENT)
+		return -2;
 	if (ret == 0 && nl->family <= 0) {
 		errmsg("%s: no reply from the kernel", req.what);
 		return -1;
@@ -479,11 +516,17 @@ static int resolve_family(struct mcfw_nl *nl)
 	return ret;
 }
 
-struct mcfw_nl *mcfw_nl_open(void)
+/* A buffer size beyond net.core.[rw]mem_max, which root may set. */
+static void set_bufsize(int fd, int force, int plain, int size)
+{
+	if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
+}
+
+static struct mcfw_nl *nl_open(bool quiet, bool *absent)
 {
 	struct mcfw_nl *nl;
 	int one = 1;
-	int bufsize;
 	int err;
 
 	if (mcfw_nl_enter_netns() < 0)
@@ -509,12 +552,10 @@ struct mcfw_nl *mcfw_nl_open(void)
 	 * peek at each message's size before reading it.
 	 */
 	nl_socket_enable_msg_peek(nl->sk);
-	bufsize = SNDBUF_SIZE;
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF, &bufsize,
-		   sizeof(bufsize));
-	bufsize = RCVBUF_SIZE;
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUF, &bufsize,
-		   sizeof(bufsize));
+	set_bufsize(nl_socket_get_fd(nl->sk), SO_SNDBUFFORCE, SO_SNDBUF,
+		    SNDBUF_SIZE);
+	set_bufsize(nl_socket_get_fd(nl->sk), SO_RCVBUFFORCE, SO_RCVBUF,
+		    RCVBUF_SIZE);
 	/*
 	 * Extended acks give the kernel's error message; capped acks keep
 	 * the request out of error replies. Kernels without them (< 4.12)
@@ -525,13 +566,27 @@ struct mcfw_nl *mcfw_nl_open(void)
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
 
-	if (resolve_family(nl) < 0)
+	err = resolve_family(nl, quiet);
+	if (err == -2 && absent)
+		*absent = true;
+	if (err < 0)
 		goto err_free;
 	return nl;
 
 err_free:
 	mcfw_nl_close(nl);
 	return NULL;
+}
+
+struct mcfw_nl *mcfw_nl_open(void)
+{
+	return nl_open(false, NULL);
+}
+
+struct mcfw_nl *mcfw_nl_open_quiet(bool *absent)
+{
+	*absent = false;
+	return nl_open(true, absent);
 }
 
 void mcfw_nl_close(struct mcfw_nl *nl)
@@ -581,7 +636,7 @@ static int mcfw_reply(struct nl_req *req, struct nl_msg *msg)
 }
 
 static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
-		   const struct mcfw_nl_handler *h, bool dump)
+		   const struct mcfw_nl_handler *h, bool dump, int quiet_errno)
 {
 	bool retry = dump && h && h->restart;
 	struct nl_req req;
@@ -597,6 +652,7 @@ static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 			.msg = msg,
 			.valid = h && h->reply ? mcfw_reply : NULL,
 			.arg = (void *)h,
+			.quiet_errno = quiet_errno,
 		};
 		ret = transact(nl->sk, &req, dump);
 		if (ret == 0 || !req.intr || req.error || req.failed)
@@ -611,19 +667,27 @@ static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
 	}
 	nlmsg_free(msg);
+	if (ret < 0 && quiet_errno && req.error == quiet_errno)
+		return quiet_errno;
 	return ret;
 }
 
 int mcfw_nl_do(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 	       const struct mcfw_nl_handler *h)
 {
-	return request(nl, msg, what, h, false);
+	return request(nl, msg, what, h, false, 0);
+}
+
+int mcfw_nl_do_errno(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
+		     const struct mcfw_nl_handler *h, int quiet_errno)
+{
+	return request(nl, msg, what, h, false, quiet_errno);
 }
 
 int mcfw_nl_dump(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 		 const struct mcfw_nl_handler *h)
 {
-	return request(nl, msg, what, h, true);
+	return request(nl, msg, what, h, true, 0);
 }
 
 int mcfw_nl_stats(struct nlattr *nest, __u64 c[MCFW_STATS_A_MAX + 1])
@@ -724,6 +788,8 @@ int mcfw_nl_monitor(struct mcfw_nl *nl, const char *what,
 		if (err == -NLE_NOMEM) {
 			errmsg("%s: notifications were lost (receive buffer overrun)",
 			       what);
+			if (h->restart)
+				h->restart(h->arg);
 			continue;
 		}
 		if (err < 0) {
@@ -736,4 +802,219 @@ out:
 	nl_cb_put(cb);
 	nl_socket_free(sk);
 	return -1;
+}
+
+/* Bulk requests: many requests in few sends, for batches. */
+
+struct mcfw_nl_bulk {
+	char *buf;
+	size_t len;
+	size_t size;
+	size_t n;
+	__u32 seq0;
+};
+
+struct mcfw_nl_bulk *mcfw_nl_bulk_new(struct mcfw_nl *nl)
+{
+	struct mcfw_nl_bulk *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	/*
+	 * The requests take the sequence numbers seq0, seq0 + 1, ..., far
+	 * from libnl's own (which start at the time of day), so that the
+	 * requests libnl numbers meanwhile keep the numbers it expects.
+	 */
+	(void)nl;
+	b->seq0 = 0x80000000u;
+	return b;
+}
+
+void mcfw_nl_bulk_free(struct mcfw_nl_bulk *b)
+{
+	if (!b)
+		return;
+	free(b->buf);
+	free(b);
+}
+
+size_t mcfw_nl_bulk_count(const struct mcfw_nl_bulk *b)
+{
+	return b->n;
+}
+
+int mcfw_nl_bulk_add(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
+		     struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	char *p;
+
+	if (b->len + len > b->size) {
+		size_t size = b->size ? 2 * b->size : 64 * 1024;
+
+		while (size < b->len + len)
+			size *= 2;
+		p = realloc(b->buf, size);
+		if (!p) {
+			nlmsg_free(msg);
+			return -1;
+		}
+		b->buf = p;
+		b->size = size;
+	}
+	nlh->nlmsg_pid = nl_socket_get_local_port(nl->sk);
+	nlh->nlmsg_seq = b->seq0 + b->n;
+	/* No ack for what succeeds: only failures answer. */
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	memcpy(b->buf + b->len, nlh, nlh->nlmsg_len);
+	memset(b->buf + b->len + nlh->nlmsg_len, 0, len - nlh->nlmsg_len);
+	b->len += len;
+	b->n++;
+	nlmsg_free(msg);
+	return 0;
+}
+
+/*
+ * An NLMSG_ERROR for a bulk request (@last NULL) or for @last: the first
+ * failure is told. Returns true if it answered @last.
+ */
+static bool bulk_error(struct mcfw_nl_bulk *b, struct nlmsghdr *nlh,
+		       const char *what, struct nl_msg *last,
+		       void (*failed)(size_t i, void *arg), void *arg,
+		       bool *any_failed, bool *last_failed)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	struct nl_req req = { .what = what, .msg = last };
+	bool tell = e->error && !*any_failed && !*last_failed;
+
+	if (last) {
+		if (e->error)
+			*last_failed = true;
+	} else if (e->error && nlh->nlmsg_seq >= b->seq0 &&
+		   nlh->nlmsg_seq < b->seq0 + b->n) {
+		if (tell)
+			failed(nlh->nlmsg_seq - b->seq0, arg);
+		*any_failed = true;
+	} else {
+		tell = false;
+	}
+	if (tell)
+		report_error(&req, nlh, nlmsgerr_len(nlh), -e->error);
+	return last;
+}
+
+/*
+ * Read what is queued for us (without waiting unless @wait), up to the
+ * answer to @last_seq when @wait. Failures of bulk requests go to
+ * @failed; the answer to @last_seq to @h. Returns 1 when the answer to
+ * @last_seq was seen, 0 when the queue is empty, -1 on a receive error.
+ */
+static int bulk_drain(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
+		      const char *what, bool wait, __u32 last_seq,
+		      struct nl_msg *last, const struct mcfw_nl_handler *h,
+		      void (*failed)(size_t i, void *arg), void *arg,
+		      bool *any_failed, bool *last_failed)
+{
+	static char rbuf[256 * 1024];
+	int fd = nl_socket_get_fd(nl->sk);
+	struct nlattr *tb[MCFW_A_MAX + 1];
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		n = recv(fd, rbuf, sizeof(rbuf), wait ? 0 : MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			/* ENOBUFS: answers were lost, failures among them. */
+			errmsg("%s: receiving answers: %s", what,
+			       strerror(errno));
+			*any_failed = true;
+			return -1;
+		}
+		if (n == 0) {
+			errmsg("%s: receiving answers: connection closed",
+			       what);
+			return -1;
+		}
+		len = n;
+		for (nlh = (struct nlmsghdr *)rbuf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			bool is_last = nlh->nlmsg_seq == last_seq && last;
+
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				if (bulk_error(b, nlh, what, is_last ? last : NULL,
+					       failed, arg, any_failed,
+					       last_failed))
+					return 1;
+				continue;
+			}
+			if (is_last && h && h->reply && nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
+			    genlmsg_parse(nlh, 0, tb, MCFW_A_MAX, mcfw_policy) >= 0 &&
+			    h->reply(nlmsg_data(nlh), tb, h->arg) < 0)
+				*last_failed = true;
+		}
+	}
+}
+
+int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
+		     struct nl_msg *last, const char *what,
+		     const struct mcfw_nl_handler *h,
+		     void (*failed)(size_t i, void *arg), void *arg)
+{
+	/* Each send's failures must fit in the receive buffer. */
+	const size_t chunk = 256 * 1024;
+	int fd = nl_socket_get_fd(nl->sk);
+	bool any_failed = false, last_failed = false;
+	struct nlmsghdr *nlh;
+	size_t off = 0, end;
+	__u32 last_seq;
+	ssize_t n;
+	int ret;
+
+	while (off < b->len && !any_failed) {
+		/* Whole messages, up to @chunk bytes (or one larger one). */
+		end = off;
+		while (end < b->len) {
+			nlh = (struct nlmsghdr *)(b->buf + end);
+			if (end > off && end - off + NLMSG_ALIGN(nlh->nlmsg_len) > chunk)
+				break;
+			end += NLMSG_ALIGN(nlh->nlmsg_len);
+		}
+		n = send(fd, b->buf + off, end - off, 0);
+		if (n < 0) {
+			errmsg("%s: sending requests: %s", what,
+			       strerror(errno));
+			nlmsg_free(last);
+			return -1;
+		}
+		off = end;
+		/* The kernel handled them in send(): failures are queued. */
+		if (bulk_drain(nl, b, what, false, 0, NULL, NULL, failed, arg,
+			       &any_failed, &last_failed) < 0)
+			any_failed = true;
+	}
+	if (any_failed) {
+		nlmsg_free(last);
+		return -1;
+	}
+
+	/* Only now, with every request staged without failure, the last. */
+	nl_complete_msg(nl->sk, last);
+	last_seq = nlmsg_hdr(last)->nlmsg_seq;
+	if (nl_send(nl->sk, last) < 0) {
+		errmsg("%s: sending request: %s", what, strerror(errno));
+		nlmsg_free(last);
+		return -1;
+	}
+	ret = bulk_drain(nl, b, what, true, last_seq, last, h, failed, arg,
+			 &any_failed, &last_failed);
+	nlmsg_free(last);
+	if (ret != 1 || any_failed || last_failed)
+		return -1;
+	return 0;
 }

@@ -42,6 +42,12 @@ int mcfw_nl_enter_netns(void);
  * returns NULL on failure.
  */
 struct mcfw_nl *mcfw_nl_open(void);
+
+/*
+ * Like mcfw_nl_open(), but says nothing when the module is absent (and
+ * cannot be loaded): *@absent tells.
+ */
+struct mcfw_nl *mcfw_nl_open_quiet(bool *absent);
 void mcfw_nl_close(struct mcfw_nl *nl);
 
 /* A new request message for @cmd of the mcfw family, NULL if out of memory. */
@@ -61,6 +67,13 @@ int mcfw_nl_do(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 	       const struct mcfw_nl_handler *h);
 
 /*
+ * Like mcfw_nl_do(), but a failure with @quiet_errno is not reported:
+ * it is returned (a positive errno) for the caller to deal with.
+ */
+int mcfw_nl_do_errno(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
+		     const struct mcfw_nl_handler *h, int quiet_errno);
+
+/*
  * Like mcfw_nl_do(), but as an NLM_F_DUMP request that ends in NLMSG_DONE.
  * A dump that a concurrent change interrupted (NLM_F_DUMP_INTR) is
  * started over a few times if @h->restart is set, then given up.
@@ -72,11 +85,34 @@ int mcfw_nl_dump(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
  * Listen to the "config" multicast group on a socket of its own and hand
  * every mcfw notification to @h->reply until it returns a negative value
  * or receiving fails. Lost notifications (receive buffer overrun) are
- * reported and listening goes on. Returns -1 after a diagnostic, or
+ * reported, @h->restart is called (to read the whole state again) and
+ * listening goes on. Returns -1 after a diagnostic, or
  * after @h->reply failed.
  */
 int mcfw_nl_monitor(struct mcfw_nl *nl, const char *what,
 		    const struct mcfw_nl_handler *h);
+
+/*
+ * Bulk requests, for batches: requests are collected with
+ * mcfw_nl_bulk_add() (which consumes the message and numbers it; the
+ * first is number 0) and sent, many per send() and without asking for
+ * acknowledgments, by mcfw_nl_bulk_run(). Only after every one of them
+ * was handled without failure is @last sent, with an acknowledgment,
+ * and its replies handed to @h. The first request that failed is passed
+ * to @failed (to name it) before the kernel's reason is printed.
+ * mcfw_nl_bulk_run() consumes @last and returns 0, or -1 after printing.
+ */
+struct mcfw_nl_bulk;
+
+struct mcfw_nl_bulk *mcfw_nl_bulk_new(struct mcfw_nl *nl);
+void mcfw_nl_bulk_free(struct mcfw_nl_bulk *b);
+size_t mcfw_nl_bulk_count(const struct mcfw_nl_bulk *b);
+int mcfw_nl_bulk_add(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
+		     struct nl_msg *msg);
+int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
+		     struct nl_msg *last, const char *what,
+		     const struct mcfw_nl_handler *h,
+		     void (*failed)(size_t i, void *arg), void *arg);
 
 /*
  * Parse the counters nested in @nest into @c, indexed by

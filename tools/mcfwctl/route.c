@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netlink/genl/genl.h>
+
 #include "json.h"
 #include "mcfwctl.h"
 #include "nl.h"
@@ -19,21 +21,23 @@ static int route_replace(int argc, char **argv);
 static int route_del(int argc, char **argv);
 static int route_show(int argc, char **argv);
 static int route_flush(int argc, char **argv);
+static int route_zero(int argc, char **argv);
 
 /*
  * Keep the order: an abbreviation picks the first command it fits.
  * Entries without a description are aliases, left out of the help.
  */
 static const struct mcfwctl_cmd route_cmds[] = {
-	{ "add", route_add, "add a route" },
-	{ "replace", route_replace, "replace a route's outputs, or add it" },
-	{ "del", route_del, "delete a route" },
-	{ "delete", route_del, NULL },
-	{ "show", route_show, "list routes" },
-	{ "list", route_show, NULL },
-	{ "ls", route_show, NULL },
-	{ "flush", route_flush, "remove every route of the network namespace" },
-	{ "help", route_help, "show this help" },
+	{ "add", route_add, "add a route", false },
+	{ "replace", route_replace, "replace a route (or add it)", false },
+	{ "del", route_del, "delete a route", false },
+	{ "delete", route_del, NULL, false },
+	{ "show", route_show, "list routes (the default)", false },
+	{ "list", route_show, NULL, false },
+	{ "ls", route_show, NULL, false },
+	{ "flush", route_flush, "remove the routes of an owner (-o, default static)", false },
+	{ "zero", route_zero, "zero the counters of routes", false },
+	{ "help", route_help, "show this help", false },
 };
 
 static void route_usage(void)
@@ -42,11 +46,13 @@ static void route_usage(void)
 
 	printf("Usage: " PROG_NAME " [OPTIONS] route { add | replace } GROUP\n"
 	       "                 [source SRC] iif DEV oif OUTPUT [OUTPUT...]\n"
+	       "                 [owner NAME] [nojoin]\n"
 	       "       " PROG_NAME " [OPTIONS] route { del | delete } GROUP\n"
 	       "                 [source SRC] [iif DEV]\n"
-	       "       " PROG_NAME " [OPTIONS] route { show | list | ls } [GROUP]\n"
-	       "                 [source SRC] [iif DEV]\n"
-	       "       " PROG_NAME " [OPTIONS] route flush\n"
+	       "       " PROG_NAME " [OPTIONS] route [{ show | list | ls } [GROUP]\n"
+	       "                 [source SRC] [iif DEV] [owner NAME]]\n"
+	       "       " PROG_NAME " [OPTIONS] route flush [owner NAME]\n"
+	       "       " PROG_NAME " [OPTIONS] route zero [GROUP...] [source SRC] [iif DEV]\n"
 	       "       " PROG_NAME " route help\n"
 	       "\n"
 	       "OUTPUT := DEV[:TTL]\n"
@@ -64,7 +70,10 @@ static void route_usage(void)
 	       "  iif DEV     the input interface (del: without it, on every input)\n"
 	       "  oif ...     the outputs: every word up to the next keyword\n"
 	       "  DEV:TTL     output DEV with TTL threshold TTL, 1-255 (default 1):\n"
-	       "              a packet is copied to DEV only if its TTL is greater\n");
+	       "              a packet is copied to DEV only if its TTL is greater\n"
+	       "  owner NAME  who installed the route (default: -o, else static);\n"
+	       "              flush and show: only routes of NAME (all: every owner)\n"
+	       "  nojoin      do not join GROUP on the input interface\n");
 }
 
 static int route_help(int argc, char **argv)
@@ -81,6 +90,8 @@ static struct nla_policy oif_policy[MCFW_OIF_A_MAX + 1] = {
 	[MCFW_OIF_A_IFINDEX]	= { .type = NLA_U32 },
 	[MCFW_OIF_A_TTL]	= { .type = NLA_U8 },
 	[MCFW_OIF_A_STATS]	= { .type = NLA_NESTED },
+	[MCFW_OIF_A_IFNAME]	= { .type = NLA_STRING },
+	[MCFW_OIF_A_WAITING]	= { .type = NLA_FLAG },
 };
 
 static int bad_reply(const char *what, const char *why)
@@ -89,18 +100,50 @@ static int bad_reply(const char *what, const char *why)
 	return -1;
 }
 
-static int mroute_parse_oifs(struct nlattr *oifs, struct mroute *rt,
-			     const char *what)
+static int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
+			    const char *what)
 {
 	struct nlattr *tb[MCFW_OIF_A_MAX + 1];
 	__u64 c[MCFW_STATS_A_MAX + 1];
-	struct mroute_oif *oif;
-	struct nlattr *a;
-	unsigned int n = 0;
-	int rem;
 
-	nla_for_each_nested(a, oifs, rem)
-		n++;
+	if (nla_parse_nested(tb, MCFW_OIF_A_MAX, a, oif_policy) < 0)
+		return bad_reply(what, "bad output interface");
+	if (tb[MCFW_OIF_A_IFNAME])
+		snprintf(oif->dev, sizeof(oif->dev), "%s",
+			 nla_get_string(tb[MCFW_OIF_A_IFNAME]));
+	else if (tb[MCFW_OIF_A_IFINDEX])	/* an older module */
+		snprintf(oif->dev, sizeof(oif->dev), "%s",
+			 dev_name(nla_get_u32(tb[MCFW_OIF_A_IFINDEX])));
+	else
+		return bad_reply(what, "output interface without a name");
+	oif->ifindex = tb[MCFW_OIF_A_IFINDEX] ?
+		       nla_get_u32(tb[MCFW_OIF_A_IFINDEX]) : 0;
+	oif->waiting = tb[MCFW_OIF_A_WAITING];
+	oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
+	if (!tb[MCFW_OIF_A_STATS])
+		return 0;
+	if (mcfw_nl_stats(tb[MCFW_OIF_A_STATS], c) < 0)
+		return bad_reply(what, "bad output counters");
+	oif->packets = c[MCFW_STATS_A_PACKETS];
+	oif->bytes = c[MCFW_STATS_A_BYTES];
+	oif->drops = c[MCFW_STATS_A_DROPS];
+	return 0;
+}
+
+/* Every MCFW_A_OIFS nest of the message: a big route has several. */
+static int mroute_parse_oifs(const struct genlmsghdr *gnlh, struct mroute *rt,
+			     const char *what)
+{
+	struct nlattr *head = genlmsg_attrdata(gnlh, 0);
+	int len = genlmsg_attrlen(gnlh, 0);
+	struct nlattr *nest, *a;
+	unsigned int n = 0;
+	int rem, rem2;
+
+	nla_for_each_attr(nest, head, len, rem)
+		if (nla_type(nest) == MCFW_A_OIFS)
+			nla_for_each_nested(a, nest, rem2)
+				n++;
 	if (!n)
 		return 0;
 	rt->oifs = calloc(n, sizeof(*rt->oifs));
@@ -108,42 +151,53 @@ static int mroute_parse_oifs(struct nlattr *oifs, struct mroute *rt,
 		errmsg("%s: %s", what, strerror(ENOMEM));
 		return -1;
 	}
-	nla_for_each_nested(a, oifs, rem) {
-		if (nla_type(a) != MCFW_A_OIF)
+	nla_for_each_attr(nest, head, len, rem) {
+		if (nla_type(nest) != MCFW_A_OIFS)
 			continue;
-		if (nla_parse_nested(tb, MCFW_OIF_A_MAX, a, oif_policy) < 0)
-			return bad_reply(what, "bad output interface");
-		if (!tb[MCFW_OIF_A_IFINDEX])
-			return bad_reply(what, "output interface without ifindex");
-		oif = &rt->oifs[rt->n_oifs++];
-		oif->ifindex = nla_get_u32(tb[MCFW_OIF_A_IFINDEX]);
-		oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
-		if (!tb[MCFW_OIF_A_STATS])
-			continue;
-		if (mcfw_nl_stats(tb[MCFW_OIF_A_STATS], c) < 0)
-			return bad_reply(what, "bad output counters");
-		oif->packets = c[MCFW_STATS_A_PACKETS];
-		oif->bytes = c[MCFW_STATS_A_BYTES];
-		oif->drops = c[MCFW_STATS_A_DROPS];
+		nla_for_each_nested(a, nest, rem2) {
+			if (nla_type(a) != MCFW_A_OIF)
+				continue;
+			if (mroute_parse_oif(a, &rt->oifs[rt->n_oifs], what) < 0)
+				return -1;
+			rt->n_oifs++;
+		}
 	}
 	return 0;
 }
 
-int mroute_parse(struct nlattr **tb, struct mroute *rt, const char *what)
+int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
+		 struct mroute *rt, const char *what)
 {
 	__u64 c[MCFW_STATS_A_MAX + 1];
 
 	memset(rt, 0, sizeof(*rt));
 	if (!tb[MCFW_A_GROUP])
 		return mcfw_nl_missing(what, MCFW_A_GROUP);
-	if (!tb[MCFW_A_IIF])
-		return mcfw_nl_missing(what, MCFW_A_IIF);
 	/* be32 attributes: the bytes are in network order already. */
 	rt->group.s_addr = nla_get_u32(tb[MCFW_A_GROUP]);
 	rt->any_source = !tb[MCFW_A_SOURCE];
 	if (tb[MCFW_A_SOURCE])
 		rt->source.s_addr = nla_get_u32(tb[MCFW_A_SOURCE]);
-	rt->iif = nla_get_u32(tb[MCFW_A_IIF]);
+	if (tb[MCFW_A_IIF_NAME])
+		snprintf(rt->iif, sizeof(rt->iif), "%s",
+			 nla_get_string(tb[MCFW_A_IIF_NAME]));
+	else if (tb[MCFW_A_IIF])		/* an older module */
+		snprintf(rt->iif, sizeof(rt->iif), "%s",
+			 dev_name(nla_get_u32(tb[MCFW_A_IIF])));
+	else
+		return mcfw_nl_missing(what, MCFW_A_IIF_NAME);
+	snprintf(rt->owner, sizeof(rt->owner), "%s",
+		 tb[MCFW_A_OWNER] ? nla_get_string(tb[MCFW_A_OWNER]) :
+				    MCFW_OWNER_DEFAULT);
+	rt->waiting = tb[MCFW_A_WAITING];
+	rt->nojoin = tb[MCFW_A_NOJOIN];
+	rt->joined = tb[MCFW_A_JOINED];
+	if (tb[MCFW_A_LASTUSE]) {
+		rt->has_lastuse = true;
+		rt->lastuse_ms = nla_get_u64(tb[MCFW_A_LASTUSE]);
+	}
+	if (tb[MCFW_A_EVENT])
+		rt->event = nla_get_u8(tb[MCFW_A_EVENT]);
 	if (tb[MCFW_A_STATS]) {
 		if (mcfw_nl_stats(tb[MCFW_A_STATS], c) < 0)
 			return bad_reply(what, "bad route counters");
@@ -152,8 +206,7 @@ int mroute_parse(struct nlattr **tb, struct mroute *rt, const char *what)
 		rt->rpf_fail = c[MCFW_STATS_A_RPF_FAIL];
 		rt->ttl_drop = c[MCFW_STATS_A_TTL_DROP];
 	}
-	/* A route whose last output went away has none. */
-	if (tb[MCFW_A_OIFS] && mroute_parse_oifs(tb[MCFW_A_OIFS], rt, what) < 0) {
+	if (mroute_parse_oifs(gnlh, rt, what) < 0) {
 		mroute_free(rt);
 		return -1;
 	}
@@ -167,10 +220,29 @@ void mroute_free(struct mroute *rt)
 	rt->n_oifs = 0;
 }
 
+static bool owner_is_default(const struct mroute *rt)
+{
+	return !strcmp(rt->owner, MCFW_OWNER_DEFAULT);
+}
+
+static void print_oifs(const struct mroute *rt)
+{
+	unsigned int i;
+
+	if (rt->n_oifs)
+		fputs(" oif", stdout);
+	for (i = 0; i < rt->n_oifs; i++) {
+		printf(" %s", rt->oifs[i].dev);
+		if (rt->oifs[i].ttl != 1)
+			printf(":%u", rt->oifs[i].ttl);
+	}
+}
+
 void mroute_print(const struct mroute *rt, const char *event)
 {
 	char grp[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN] = "*";
 	const struct mroute_oif *oif;
+	bool waiting = rt->waiting;
 	unsigned int i;
 
 	inet_ntop(AF_INET, &rt->group, grp, sizeof(grp));
@@ -178,26 +250,40 @@ void mroute_print(const struct mroute *rt, const char *event)
 		inet_ntop(AF_INET, &rt->source, src, sizeof(src));
 	if (event)
 		printf("%s ", event);
-	printf("(%s, %s) iif %s", src, grp, dev_name(rt->iif));
-	if (rt->n_oifs)
-		fputs(" oif", stdout);
-	for (i = 0; i < rt->n_oifs; i++) {
-		oif = &rt->oifs[i];
-		printf(" %s", dev_name(oif->ifindex));
-		if (oif->ttl != 1)
-			printf(":%u", oif->ttl);
+	printf("(%s, %s) iif %s", src, grp, rt->iif);
+	print_oifs(rt);
+	/* Like ip route and its default protocol: the default goes unsaid. */
+	if (!owner_is_default(rt))
+		printf(" owner %s", rt->owner);
+	if (rt->nojoin)
+		fputs(" nojoin", stdout);
+	for (i = 0; i < rt->n_oifs; i++)
+		waiting |= rt->oifs[i].waiting;
+	if (waiting) {
+		fputs(" waiting", stdout);
+		if (rt->waiting)
+			printf(" %s", rt->iif);
+		for (i = 0; i < rt->n_oifs; i++)
+			if (rt->oifs[i].waiting)
+				printf(" %s", rt->oifs[i].dev);
 	}
 	putchar('\n');
 	if (!mcfwctl_opts.stats)
 		return;
-	printf("    packets %llu bytes %llu rpf_fail %llu ttl_drop %llu\n",
+	printf("    packets %llu bytes %llu rpf_fail %llu ttl_drop %llu",
 	       (unsigned long long)rt->packets, (unsigned long long)rt->bytes,
 	       (unsigned long long)rt->rpf_fail,
 	       (unsigned long long)rt->ttl_drop);
+	if (rt->has_lastuse)
+		printf(" idle %llu.%02llus\n",
+		       (unsigned long long)rt->lastuse_ms / 1000,
+		       (unsigned long long)rt->lastuse_ms % 1000 / 10);
+	else
+		printf(" idle never\n");
 	for (i = 0; i < rt->n_oifs; i++) {
 		oif = &rt->oifs[i];
 		printf("    oif %s packets %llu bytes %llu drops %llu\n",
-		       dev_name(oif->ifindex), (unsigned long long)oif->packets,
+		       oif->dev, (unsigned long long)oif->packets,
 		       (unsigned long long)oif->bytes,
 		       (unsigned long long)oif->drops);
 	}
@@ -206,13 +292,23 @@ void mroute_print(const struct mroute *rt, const char *event)
 void mroute_json(struct json_writer *jw, const struct mroute *rt,
 		 const char *event)
 {
+	mroute_json_event(jw, rt, NULL, event, NULL);
+}
+
+void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
+		       const char *time, const char *event, const char *change)
+{
 	char addr[INET_ADDRSTRLEN];
 	const struct mroute_oif *oif;
 	unsigned int i;
 
 	json_object_open(jw, NULL);
+	if (time)
+		json_string(jw, "time", time);
 	if (event)
 		json_string(jw, "event", event);
+	if (change)
+		json_string(jw, "change", change);
 	inet_ntop(AF_INET, &rt->group, addr, sizeof(addr));
 	json_string(jw, "group", addr);
 	if (rt->any_source) {
@@ -221,13 +317,14 @@ void mroute_json(struct json_writer *jw, const struct mroute *rt,
 		inet_ntop(AF_INET, &rt->source, addr, sizeof(addr));
 		json_string(jw, "source", addr);
 	}
-	json_string(jw, "iif", dev_name(rt->iif));
+	json_string(jw, "iif", rt->iif);
 	json_array_open(jw, "oifs");
 	for (i = 0; i < rt->n_oifs; i++) {
 		oif = &rt->oifs[i];
 		json_object_open(jw, NULL);
-		json_string(jw, "dev", dev_name(oif->ifindex));
+		json_string(jw, "dev", oif->dev);
 		json_u64(jw, "ttl", oif->ttl);
+		json_bool(jw, "waiting", oif->waiting);
 		if (mcfwctl_opts.stats) {
 			json_object_open(jw, "stats");
 			json_u64(jw, "packets", oif->packets);
@@ -238,15 +335,49 @@ void mroute_json(struct json_writer *jw, const struct mroute *rt,
 		json_object_close(jw);
 	}
 	json_array_close(jw);
+	json_string(jw, "owner", rt->owner);
+	json_bool(jw, "nojoin", rt->nojoin);
+	json_bool(jw, "joined", rt->joined);
+	json_bool(jw, "waiting", rt->waiting);
+	json_array_open(jw, "waiting_for");
+	if (rt->waiting)
+		json_string(jw, NULL, rt->iif);
+	for (i = 0; i < rt->n_oifs; i++)
+		if (rt->oifs[i].waiting)
+			json_string(jw, NULL, rt->oifs[i].dev);
+	json_array_close(jw);
 	if (mcfwctl_opts.stats) {
 		json_object_open(jw, "stats");
 		json_u64(jw, "packets", rt->packets);
 		json_u64(jw, "bytes", rt->bytes);
 		json_u64(jw, "rpf_fail", rt->rpf_fail);
 		json_u64(jw, "ttl_drop", rt->ttl_drop);
+		if (rt->has_lastuse)
+			json_u64(jw, "idle_ms", rt->lastuse_ms);
+		else
+			json_null(jw, "idle_ms");
 		json_object_close(jw);
 	}
 	json_object_close(jw);
+}
+
+void mroute_print_command(const struct mroute *rt)
+{
+	char addr[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &rt->group, addr, sizeof(addr));
+	printf("route add %s", addr);
+	if (!rt->any_source) {
+		inet_ntop(AF_INET, &rt->source, addr, sizeof(addr));
+		printf(" source %s", addr);
+	}
+	printf(" iif %s", rt->iif);
+	print_oifs(rt);
+	if (!owner_is_default(rt))
+		printf(" owner %s", rt->owner);
+	if (rt->nojoin)
+		fputs(" nojoin", stdout);
+	putchar('\n');
 }
 
 /* The command line: GROUP, then keywords in any order. */
@@ -255,25 +386,33 @@ enum {
 	KW_SOURCE	= 1 << 0,
 	KW_IIF		= 1 << 1,
 	KW_OIF		= 1 << 2,
+	KW_OWNER	= 1 << 3,
+	KW_NOJOIN	= 1 << 4,
 };
 
 struct route_oif_arg {
 	const char *dev;
-	__u32 ifindex;
 	__u8 ttl;		/* 0: not given */
 };
 
 struct route_args {
 	const char *what;	/* "route add", for diagnostics */
-	bool has_group;
+	unsigned int n_groups;
+	struct in_addr *groups;
 	bool has_source;
-	struct in_addr group;
 	struct in_addr source;
 	const char *iif;	/* NULL: not given */
-	__u32 iif_index;
+	const char *owner;	/* NULL: not given */
+	bool nojoin;
 	unsigned int n_oifs;
 	struct route_oif_arg *oifs;
 };
+
+static void route_args_free(struct route_args *a)
+{
+	free(a->groups);
+	free(a->oifs);
+}
 
 static int keyword(const char *word)
 {
@@ -283,6 +422,10 @@ static int keyword(const char *word)
 		return KW_IIF;
 	if (!strcmp(word, "oif"))
 		return KW_OIF;
+	if (!strcmp(word, "owner"))
+		return KW_OWNER;
+	if (!strcmp(word, "nojoin"))
+		return KW_NOJOIN;
 	return 0;
 }
 
@@ -308,7 +451,7 @@ static int parse_oif(const struct route_args *a, char *word,
 
 	oif->dev = word;
 	if (!colon)
-		return -1;
+		goto check;
 	if (colon == word)
 		return usage_error("%s: missing device name in '%s'", a->what,
 				   word);
@@ -320,24 +463,54 @@ static int parse_oif(const struct route_args *a, char *word,
 				   a->what, word);
 	oif->ttl = ttl;
 	*colon = '\0';
+check:
+	if (strlen(word) >= IF_NAMESIZE)
+		return usage_error("%s: interface name '%s' is too long",
+				   a->what, word);
+	return -1;
+}
+
+/* An owner is a word of letters, digits, '.', '_' and '-'. */
+static int check_owner(const struct route_args *a, const char *owner,
+		       bool all_ok)
+{
+	static const char chars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	size_t len = strspn(owner, chars);
+
+	if (!len || owner[len] || len > MCFW_OWNER_MAX)
+		return usage_error("%s: invalid owner '%s' (1-%d letters, digits, '.', '_', '-')",
+				   a->what, owner, MCFW_OWNER_MAX);
+	if (!all_ok && !strcmp(owner, "all"))
+		return usage_error("%s: the owner 'all' is reserved (it means every owner)",
+				   a->what);
 	return -1;
 }
 
 /*
- * Parse argv[1...] (argv[0] is the command) into @a, accepting the
- * keywords in @allowed. Returns -1 to go on, or the exit status.
+ * Parse argv[1...] (argv[0] is the command) into @a, accepting at most
+ * @max_groups leading GROUP words and the keywords in @allowed. Returns
+ * -1 to go on, or the exit status.
  */
-static int route_args_parse(int argc, char **argv, unsigned int allowed,
-			    struct route_args *a)
+static int route_args_parse(int argc, char **argv, unsigned int max_groups,
+			    unsigned int allowed, struct route_args *a)
 {
 	unsigned int seen = 0;
 	int i = 1, first, j, kw, ret;
 
-	if (i < argc && !keyword(argv[i])) {
-		ret = parse_addr(a, "group", argv[i], &a->group);
+	a->groups = calloc(argc, sizeof(*a->groups));
+	if (!a->groups) {
+		errmsg("%s: %s", a->what, strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	while (i < argc && !keyword(argv[i])) {
+		if (a->n_groups == max_groups)
+			return usage_error("%s: unexpected argument '%s'",
+					   a->what, argv[i]);
+		ret = parse_addr(a, "group", argv[i], &a->groups[a->n_groups]);
 		if (ret >= 0)
 			return ret;
-		a->has_group = true;
+		a->n_groups++;
 		i++;
 	}
 	while (i < argc) {
@@ -349,6 +522,11 @@ static int route_args_parse(int argc, char **argv, unsigned int allowed,
 			return usage_error("%s: '%s' given twice", a->what,
 					   argv[i]);
 		seen |= kw;
+		if (kw == KW_NOJOIN) {
+			a->nojoin = true;
+			i++;
+			continue;
+		}
 		if (kw == KW_OIF) {
 			first = ++i;
 			while (i < argc && !keyword(argv[i]))
@@ -377,41 +555,56 @@ static int route_args_parse(int argc, char **argv, unsigned int allowed,
 			if (ret >= 0)
 				return ret;
 			a->has_source = true;
-		} else {
+		} else if (kw == KW_IIF) {
 			a->iif = argv[i + 1];
+			if (strlen(a->iif) >= IF_NAMESIZE)
+				return usage_error("%s: interface name '%s' is too long",
+						   a->what, a->iif);
+		} else {
+			a->owner = argv[i + 1];
+			/* "all" filters (show, flush), it names no owner. */
+			ret = check_owner(a, a->owner, !(allowed & KW_OIF));
+			if (ret >= 0)
+				return ret;
 		}
 		i += 2;
 	}
 	return -1;
 }
 
-/* Look the devices up, in the namespace chosen with -n. 0 or -1. */
-static int route_args_resolve(struct route_args *a)
+/* An add or replace must name its group, input and outputs. */
+static int route_args_complete(const struct route_args *a)
 {
-	unsigned int i;
-
-	if (mcfw_nl_enter_netns() < 0)
-		return -1;
-	if (a->iif && dev_index(a->iif, &a->iif_index) < 0)
-		return -1;
-	for (i = 0; i < a->n_oifs; i++)
-		if (dev_index(a->oifs[i].dev, &a->oifs[i].ifindex) < 0)
-			return -1;
-	return 0;
+	if (!a->n_groups)
+		return usage_error("%s: missing GROUP", a->what);
+	if (!a->iif)
+		return usage_error("%s: missing 'iif DEV'", a->what);
+	if (!a->n_oifs)
+		return usage_error("%s: missing 'oif DEV...'", a->what);
+	return -1;
 }
 
-/* MCFW_A_GROUP, MCFW_A_SOURCE and MCFW_A_IIF, those given. */
-static int put_key(struct nl_msg *msg, const struct route_args *a)
+/* The owner a route gets: its own, else -o's, else static. */
+static const char *route_owner(const struct route_args *a)
 {
-	if (a->has_group &&
-	    nla_put(msg, MCFW_A_GROUP, sizeof(a->group.s_addr),
-		    &a->group.s_addr) < 0)
+	if (a->owner)
+		return a->owner;
+	return opt_owner() ?: MCFW_OWNER_DEFAULT;
+}
+
+/* MCFW_A_GROUP (the @g-th), MCFW_A_SOURCE and MCFW_A_IIF_NAME, those given. */
+static int put_key(struct nl_msg *msg, const struct route_args *a,
+		   unsigned int g)
+{
+	if (g < a->n_groups &&
+	    nla_put(msg, MCFW_A_GROUP, sizeof(a->groups[g].s_addr),
+		    &a->groups[g].s_addr) < 0)
 		return -1;
 	if (a->has_source &&
 	    nla_put(msg, MCFW_A_SOURCE, sizeof(a->source.s_addr),
 		    &a->source.s_addr) < 0)
 		return -1;
-	if (a->iif && nla_put_u32(msg, MCFW_A_IIF, a->iif_index) < 0)
+	if (a->iif && nla_put_string(msg, MCFW_A_IIF_NAME, a->iif) < 0)
 		return -1;
 	return 0;
 }
@@ -432,7 +625,7 @@ static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 	for (i = 0; i < a->n_oifs; i++) {
 		oif = nla_nest_start(msg, MCFW_A_OIF);
 		if (!oif ||
-		    nla_put_u32(msg, MCFW_OIF_A_IFINDEX, a->oifs[i].ifindex) < 0 ||
+		    nla_put_string(msg, MCFW_OIF_A_IFNAME, a->oifs[i].dev) < 0 ||
 		    (a->oifs[i].ttl &&
 		     nla_put_u8(msg, MCFW_OIF_A_TTL, a->oifs[i].ttl) < 0))
 			return -1;
@@ -448,10 +641,41 @@ static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 	return 0;
 }
 
-/* Room for the attributes of a route: key plus, per output, 20 bytes. */
+/* Room for the attributes of a route: key plus, per output, 32 bytes. */
 static size_t route_msg_payload(const struct route_args *a)
 {
-	return 64 + (size_t)a->n_oifs * 20;
+	return 128 + (size_t)a->n_oifs * 32;
+}
+
+/*
+ * The ROUTE_NEW request of @a. Returns 0 with *@msg set, or the exit
+ * status after a diagnostic.
+ */
+static int route_set_msg(struct mcfw_nl *nl, const struct route_args *a,
+			 bool replace, struct nl_msg **msg)
+{
+	const char *owner = route_owner(a);
+
+	*msg = mcfw_nl_msg_sized(nl, MCFW_CMD_ROUTE_NEW, route_msg_payload(a));
+	if (!*msg || put_key(*msg, a, 0) < 0 ||
+	    nla_put_string(*msg, MCFW_A_OWNER, owner) < 0 ||
+	    (a->nojoin && nla_put_flag(*msg, MCFW_A_NOJOIN) < 0) ||
+	    (replace && nla_put_flag(*msg, MCFW_A_REPLACE) < 0))
+		goto nomem;
+	switch (put_oifs(*msg, a)) {
+	case -1:
+		goto nomem;
+	case -2:
+		nlmsg_free(*msg);
+		*msg = NULL;
+		return EXIT_FAIL;
+	}
+	return 0;
+nomem:
+	errmsg("%s: %s", a->what, strerror(ENOMEM));
+	nlmsg_free(*msg);
+	*msg = NULL;
+	return EXIT_FAIL;
 }
 
 struct set_ctx {
@@ -465,10 +689,9 @@ static int set_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 {
 	struct set_ctx *ctx = arg;
 
-	(void)gnlh;
 	if (ctx->got)
 		return 0;
-	if (mroute_parse(tb, &ctx->rt, ctx->what) < 0)
+	if (mroute_parse(gnlh, tb, &ctx->rt, ctx->what) < 0)
 		return -1;
 	ctx->got = true;
 	return 0;
@@ -484,46 +707,32 @@ static int route_set(int argc, char **argv, bool replace)
 	struct json_writer jw;
 	struct mcfw_nl *nl = NULL;
 	struct nl_msg *msg = NULL;
+	unsigned int i;
+	__u32 ifindex;
 	int ret;
 
 	if (argc > 1 && is_help(argv[1]))
 		return route_help(argc, argv);
-	ret = route_args_parse(argc, argv, KW_SOURCE | KW_IIF | KW_OIF, &a);
+	ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF | KW_OIF |
+			       KW_OWNER | KW_NOJOIN, &a);
+	if (ret < 0)
+		ret = route_args_complete(&a);
 	if (ret >= 0)
 		goto out;
-	ret = EXIT_USAGE;
-	if (!a.has_group) {
-		usage_error("%s: missing GROUP", a.what);
-		goto out;
-	}
-	if (!a.iif) {
-		usage_error("%s: missing 'iif DEV'", a.what);
-		goto out;
-	}
-	if (!a.n_oifs) {
-		usage_error("%s: missing 'oif DEV...'", a.what);
-		goto out;
-	}
 
+	/* A typo must not become a silent route: the devices must exist. */
 	ret = EXIT_FAIL;
-	if (route_args_resolve(&a) < 0)
+	if (mcfw_nl_enter_netns() < 0 || dev_index(a.iif, &ifindex) < 0)
 		goto out;
+	for (i = 0; i < a.n_oifs; i++)
+		if (dev_index(a.oifs[i].dev, &ifindex) < 0)
+			goto out;
 	nl = mcfw_nl_open();
 	if (!nl)
 		goto out;
-	msg = mcfw_nl_msg_sized(nl, MCFW_CMD_ROUTE_NEW, route_msg_payload(&a));
-	if (!msg || put_key(msg, &a) < 0 ||
-	    (replace && nla_put_flag(msg, MCFW_A_REPLACE) < 0)) {
-		errmsg("%s: %s", a.what, strerror(ENOMEM));
+	ret = route_set_msg(nl, &a, replace, &msg);
+	if (ret)
 		goto out;
-	}
-	switch (put_oifs(msg, &a)) {
-	case -1:
-		errmsg("%s: %s", a.what, strerror(ENOMEM));
-		goto out;
-	case -2:
-		goto out;
-	}
 	ret = mcfw_nl_do(nl, msg, a.what, &h);
 	msg = NULL;
 	if (ret < 0) {
@@ -546,7 +755,7 @@ out:
 	nlmsg_free(msg);
 	mcfw_nl_close(nl);
 	mroute_free(&ctx.rt);
-	free(a.oifs);
+	route_args_free(&a);
 	return ret;
 }
 
@@ -560,140 +769,220 @@ static int route_replace(int argc, char **argv)
 	return route_set(argc, argv, true);
 }
 
+static int route_del_msg(struct mcfw_nl *nl, const struct route_args *a,
+			 struct nl_msg **msg)
+{
+	if (!a->n_groups)
+		return usage_error("%s: missing GROUP", a->what);
+	*msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_DEL);
+	if (!*msg || put_key(*msg, a, 0) < 0) {
+		errmsg("%s: %s", a->what, strerror(ENOMEM));
+		nlmsg_free(*msg);
+		*msg = NULL;
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
 static int route_del(int argc, char **argv)
 {
 	struct route_args a = { .what = "route del" };
+	struct nl_msg *msg = NULL;
 	struct mcfw_nl *nl;
-	struct nl_msg *msg;
 	int ret;
 
 	if (argc > 1 && is_help(argv[1]))
 		return route_help(argc, argv);
-	ret = route_args_parse(argc, argv, KW_SOURCE | KW_IIF, &a);
+	ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF, &a);
+	if (ret < 0 && !a.n_groups)
+		ret = usage_error("%s: missing GROUP", a.what);
 	if (ret >= 0)
-		return ret;
-	if (!a.has_group)
-		return usage_error("%s: missing GROUP", a.what);
+		goto out;
 
-	if (route_args_resolve(&a) < 0)
-		return EXIT_FAIL;
+	/* A route waiting for a device that is gone can still be deleted. */
+	ret = EXIT_FAIL;
 	nl = mcfw_nl_open();
 	if (!nl)
-		return EXIT_FAIL;
-	msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_DEL);
-	if (msg && put_key(msg, &a) < 0) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	ret = mcfw_nl_do(nl, msg, a.what, NULL);
+		goto out;
+	if (!route_del_msg(nl, &a, &msg) &&
+	    mcfw_nl_do(nl, msg, a.what, NULL) == 0)
+		ret = EXIT_OK;
 	mcfw_nl_close(nl);
-	return ret < 0 ? EXIT_FAIL : EXIT_OK;
+out:
+	route_args_free(&a);
+	return ret;
 }
-
-struct show_ctx {
-	const char *what;
-	struct mroute *routes;
-	size_t n;
-	size_t size;
-};
 
 static int show_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 		      void *arg)
 {
-	struct show_ctx *ctx = arg;
+	struct route_list *l = arg;
 	struct mroute *routes;
 	size_t size;
 
-	(void)gnlh;
-	if (ctx->n == ctx->size) {
-		size = ctx->size ? 2 * ctx->size : 64;
-		routes = realloc(ctx->routes, size * sizeof(*routes));
+	if (l->n == l->size) {
+		size = l->size ? 2 * l->size : 64;
+		routes = realloc(l->routes, size * sizeof(*routes));
 		if (!routes) {
-			errmsg("%s: %s", ctx->what, strerror(ENOMEM));
+			errmsg("%s: %s", l->what, strerror(ENOMEM));
 			return -1;
 		}
-		ctx->routes = routes;
-		ctx->size = size;
+		l->routes = routes;
+		l->size = size;
 	}
-	if (mroute_parse(tb, &ctx->routes[ctx->n], ctx->what) < 0)
+	if (mroute_parse(gnlh, tb, &l->routes[l->n], l->what) < 0)
 		return -1;
-	ctx->n++;
+	l->n++;
 	return 0;
 }
 
 static void show_restart(void *arg)
 {
-	struct show_ctx *ctx = arg;
+	struct route_list *l = arg;
 	size_t i;
 
-	for (i = 0; i < ctx->n; i++)
-		mroute_free(&ctx->routes[i]);
-	ctx->n = 0;
+	for (i = 0; i < l->n; i++)
+		mroute_free(&l->routes[i]);
+	l->n = 0;
+}
+
+void route_list_free(struct route_list *l)
+{
+	show_restart(l);
+	free(l->routes);
+	l->routes = NULL;
+	l->size = 0;
+}
+
+static int mroute_cmp(const void *x, const void *y)
+{
+	const struct mroute *a = x, *b = y;
+	__u32 p, q;
+
+	p = ntohl(a->group.s_addr);
+	q = ntohl(b->group.s_addr);
+	if (p != q)
+		return p < q ? -1 : 1;
+	p = a->any_source ? 0 : ntohl(a->source.s_addr);
+	q = b->any_source ? 0 : ntohl(b->source.s_addr);
+	if (p != q)
+		return p < q ? -1 : 1;
+	return strcmp(a->iif, b->iif);
+}
+
+/* Dump with @msg (consumed) into @l, then sort. */
+static int route_dump(struct mcfw_nl *nl, struct nl_msg *msg,
+		      struct route_list *l)
+{
+	const struct mcfw_nl_handler h = {
+		.reply = show_reply,
+		.restart = show_restart,
+		.arg = l,
+	};
+
+	if (mcfw_nl_dump(nl, msg, l->what, &h) < 0)
+		return -1;
+	/* The kernel sends them in this order; sorting costs little. */
+	qsort(l->routes, l->n, sizeof(*l->routes), mroute_cmp);
+	return 0;
+}
+
+int route_list_get(struct mcfw_nl *nl, const char *owner, struct route_list *l)
+{
+	struct nl_msg *msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_GET);
+
+	if (msg && owner && nla_put_string(msg, MCFW_A_OWNER, owner) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return route_dump(nl, msg, l);
 }
 
 static int route_show(int argc, char **argv)
 {
 	struct route_args a = { .what = "route show" };
-	struct show_ctx ctx = { .what = a.what };
-	const struct mcfw_nl_handler h = {
-		.reply = show_reply,
-		.restart = show_restart,
-		.arg = &ctx,
-	};
+	struct route_list l = { .what = a.what };
+	struct nl_msg *msg = NULL;
 	struct json_writer jw;
 	struct mcfw_nl *nl;
-	struct nl_msg *msg;
 	size_t i;
 	int ret;
 
 	if (argc > 1 && is_help(argv[1]))
 		return route_help(argc, argv);
-	ret = route_args_parse(argc, argv, KW_SOURCE | KW_IIF, &a);
+	ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF | KW_OWNER,
+			       &a);
 	if (ret >= 0)
-		return ret;
+		goto out;
 
-	if (route_args_resolve(&a) < 0)
-		return EXIT_FAIL;
+	ret = EXIT_FAIL;
 	nl = mcfw_nl_open();
 	if (!nl)
-		return EXIT_FAIL;
+		goto out;
 	/* The filters go to the kernel, which dumps only what matches. */
 	msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_GET);
-	if (msg && put_key(msg, &a) < 0) {
+	if (msg && (put_key(msg, &a, 0) < 0 ||
+		    (a.owner && strcmp(a.owner, "all") &&
+		     nla_put_string(msg, MCFW_A_OWNER, a.owner) < 0))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
-	ret = mcfw_nl_dump(nl, msg, a.what, &h);
-	mcfw_nl_close(nl);
-
-	if (ret == 0 && mcfwctl_opts.json) {
-		json_init(&jw, stdout, mcfwctl_opts.pretty);
-		json_array_open(&jw, NULL);
-		for (i = 0; i < ctx.n; i++)
-			mroute_json(&jw, &ctx.routes[i], NULL);
-		json_array_close(&jw);
-	} else if (ret == 0) {
-		for (i = 0; i < ctx.n; i++)
-			mroute_print(&ctx.routes[i], NULL);
+	if (route_dump(nl, msg, &l) == 0) {
+		ret = EXIT_OK;
+		if (mcfwctl_opts.json) {
+			json_init(&jw, stdout, mcfwctl_opts.pretty);
+			json_array_open(&jw, NULL);
+			for (i = 0; i < l.n; i++)
+				mroute_json(&jw, &l.routes[i], NULL);
+			json_array_close(&jw);
+		} else {
+			for (i = 0; i < l.n; i++)
+				mroute_print(&l.routes[i], NULL);
+		}
 	}
-	show_restart(&ctx);
-	free(ctx.routes);
-	return ret < 0 ? EXIT_FAIL : EXIT_OK;
+	mcfw_nl_close(nl);
+out:
+	route_list_free(&l);
+	route_args_free(&a);
+	return ret;
 }
 
-struct flush_ctx {
-	__u32 flushed;
+/* The owner a flush acts on: its own word, else -o; NULL for all. */
+static const char *flush_owner(const struct route_args *a)
+{
+	if (a->owner)
+		return strcmp(a->owner, "all") ? a->owner : NULL;
+	return opt_owner();
+}
+
+static int route_flush_msg(struct mcfw_nl *nl, const struct route_args *a,
+			   struct nl_msg **msg)
+{
+	const char *owner = flush_owner(a);
+
+	*msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_FLUSH);
+	if (!*msg || (owner && nla_put_string(*msg, MCFW_A_OWNER, owner) < 0)) {
+		errmsg("%s: %s", a->what, strerror(ENOMEM));
+		nlmsg_free(*msg);
+		*msg = NULL;
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+struct count_ctx {
+	__u32 count;
 	bool got;
 };
 
-static int flush_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
+static int count_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 		       void *arg)
 {
-	struct flush_ctx *ctx = arg;
+	struct count_ctx *ctx = arg;
 
 	(void)gnlh;
 	if (tb[MCFW_A_ROUTE_COUNT]) {
-		ctx->flushed = nla_get_u32(tb[MCFW_A_ROUTE_COUNT]);
+		ctx->count = nla_get_u32(tb[MCFW_A_ROUTE_COUNT]);
 		ctx->got = true;
 	}
 	return 0;
@@ -701,48 +990,197 @@ static int flush_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 
 static int route_flush(int argc, char **argv)
 {
-	struct flush_ctx ctx = { 0 };
-	const struct mcfw_nl_handler h = { .reply = flush_reply, .arg = &ctx };
+	struct route_args a = { .what = "route flush" };
+	struct count_ctx ctx = { 0 };
+	const struct mcfw_nl_handler h = { .reply = count_reply, .arg = &ctx };
+	struct nl_msg *msg = NULL;
 	struct json_writer jw;
 	struct mcfw_nl *nl;
 	int ret;
 
-	if (argc > 1) {
-		if (is_help(argv[1]))
-			return route_help(argc, argv);
-		return usage_error("route flush: unexpected argument '%s'",
-				   argv[1]);
-	}
+	if (argc > 1 && is_help(argv[1]))
+		return route_help(argc, argv);
+	ret = route_args_parse(argc, argv, 0, KW_OWNER, &a);
+	if (ret >= 0)
+		goto out;
 
+	ret = EXIT_FAIL;
 	nl = mcfw_nl_open();
 	if (!nl)
-		return EXIT_FAIL;
-	ret = mcfw_nl_do(nl, mcfw_nl_msg(nl, MCFW_CMD_ROUTE_FLUSH),
-			 "route flush", &h);
+		goto out;
+	if (!route_flush_msg(nl, &a, &msg) &&
+	    mcfw_nl_do(nl, msg, a.what, &h) == 0)
+		ret = EXIT_OK;
 	mcfw_nl_close(nl);
-	if (ret < 0)
-		return EXIT_FAIL;
+	if (ret)
+		goto out;
 
 	/* Like ip route flush, silent unless asked for JSON. */
 	if (mcfwctl_opts.json) {
 		if (!ctx.got) {
-			mcfw_nl_missing("route flush", MCFW_A_ROUTE_COUNT);
-			return EXIT_FAIL;
+			mcfw_nl_missing(a.what, MCFW_A_ROUTE_COUNT);
+			ret = EXIT_FAIL;
+			goto out;
 		}
 		json_init(&jw, stdout, mcfwctl_opts.pretty);
 		json_object_open(&jw, NULL);
-		json_u64(&jw, "flushed", ctx.flushed);
+		json_u64(&jw, "flushed", ctx.count);
 		json_object_close(&jw);
 	}
-	return EXIT_OK;
+out:
+	route_args_free(&a);
+	return ret;
+}
+
+/* One ROUTE_ZERO request per group (or one for every route). */
+static int route_zero_msg(struct mcfw_nl *nl, const struct route_args *a,
+			  unsigned int g, struct nl_msg **msg)
+{
+	*msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_ZERO);
+	if (!*msg || put_key(*msg, a, g) < 0) {
+		errmsg("%s: %s", a->what, strerror(ENOMEM));
+		nlmsg_free(*msg);
+		*msg = NULL;
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int route_zero(int argc, char **argv)
+{
+	struct route_args a = { .what = "route zero" };
+	struct count_ctx ctx = { 0 };
+	const struct mcfw_nl_handler h = { .reply = count_reply, .arg = &ctx };
+	struct nl_msg *msg = NULL;
+	struct json_writer jw;
+	struct mcfw_nl *nl;
+	unsigned int g, n;
+	__u32 total = 0;
+	int ret;
+
+	if (argc > 1 && is_help(argv[1]))
+		return route_help(argc, argv);
+	ret = route_args_parse(argc, argv, argc, KW_SOURCE | KW_IIF, &a);
+	if (ret >= 0)
+		goto out;
+
+	ret = EXIT_FAIL;
+	nl = mcfw_nl_open();
+	if (!nl)
+		goto out;
+	n = a.n_groups ? a.n_groups : 1;
+	for (g = 0; g < n; g++) {
+		if (route_zero_msg(nl, &a, g, &msg) ||
+		    mcfw_nl_do(nl, msg, a.what, &h) < 0)
+			break;
+		total += ctx.count;
+	}
+	if (g == n)
+		ret = EXIT_OK;
+	mcfw_nl_close(nl);
+	if (ret == EXIT_OK && mcfwctl_opts.json) {
+		json_init(&jw, stdout, mcfwctl_opts.pretty);
+		json_object_open(&jw, NULL);
+		json_u64(&jw, "zeroed", total);
+		json_object_close(&jw);
+	}
+out:
+	route_args_free(&a);
+	return ret;
+}
+
+/* Batches. */
+
+/* Routes wait for interfaces that do not exist: say so. */
+static void warn_absent(const struct route_args *a)
+{
+	unsigned int i;
+
+	if (!dev_exists(a->iif))
+		errmsg("warning: interface \"%s\" does not exist: the route waits for it",
+		       a->iif);
+	for (i = 0; i < a->n_oifs; i++)
+		if (!dev_exists(a->oifs[i].dev))
+			errmsg("warning: interface \"%s\" does not exist: the output waits for it",
+			       a->oifs[i].dev);
+}
+
+int route_batch_line(struct mcfw_nl *nl, int argc, char **argv,
+		     const char *restore_owner, struct mcfw_nl_bulk *bulk)
+{
+	const struct mcfwctl_cmd *cmd;
+	struct route_args a = { 0 };
+	struct nl_msg *msg = NULL;
+	unsigned int g;
+	char what[32];
+	int ret;
+
+	if (argc < 2)
+		return usage_error("route: missing command (a batch only changes routes)");
+	cmd = cmd_find(route_cmds, ARRAY_SIZE(route_cmds), argv[1]);
+	if (!cmd)
+		return usage_error("route: unknown command '%s'", argv[1]);
+	snprintf(what, sizeof(what), "route %s", cmd->name);
+	a.what = what;
+	argc--;
+	argv++;
+
+	if (cmd->function == route_add || cmd->function == route_replace) {
+		ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF |
+				       KW_OIF | KW_OWNER | KW_NOJOIN, &a);
+		if (ret < 0)
+			ret = route_args_complete(&a);
+		if (ret < 0 && restore_owner && a.owner &&
+		    strcmp(a.owner, restore_owner))
+			ret = usage_error("%s: owner '%s' is not the restore's (-o %s)",
+					  what, a.owner, restore_owner);
+		if (ret < 0 && restore_owner && !a.owner)
+			a.owner = restore_owner;
+		if (ret < 0)
+			ret = route_set_msg(nl, &a, cmd->function == route_replace,
+					    &msg);
+		if (!ret)
+			warn_absent(&a);
+	} else if (cmd->function == route_del) {
+		ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF, &a);
+		if (ret < 0)
+			ret = route_del_msg(nl, &a, &msg);
+	} else if (cmd->function == route_flush) {
+		ret = route_args_parse(argc, argv, 0, KW_OWNER, &a);
+		if (ret < 0)
+			ret = route_flush_msg(nl, &a, &msg);
+	} else if (cmd->function == route_zero) {
+		ret = route_args_parse(argc, argv, argc, KW_SOURCE | KW_IIF, &a);
+		/* One request per group; the last is added below. */
+		for (g = 0; ret < 0 && g + 1 < a.n_groups; g++) {
+			ret = route_zero_msg(nl, &a, g, &msg);
+			if (!ret && mcfw_nl_bulk_add(nl, bulk, msg) < 0)
+				ret = EXIT_FAIL;
+			ret = ret ?: -1;
+		}
+		if (ret < 0)
+			ret = route_zero_msg(nl, &a, g, &msg);
+	} else {
+		ret = usage_error("%s: only commands that change routes may be batched",
+				  what);
+	}
+	route_args_free(&a);
+	if (ret > 0)
+		return ret;
+	if (mcfw_nl_bulk_add(nl, bulk, msg) < 0) {
+		errmsg("%s: %s", what, strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	return 0;
 }
 
 int route_main(int argc, char **argv)
 {
 	const struct mcfwctl_cmd *cmd;
 
+	/* Like ip route: the object alone lists. */
 	if (argc < 2)
-		return usage_error("route: missing command");
+		return route_show(argc, argv);
 	if (is_help(argv[1]))
 		return route_help(argc - 1, argv + 1);
 	cmd = cmd_find(route_cmds, ARRAY_SIZE(route_cmds), argv[1]);

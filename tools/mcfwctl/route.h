@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mcfwctl - a multicast route as the kernel reports it, and its output in
- * text and JSON (route show, route add -j, monitor).
+ * mcfwctl - a multicast route as the kernel reports it, its output in
+ * text, JSON and as a command (route show, save, monitor), and the route
+ * commands as lines of a batch.
  */
 #ifndef MCFWCTL_ROUTE_H
 #define MCFWCTL_ROUTE_H
 
 #include <stdbool.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include "json.h"
 #include "nl.h"
 
 struct mroute_oif {
-	__u32 ifindex;
+	char dev[IF_NAMESIZE];
+	__u32 ifindex;		/* 0 while absent */
+	bool waiting;		/* absent */
 	__u8 ttl;		/* threshold */
 	__u64 packets;
 	__u64 bytes;
@@ -24,7 +28,14 @@ struct mroute {
 	struct in_addr group;
 	struct in_addr source;
 	bool any_source;	/* (*, G): no MCFW_A_SOURCE */
-	__u32 iif;
+	char iif[IF_NAMESIZE];
+	bool waiting;		/* the input is absent */
+	char owner[MCFW_OWNER_MAX + 1];
+	bool nojoin;
+	bool joined;
+	bool has_lastuse;
+	__u64 lastuse_ms;	/* since the last packet */
+	__u8 event;		/* &enum mcfw_event, in announcements */
 	__u64 packets;
 	__u64 bytes;
 	__u64 rpf_fail;
@@ -34,21 +45,55 @@ struct mroute {
 };
 
 /*
- * Fill @rt from the attributes of a route message; @what names the
- * operation in diagnostics. 0, or -1 after a diagnostic. On success the
- * caller frees @rt with mroute_free().
+ * Fill @rt from a route message (@gnlh, whose attributes @tb holds);
+ * @what names the operation in diagnostics. 0, or -1 after a diagnostic.
+ * On success the caller frees @rt with mroute_free().
  */
-int mroute_parse(struct nlattr **tb, struct mroute *rt, const char *what);
+int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
+		 struct mroute *rt, const char *what);
 void mroute_free(struct mroute *rt);
 
 /*
- * One line "[EVENT ](S, G) iif DEV oif DEV[:TTL]..." and, with -s, the
- * counters below it.
+ * One line "[EVENT ](S, G) iif DEV oif DEV[:TTL]... [owner NAME] [nojoin]
+ * [waiting DEV...]" and, with -s, the counters below it.
  */
 void mroute_print(const struct mroute *rt, const char *event);
 
 /* A JSON object, with "event" first if @event is not NULL. */
 void mroute_json(struct json_writer *jw, const struct mroute *rt,
 		 const char *event);
+
+/* The same, with an event's time (or NULL) and kind of change (or NULL). */
+void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
+		       const char *time, const char *event, const char *change);
+
+/* The route as the command that adds it ("route add ..."), a line. */
+void mroute_print_command(const struct mroute *rt);
+
+/* Routes collected from a dump. */
+struct route_list {
+	const char *what;
+	struct mroute *routes;
+	size_t n;
+	size_t size;
+};
+
+/*
+ * Dump the routes of @owner (NULL: every owner) into @l, sorted by
+ * group, source (any first) and input. 0, or -1 after a diagnostic.
+ */
+int route_list_get(struct mcfw_nl *nl, const char *owner,
+		   struct route_list *l);
+void route_list_free(struct route_list *l);
+
+/*
+ * Add to @bulk the requests of one line of a batch: "route COMMAND
+ * ARGS", argv[0] being "route". @restore_owner, if not NULL, is the
+ * owner a restore replaces: lines may not name another, and routes that
+ * name none get it. Routes whose interfaces do not exist are reported
+ * (they will wait). Returns 0, or the exit status after a diagnostic.
+ */
+int route_batch_line(struct mcfw_nl *nl, int argc, char **argv,
+		     const char *restore_owner, struct mcfw_nl_bulk *bulk);
 
 #endif /* MCFWCTL_ROUTE_H */

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfwctl save - the configuration as the commands that make it.
+ */
+#include <stdio.h>
+
+#include "mcfwctl.h"
+#include "nl.h"
+#include "route.h"
+
+static void save_usage(void)
+{
+	printf("Usage: " PROG_NAME " [-o OWNER] save\n"
+	       "\n"
+	       "Print the routes of OWNER (-o, default static; all: every owner)\n"
+	       "as the commands that add them, one a line, sorted by group, source\n"
+	       "and input: valid input for " PROG_NAME " restore and -b, the same\n"
+	       "bytes for the same routes.\n");
+}
+
+int save_main(int argc, char **argv)
+{
+	struct route_list l = { .what = "save" };
+	struct mcfw_nl *nl;
+	int ret = EXIT_FAIL;
+	size_t i;
+
+	if (argc > 1) {
+		if (is_help(argv[1])) {
+			save_usage();
+			return EXIT_OK;
+		}
+		return usage_error("save: unexpected argument '%s'", argv[1]);
+	}
+	nl = mcfw_nl_open();
+	if (!nl)
+		return EXIT_FAIL;
+	if (route_list_get(nl, opt_owner(), &l) == 0) {
+		for (i = 0; i < l.n; i++)
+			mroute_print_command(&l.routes[i]);
+		ret = EXIT_OK;
+	}
+	mcfw_nl_close(nl);
+	route_list_free(&l);
+	return ret;
+}

@@ -60,6 +60,33 @@ build_tests() {
 		make -C selftests
 }
 
+# make install of the tool: mcfwctl, its man pages, mcfw.service and an
+# example /etc/mcfw/mcfw.conf that a second install does not overwrite.
+# Then the tree unit.sh runs the unit from (PREFIX=/usr, SYSCONFDIR=/etc,
+# as a package installs it) in build/unit.
+install_check() {
+	local tmp f rc=0
+	tmp=$(mktemp -d)
+	make -s -C tools/mcfwctl install DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8 \
+		usr/share/man/man5/mcfw.conf.5 usr/lib/systemd/system/mcfw.service \
+		etc/mcfw/mcfw.conf; do
+		[ -f "$tmp/$f" ] || { echo "install: $f not installed"; rc=1; }
+	done
+	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
+		"$tmp/usr/lib/systemd/system/mcfw.service" ||
+		{ echo "install: the unit does not name the installed paths"; rc=1; }
+	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/etc/mcfw/mcfw.conf"
+	make -s -C tools/mcfwctl install DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/etc/mcfw/mcfw.conf" ||
+		{ echo "install: a second install overwrote mcfw.conf"; rc=1; }
+	rm -rf "$tmp" "$top/build/unit"
+	make -s -C tools/mcfwctl install DESTDIR="$top/build/unit" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	# The build tree's unit names the default paths again.
+	make -s -C tools/mcfwctl mcfw.service || rc=1
+	return $rc
+}
+
 # Count the KTAP lines the guest prints; a guest that fails without saying
 # which test failed still counts as one failure.
 vm_tests() {
@@ -94,6 +121,7 @@ main()
 			selftests/build-module.sh "${abis[$k]}"
 	done
 	step "build: mcfwctl and C selftests, -Werror" build_tests
+	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
 	step "style: checkpatch.pl --strict" selftests/style.sh
 	for k in "${kernels[@]}"; do
 		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"

@@ -15,6 +15,8 @@ pkgs=(
 	dkms
 	# tests inside the VM run the host's own binaries
 	iproute2 ethtool tcpdump nftables util-linux procps jq groff-base man-db
+	# unit.sh: systemd-analyze verify; config.sh: a real JSON parser
+	systemd python3
 )
 
 abi() {

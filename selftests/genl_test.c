@@ -26,7 +26,8 @@
 
 #include "kselftest_harness.h"
 
-#define BUFSZ 16384
+/* Large enough for a route of 256 outputs by name, with counters. */
+#define BUFSZ 131072
 
 struct reply {
 	int error;			/* 0, or negative errno from NLMSG_ERROR */
@@ -68,10 +69,11 @@ static int nl_send(int fd, __u16 type, __u8 cmd, __u16 flags,
 		   __u16 reserved, const void *attrs, size_t alen)
 {
 	static __u32 seq = 1;
-	char buf[BUFSZ] = {};
+	static char buf[BUFSZ];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct genlmsghdr *g = NLMSG_DATA(nlh);
 
+	memset(buf, 0, NLMSG_LENGTH(GENL_HDRLEN));
 	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + alen;
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
@@ -122,10 +124,11 @@ static void parse_extack(struct nlmsghdr *nlh, struct reply *r)
  */
 static int nl_recv(int fd, char *buf, struct reply *r)
 {
+	static char tmp[BUFSZ];
+
 	memset(r, 0, sizeof(*r));
 	r->error = 1;
 	for (;;) {
-		char tmp[BUFSZ];
 		struct nlmsghdr *nlh;
 		int len;
 
@@ -652,6 +655,290 @@ TEST_F(routes, dump_is_complete_or_flagged)
 	EXPECT_LE(600, dump_count(fd2, &intr, change_routes, &c));
 	EXPECT_TRUE(intr);
 	close(fd2);
+}
+
+/* Batches: staged on one socket, committed as one transaction. */
+
+static void put_str(struct msgbuf *m, __u16 type, const char *s)
+{
+	put(m, type, s, strlen(s) + 1);
+}
+
+/* A route by names: GROUP, IIF_NAME and outputs w0 .. w<n-1> or @names. */
+static void route_msg_names(struct msgbuf *m, const char *grp,
+			    const char *iif, const char * const *names, int n)
+{
+	char name[16];
+	size_t nest, oif;
+	struct in_addr a;
+	int i;
+
+	m->len = 0;
+	inet_pton(AF_INET, grp, &a);
+	put(m, MCFW_A_GROUP, &a, sizeof(a));
+	put_str(m, MCFW_A_IIF_NAME, iif);
+	nest = nest_start(m, MCFW_A_OIFS);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "w%d", i);
+		oif = nest_start(m, MCFW_A_OIF);
+		put_str(m, MCFW_OIF_A_IFNAME, names ? names[i] : name);
+		nest_end(m, oif);
+	}
+	nest_end(m, nest);
+}
+
+static void batch_begin_msg(struct msgbuf *m, __u32 flags)
+{
+	m->len = 0;
+	put_u32(m, MCFW_A_BATCH_FLAGS, flags);
+}
+
+/* Does the route GROUP on IIF (by name) exist, asked on @fd? */
+#define route_exists(_metadata, self, _fd, grp, iif) ({			\
+	typeof(self) __e = (self);					\
+	int __saved = __e->fd, __err;					\
+	struct in_addr __a;						\
+									\
+	__e->m.len = 0;							\
+	inet_pton(AF_INET, (grp), &__a);				\
+	put(&__e->m, MCFW_A_GROUP, &__a, sizeof(__a));			\
+	put_str(&__e->m, MCFW_A_IIF_NAME, (iif));			\
+	__e->fd = (_fd);						\
+	__err = route_cmd(_metadata, __e, MCFW_CMD_ROUTE_GET, 0);	\
+	__e->fd = __saved;						\
+	__err == 0;							\
+})
+
+TEST_F(routes, batch_one_per_namespace)
+{
+	int fd2 = nl_open();
+
+	ASSERT_LE(0, fd2);
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	EXPECT_EQ(-EBUSY, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	EXPECT_STREQ("This socket already stages a batch", self->r.msg);
+
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_BATCH_BEGIN, 0, 0,
+			     self->m.data, self->m.len));
+	ASSERT_EQ(0, nl_recv(fd2, self->buf, &self->r));
+	EXPECT_EQ(-EBUSY, self->r.error);
+	EXPECT_STREQ("Another batch is being staged in this namespace",
+		     self->r.msg);
+
+	/* info names the port of the socket staging it. */
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_INFO_GET, 0, 0, NULL, 0));
+	ASSERT_EQ(0, nl_recv(fd2, self->buf, &self->r));
+	EXPECT_NE(NULL, self->r.tb[MCFW_A_BATCH_PORTID]);
+
+	self->m.len = 0;
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_ABORT, 0));
+	EXPECT_EQ(-ENOENT, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_STREQ("This socket stages no batch", self->r.msg);
+	close(fd2);
+}
+
+TEST_F(routes, batch_staged_until_commit)
+{
+	static const char * const o[] = { "d1", "d2" };
+	int fd2 = nl_open();
+
+	ASSERT_LE(0, fd2);
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg_names(&self->m, "239.5.0.1", "d0", o, 2);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	/* Staged: acknowledged, but no route to reply with, nor to see. */
+	EXPECT_EQ(0, self->r.cmd);
+	EXPECT_FALSE(route_exists(_metadata, self, fd2, "239.5.0.1", "d0"));
+
+	self->m.len = 0;
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_ADDED]);
+	EXPECT_EQ(1, nla_u32(self->r.tb[MCFW_A_ADDED]));
+	EXPECT_TRUE(route_exists(_metadata, self, fd2, "239.5.0.1", "d0"));
+	close(fd2);
+}
+
+TEST_F(routes, batch_dropped_with_its_socket)
+{
+	static const char * const o[] = { "d1" };
+	int fd2 = nl_open();
+
+	ASSERT_LE(0, fd2);
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_BATCH_BEGIN, 0, 0,
+			     self->m.data, self->m.len));
+	ASSERT_EQ(0, nl_recv(fd2, self->buf, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	route_msg_names(&self->m, "239.5.0.2", "d0", o, 1);
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_ROUTE_NEW, 0, 0,
+			     self->m.data, self->m.len));
+	ASSERT_EQ(0, nl_recv(fd2, self->buf, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	close(fd2);
+
+	/* The batch went with the socket: another may begin at once. */
+	batch_begin_msg(&self->m, 0);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	self->m.len = 0;
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_ABORT, 0));
+	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.5.0.2", "d0"));
+}
+
+TEST_F(routes, batch_overtaken_is_refused_whole)
+{
+	static const char * const o[] = { "d1" };
+	int fd2 = nl_open();
+
+	ASSERT_LE(0, fd2);
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg_names(&self->m, "239.5.0.3", "d0", o, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+
+	/* Another socket changes routes meanwhile, at once. */
+	route_msg_names(&self->m, "239.5.0.4", "d0", o, 1);
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_ROUTE_NEW, 0, 0,
+			     self->m.data, self->m.len));
+	ASSERT_EQ(0, nl_recv(fd2, self->buf, &self->r));
+	ASSERT_EQ(0, self->r.error);
+
+	route_msg_names(&self->m, "239.5.0.5", "d0", o, 1);
+	EXPECT_EQ(-EAGAIN, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(NULL, strstr(self->r.msg, "changed by another command"));
+	self->m.len = 0;
+	EXPECT_EQ(-EAGAIN, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_FALSE(route_exists(_metadata, self, fd2, "239.5.0.3", "d0"));
+	EXPECT_TRUE(route_exists(_metadata, self, fd2, "239.5.0.4", "d0"));
+	close(fd2);
+}
+
+TEST_F(routes, batch_with_a_refused_command_commits_nothing)
+{
+	static const char * const o[] = { "d1" };
+
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg_names(&self->m, "239.5.0.6", "d0", o, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg_names(&self->m, "224.0.0.5", "d0", o, 1);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg_names(&self->m, "239.5.0.7", "d0", o, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	self->m.len = 0;
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_STREQ("A command of this batch was refused; nothing was applied",
+		     self->r.msg);
+	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.5.0.6", "d0"));
+	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.5.0.7", "d0"));
+}
+
+TEST_F(routes, batch_flags_and_owner_checked)
+{
+	batch_begin_msg(&self->m, 0x100);
+	EXPECT_NE(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	batch_begin_msg(&self->m, MCFW_BATCH_F_WAIT);
+	put_str(&self->m, MCFW_A_OWNER, "static");
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	batch_begin_msg(&self->m, MCFW_BATCH_F_REPLACE_OWNER);
+	put_str(&self->m, MCFW_A_OWNER, "no way");
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+TEST_F(routes, names_and_owners_checked)
+{
+	static const char * const o[] = { "d1" }, * const slash[] = { "a/b" };
+
+	/* Outside a batch a name must exist; inside a waiting batch not. */
+	route_msg_names(&self->m, "239.6.0.1", "nosuch0", o, 1);
+	EXPECT_EQ(-ENODEV, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Input interface does not exist in this namespace",
+		     self->r.msg);
+	route_msg_names(&self->m, "239.6.0.1", "d0", slash, 1);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Invalid output interface name", self->r.msg);
+	route_msg_names(&self->m, "239.6.0.1", "d0", o, 1);
+	put_u32(&self->m, MCFW_A_IIF, self->d0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg_names(&self->m, "239.6.0.1", "d0", o, 1);
+	put_str(&self->m, MCFW_A_OWNER, "a b");
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg_names(&self->m, "239.6.0.1", "d0", o, 1);
+	put_str(&self->m, MCFW_A_OWNER, "all");
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(NULL, strstr(self->r.msg, "reserved"));
+
+	/* Flush by owner removes that owner's routes only. */
+	route_msg_names(&self->m, "239.6.0.2", "d0", o, 1);
+	put_str(&self->m, MCFW_A_OWNER, "pimd");
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("pimd", (char *)self->r.tb[MCFW_A_OWNER] + NLA_HDRLEN);
+	route_msg_names(&self->m, "239.6.0.3", "d0", o, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("static", (char *)self->r.tb[MCFW_A_OWNER] + NLA_HDRLEN);
+	self->m.len = 0;
+	put_str(&self->m, MCFW_A_OWNER, "pimd");
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_FLUSH, 0));
+	EXPECT_EQ(1, nla_u32(self->r.tb[MCFW_A_ROUTE_COUNT]));
+	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.6.0.2", "d0"));
+	EXPECT_TRUE(route_exists(_metadata, self, self->fd, "239.6.0.3", "d0"));
+}
+
+/* The outputs of a big route come in several nests, each under 64 KiB. */
+TEST_F(routes, big_route_split_into_nests)
+{
+	struct nlattr *nla, *o, *tb[MCFW_OIF_A_MAX + 1];
+	int n, nests = 0, oifs = 0, rem, orem;
+	char *attrs;
+	FILE *f;
+
+	f = fopen("/sys/module/mcfw/parameters/oif_max", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%d", &n));
+	fclose(f);
+	if (n < 200)
+		SKIP(return, "oif_max %d is below 200", n);
+	if (n > 256)
+		n = 256;
+	/* Outputs that do not exist wait: no need for n devices. */
+	batch_begin_msg(&self->m, MCFW_BATCH_F_WAIT);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg_names(&self->m, "239.7.0.1", "d0", NULL, n);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	self->m.len = 0;
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+
+	ASSERT_TRUE(route_exists(_metadata, self, self->fd, "239.7.0.1", "d0"));
+	/* route_exists() left the reply in self->buf: walk every nest. */
+	attrs = (char *)NLMSG_DATA(self->buf) + GENL_HDRLEN;
+	rem = ((struct nlmsghdr *)self->buf)->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	for (nla = (struct nlattr *)attrs; rem >= NLA_HDRLEN && nla->nla_len <= rem;
+	     rem -= NLA_ALIGN(nla->nla_len),
+	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+		if ((nla->nla_type & NLA_TYPE_MASK) != MCFW_A_OIFS)
+			continue;
+		nests++;
+		orem = nla->nla_len - NLA_HDRLEN;
+		for (o = (struct nlattr *)((char *)nla + NLA_HDRLEN);
+		     orem >= NLA_HDRLEN && o->nla_len <= orem;
+		     orem -= NLA_ALIGN(o->nla_len),
+		     o = (struct nlattr *)((char *)o + NLA_ALIGN(o->nla_len))) {
+			parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)o + NLA_HDRLEN,
+				    o->nla_len - NLA_HDRLEN);
+			EXPECT_NE(NULL, tb[MCFW_OIF_A_IFNAME]);
+			EXPECT_NE(NULL, tb[MCFW_OIF_A_WAITING]);
+			EXPECT_EQ(NULL, tb[MCFW_OIF_A_IFINDEX]);
+			oifs++;
+		}
+	}
+	EXPECT_EQ(n, oifs);
+	EXPECT_EQ((n + 127) / 128, nests);
 }
 
 TEST_HARNESS_MAIN

@@ -146,7 +146,7 @@ usage_errors()
 
 	mcfw_load
 	for args in "bogus" "route bogus" "route flush extra" "-x version" \
-		    "-n" "route"; do
+		    "-n" "-jx info" "--json=1 info" "sa" "res"; do
 		# shellcheck disable=SC2086
 		run_cmd mcfwctl $args
 		[ "$RC" -eq 2 ]
@@ -154,6 +154,9 @@ usage_errors()
 		[ -n "$ERR" ] && [ -z "$OUT" ]
 		check_err $? "'mcfwctl $args': error must be on stderr only"
 	done
+	# "route" alone lists, like ip route.
+	run_cmd mcfwctl route
+	check_err "$RC" "'mcfwctl route' exited $RC: $ERR"
 	run_cmd mcfwctl --help
 	check_err "$RC" "--help exited $RC"
 	grep -q 'route' <<<"$OUT"

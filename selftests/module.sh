@@ -164,14 +164,22 @@ not_loaded_message()
 	defer sh -c "echo '$saved' > /proc/sys/kernel/modprobe"
 	echo /nonexistent/modprobe > /proc/sys/kernel/modprobe
 
-	for cmd in "version" "info" "route flush"; do
+	for cmd in "info" "route flush"; do
 		run_cmd mcfwctl $cmd
 		[ "$RC" -eq 1 ]
 		check_err $? "mcfwctl $cmd exited $RC without the module"
 		[ "$ERR" = "$want" ]
 		check_err $? "mcfwctl $cmd said '$ERR'"
 	done
-	log_test "mcfwctl: one-line hint when the module is not loaded"
+	# The tool's version is an answer even without the module.
+	run_cmd mcfwctl version
+	[ "$RC" -eq 0 ] && [ -z "$ERR" ] &&
+		[ "$(sed -n 2p <<<"$OUT")" = "mcfw module not loaded" ]
+	check_err $? "mcfwctl version without the module: $RC '$OUT' '$ERR'"
+	run_cmd mcfwctl -j version
+	[ "$RC" -eq 0 ] && [ "$(json .module <<<"$OUT")" = null ]
+	check_err $? "mcfwctl -j version without the module: $RC '$OUT'"
+	log_test "mcfwctl: one-line hint when the module is not loaded; version still answers"
 }
 
 require_root

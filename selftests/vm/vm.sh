@@ -4,7 +4,8 @@
 #
 #   vm.sh abi   6.1|6.12|ABI
 #   vm.sh fetch [6.1|6.12|ABI ...]
-#   vm.sh run   [--ko FILE.ko]... [--timeout SECONDS] KERNEL -- CMD [ARGS...]
+#   vm.sh run   [--ko FILE.ko]... [--timeout SECONDS] [--nics MODEL|none]
+#               KERNEL -- CMD [ARGS...]
 #   vm.sh deps
 #
 # Exit status of "run": CMD's status; 3 for a kernel splat in dmesg (when
@@ -17,6 +18,11 @@ QBOOT=/usr/share/qemu/qboot.rom
 # Modules the initramfs needs to mount 9p over virtio (absent ones skipped).
 INITRD_MODULES=(virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev
 	virtio_pci netfs fscache 9pnet 9pnet_virtio 9p)
+# Two emulated NICs on one QEMU hub (what one sends, the other receives),
+# with a real multicast filter, for selftests/nic.sh, which loads their
+# driver (nothing else does).
+NIC_MODEL_DEFAULT=e1000
+NIC_MACS=(52:54:00:6d:63:0a 52:54:00:6d:63:0b)
 # dmesg lines that make "run" fail.
 SPLAT_RE='(^|[^A-Za-z_])BUG([^A-Za-z_]|$)|WARNING:|KASAN|UBSAN|leak|RCU stall|rcu_sched self-detected stall|rcu: INFO|possible circular locking|lockdep|Oops|Call Trace|general protection|[Kk]ernel panic|hung_task|blocked for more than|unregister_netdevice: waiting for'
 # Boot-time CPU vulnerability reports that happen to contain those words.
@@ -28,7 +34,7 @@ die() {
 }
 
 usage() {
-	sed -n '5,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '5,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 125
 }
 
@@ -290,11 +296,44 @@ save_log() {
 	echo "vm: full serial log: $log" >&2
 }
 
+# nic_args MODEL default|chosen: the QEMU options for the NICs (none for
+# "none") in NIC_ARGS, their MACs in NIC_MAC_LIST. romfile= because
+# Debian ships the NICs' boot ROMs in ipxe-qemu, which the harness does
+# not need (qboot would not run them); without it QEMU refuses to start.
+NIC_ARGS=()
+NIC_MAC_LIST=""
+nic_args() {
+	local model=$1 i
+	[[ $model == none ]] && return 0
+	[[ $model =~ ^[A-Za-z0-9_-]+$ ]] || die "--nics: bad device model '$model'"
+	if ! qemu-system-x86_64 -device help 2>/dev/null |
+		grep -q "^name \"$model\", bus PCI"; then
+		# A QEMU without the default model runs with no NICs (nic.sh
+		# then skips); a model asked for must be there.
+		[[ $2 == default ]] || die "--nics: QEMU has no PCI device '$model'"
+		echo "vm: QEMU has no $model device: no NICs in this VM" >&2
+		return 0
+	fi
+	for i in "${!NIC_MACS[@]}"; do
+		NIC_ARGS+=(-netdev "hubport,id=nic$i,hubid=0"
+			-device "$model,netdev=nic$i,mac=${NIC_MACS[$i]},romfile=")
+	done
+	NIC_MAC_LIST=${NIC_MACS[*]}
+}
+
 cmd_run() {
 	local kos=() timeout=600 kernel abi dir moddir ko var bind="" append
 	local rc qrc=0 splats line f boot qrun qmod
+	local nics=${MCFW_VM_NICS:-$NIC_MODEL_DEFAULT} nics_from=default
+	[[ -n ${MCFW_VM_NICS:-} ]] && nics_from=chosen
 	while [[ $# -gt 0 ]]; do
 		case $1 in
+		--nics)
+			[[ $# -ge 2 && -n $2 ]] || die "--nics needs a device model or 'none'"
+			nics=$2
+			nics_from=chosen
+			shift 2
+			;;
 		--ko)
 			[[ $# -ge 2 ]] || usage
 			[[ -f $2 ]] || die "--ko: no such file: $2"
@@ -314,6 +353,7 @@ cmd_run() {
 	[[ $# -ge 3 && $2 == -- ]] || usage
 	kernel=$1
 	shift 2
+	nic_args "$nics" "$nics_from"
 	abi=$(resolve_abi "$kernel")
 	fetch_one "$abi"
 	dir=$CACHE_ROOT/$abi
@@ -356,9 +396,11 @@ cmd_run() {
 	{
 		for var in $(compgen -e); do
 			case $var in
+			MCFW_VM_NIC_MACS) ;;
 			MCFW_* | KSFT_*) printf 'export %s=%q\n' "$var" "${!var}" ;;
 			esac
 		done
+		printf 'export MCFW_VM_NIC_MACS=%q\n' "$NIC_MAC_LIST"
 		printf 'cd %q || exit 125\n' "$PWD"
 		printf 'exec'
 		printf ' %q' "$@"
@@ -389,7 +431,10 @@ cmd_run() {
 	# are much faster than decompressing a bzImage behind SeaBIOS.
 	boot=(-kernel "$dir/root/boot/vmlinuz-$abi")
 	[[ -f $dir/vmlinux ]] && boot=(-kernel "$dir/vmlinux")
-	[[ -f $dir/vmlinux && -f $QBOOT ]] && boot+=(-bios "$QBOOT")
+	# qboot never hands over to the kernel with the NICs' PCI devices
+	# present (seen with QEMU 7.2): SeaBIOS boots those VMs.
+	[[ -f $dir/vmlinux && -f $QBOOT && ${#NIC_ARGS[@]} -eq 0 ]] &&
+		boot+=(-bios "$QBOOT")
 	# QEMU option values escape "," as ",,".
 	qrun=${RUN_DIR//,/,,}
 	qmod=${moddir//,/,,}
@@ -402,6 +447,7 @@ cmd_run() {
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$qmod,mount_tag=modules,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$qrun/io,mount_tag=vmrun,security_model=none" \
+		"${NIC_ARGS[@]}" \
 		</dev/null 2>"$RUN_DIR/qemu.err" &
 	QEMU_PID=$!
 	wait "$QEMU_PID" || qrc=$?

@@ -32,17 +32,20 @@
  * @list: in mcfw_net.join_socks
  * @sock: the socket
  * @groups: (group, interface) memberships it holds
+ * @held: the mcfw_join.held_node of the memberships held on it
  */
 struct mcfw_jsock {
 	struct list_head list;
 	struct socket *sock;
 	unsigned int groups;
+	struct list_head held;
 };
 
 /**
  * struct mcfw_join - the membership a route wants and the one it holds
  * @list: in mcfw_net.joins
  * @pending: in mcfw_net.join_pending while @want and @have differ
+ * @held_node: in @js->held while held
  * @grp: the group
  * @src: the source of an (S,G) route, 0 for any source
  * @want: ifindex to hold it on, 0 for none
@@ -54,6 +57,7 @@ struct mcfw_jsock {
 struct mcfw_join {
 	struct list_head list;
 	struct list_head pending;
+	struct list_head held_node;
 	__be32 grp;
 	__be32 src;
 	int want;
@@ -95,6 +99,7 @@ int mcfw_join_new(struct mcfw_net *mn, struct mcfw_route *rt)
 	if (!j)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&j->pending);
+	INIT_LIST_HEAD(&j->held_node);
 	j->grp = rt->entry->key.grp;
 	j->src = rt->entry->key.src;
 	list_add_tail(&j->list, &mn->joins);
@@ -177,9 +182,12 @@ static int mcfw_join_sockopt(struct socket *sock, int opt, __be32 grp,
 				     len);
 }
 
-/* Joins of @grp on @ifindex held on @js, other than @self. */
-static unsigned int mcfw_join_sharing(struct mcfw_net *mn,
-				      const struct mcfw_join *self,
+/*
+ * Joins of @grp on @ifindex held on @js, other than @self. Only what @js
+ * holds is looked at (at most igmp_max_memberships groups of
+ * igmp_max_msf sources), never every route's join.
+ */
+static unsigned int mcfw_join_sharing(const struct mcfw_join *self,
 				      const struct mcfw_jsock *js,
 				      int ifindex, bool *any_asm)
 {
@@ -187,8 +195,8 @@ static unsigned int mcfw_join_sharing(struct mcfw_net *mn,
 	unsigned int n = 0;
 
 	*any_asm = false;
-	list_for_each_entry(j, &mn->joins, list) {
-		if (j == self || j->js != js || j->have != ifindex ||
+	list_for_each_entry(j, &js->held, held_node) {
+		if (j == self || j->have != ifindex ||
 		    j->grp != self->grp)
 			continue;
 		n++;
@@ -214,14 +222,14 @@ static struct mcfw_jsock *mcfw_join_pick(struct mcfw_net *mn,
 	bool any_asm;
 
 	list_for_each_entry(js, &mn->join_socks, list) {
-		n = mcfw_join_sharing(mn, j, js, ifindex, &any_asm);
+		n = mcfw_join_sharing(j, js, ifindex, &any_asm);
 		if (j->src && n && !any_asm && n < max_srcs) {
 			*new_group = false;
 			return js;
 		}
 	}
 	list_for_each_entry(js, &mn->join_socks, list) {
-		n = mcfw_join_sharing(mn, j, js, ifindex, &any_asm);
+		n = mcfw_join_sharing(j, js, ifindex, &any_asm);
 		if (!n && js->groups < max_groups) {
 			*new_group = true;
 			return js;
@@ -235,6 +243,7 @@ static struct mcfw_jsock *mcfw_join_pick(struct mcfw_net *mn,
 		kfree(js);
 		return NULL;
 	}
+	INIT_LIST_HEAD(&js->held);
 	list_add_tail(&js->list, &mn->join_socks);
 	*new_group = true;
 	return js;
@@ -260,8 +269,7 @@ static bool mcfw_join_plan(struct mcfw_net *mn, struct mcfw_join *j,
 		op->js = j->js;
 		/* The last source of a group on a socket leaves the group. */
 		op->new_group = !j->src ||
-				!mcfw_join_sharing(mn, j, j->js, j->have,
-						   &any_asm);
+				!mcfw_join_sharing(j, j->js, j->have, &any_asm);
 		return true;
 	}
 	if (j->have || !j->want || j->failed)
@@ -310,7 +318,7 @@ static int mcfw_join_do(const struct mcfw_join_op *op, __be32 grp,
 static void mcfw_join_done(struct mcfw_net *mn, struct mcfw_join *j,
 			   const struct mcfw_join_op *op, int err)
 {
-	struct mcfw_join *o;
+	struct mcfw_join *o, *tmp;
 
 	if (op->join) {
 		if (err) {
@@ -319,6 +327,7 @@ static void mcfw_join_done(struct mcfw_net *mn, struct mcfw_join *j,
 		}
 		j->have = op->ifindex;
 		j->js = op->js;
+		list_add_tail(&j->held_node, &op->js->held);
 		if (op->new_group)
 			op->js->groups++;
 		WRITE_ONCE(mn->nr_joined, mn->nr_joined + 1);
@@ -332,10 +341,10 @@ static void mcfw_join_done(struct mcfw_net *mn, struct mcfw_join *j,
 	if (op->new_group || err) {
 		op->js->groups--;
 		/* A whole group left: so are its other sources here. */
-		list_for_each_entry(o, &mn->joins, list) {
-			if (o == j || o->js != op->js ||
-			    o->have != op->ifindex || o->grp != j->grp)
+		list_for_each_entry_safe(o, tmp, &op->js->held, held_node) {
+			if (o == j || o->have != op->ifindex || o->grp != j->grp)
 				continue;
+			list_del_init(&o->held_node);
 			o->have = 0;
 			o->js = NULL;
 			WRITE_ONCE(mn->nr_joined, mn->nr_joined - 1);
@@ -343,6 +352,7 @@ static void mcfw_join_done(struct mcfw_net *mn, struct mcfw_join *j,
 				mcfw_join_queue(mn, o);
 		}
 	}
+	list_del_init(&j->held_node);
 	j->have = 0;
 	j->js = NULL;
 	WRITE_ONCE(mn->nr_joined, mn->nr_joined - 1);

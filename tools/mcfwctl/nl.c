@@ -603,8 +603,6 @@ struct nl_msg *mcfw_nl_msg_sized(struct mcfw_nl *nl, __u8 cmd,
 	size_t size = NLMSG_SPACE(GENL_HDRLEN + payload);
 	struct nl_msg *msg;
 
-	if (size < (size_t)getpagesize())
-		size = getpagesize();
 	msg = nlmsg_alloc_size(size);
 	if (!msg)
 		return NULL;
@@ -618,7 +616,8 @@ struct nl_msg *mcfw_nl_msg_sized(struct mcfw_nl *nl, __u8 cmd,
 
 struct nl_msg *mcfw_nl_msg(struct mcfw_nl *nl, __u8 cmd)
 {
-	return mcfw_nl_msg_sized(nl, cmd, 0);
+	/* Room for any request but a route's (which says its size). */
+	return mcfw_nl_msg_sized(nl, cmd, getpagesize() - NLMSG_SPACE(GENL_HDRLEN));
 }
 
 /* Parse an mcfw reply and hand its attributes to the caller's handler. */

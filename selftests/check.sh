@@ -92,7 +92,7 @@ install_check() {
 vm_tests() {
 	local kernel=$1 abi=$2 rc out
 	out=$logdir/vm-$abi.log
-	selftests/vm/vm.sh run --ko "build/$abi/mcfw.ko" "$kernel" -- \
+	selftests/vm/vm.sh run --timeout 1800 --ko "build/$abi/mcfw.ko" "$kernel" -- \
 		selftests/run_tests.sh 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	local p f s

@@ -253,6 +253,8 @@ void mcfw_batch_free(struct mcfw_net *mn)
 	if (!b)
 		return;
 	mn->batch = NULL;
+	/* First: it stops the table's deferred resize, which walks @s. */
+	rhashtable_destroy(&b->staged);
 	list_for_each_entry_safe(s, stmp, &b->list, list) {
 		kfree(s->cfg.oifs);
 		kfree(s);
@@ -262,7 +264,6 @@ void mcfw_batch_free(struct mcfw_net *mn)
 		kfree(f);
 	list_for_each_entry_safe(o, otmp, &b->flushed, list)
 		kfree(o);
-	rhashtable_destroy(&b->staged);
 	kfree(b);
 }
 
@@ -773,8 +774,11 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 		WRITE_ONCE(gone[i]->genmask, gone[i]->genmask | BIT(next));
 	changed |= n_gone;
 	if (changed) {
-		/* Pairs with READ_ONCE() in the hook. */
-		WRITE_ONCE(mn->gencursor, next);
+		/*
+		 * Orders the stores above (genmask, oifs[next]) before the
+		 * flip; pairs with smp_load_acquire() in the hook.
+		 */
+		smp_store_release(&mn->gencursor, next);
 		synchronize_rcu();
 	}
 
@@ -793,7 +797,6 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 			break;
 		case MCFW_PLAN_DEL:
 			mcfw_ntf_route(mn, s->rt, MCFW_EV_DEL);
-			WRITE_ONCE(s->rt->genmask, 0);
 			mcfw_route_unlink(mn, s->rt);
 			res->removed++;
 			break;
@@ -807,7 +810,6 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 	}
 	for (i = 0; i < n_gone; i++) {
 		mcfw_ntf_route(mn, gone[i], MCFW_EV_DEL);
-		WRITE_ONCE(gone[i]->genmask, 0);
 		mcfw_route_unlink(mn, gone[i]);
 		res->removed++;
 		cond_resched();

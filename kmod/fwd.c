@@ -320,7 +320,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 
 	local_bh_disable();
 	/* One generation for the whole packet: see "DOC: Locking". */
-	gen = READ_ONCE(mn->gencursor);
+	gen = smp_load_acquire(&mn->gencursor);
 	e = mcfw_entry_lookup(mn, iph->saddr, iph->daddr);
 	rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
 	if (!rt) {

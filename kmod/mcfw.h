@@ -30,15 +30,16 @@
  *
  * Readers in the packet path never take it. They run under RCU (the
  * netfilter hook runs inside rcu_read_lock()), read mcfw_net.gencursor
- * once per packet and see, for that generation, which routes are active
+ * once per packet (smp_load_acquire()) and see, for that generation, which routes are active
  * (mcfw_route.genmask) and each route's outputs (mcfw_route.oifs[gen], an
  * immutable array). A single command changes a route in place: it is
  * linked active in both generations, or both of its output pointers are
  * replaced, or it is unlinked, each with RCU publication. A batch commit
  * prepares the next generation beside the current one, flips
- * mcfw_net.gencursor with one store, waits for a grace period and only
- * then tidies the old generation up, so a packet sees the whole old table
- * or the whole new one. Commits hold @lock from start to end.
+ * mcfw_net.gencursor with one smp_store_release() (ordering the next
+ * generation's genmask and output stores before it), waits for a grace
+ * period and only then tidies the old generation up, so a packet sees
+ * the whole old table or the whole new one. Commits hold @lock from start to end.
  *
  * An interface (&struct mcfw_iface) is a name. Its device pointer is
  * published with RCU and set to NULL, in place, when the device leaves
@@ -262,7 +263,7 @@ struct mcfw_batch;
  * @join_socks: the kernel sockets memberships are held on
  * @iface_work: ALLMULTI, unused interfaces and memberships, under RTNL
  *	where needed; flushed by commands that queued something for it
- * @gencursor: the generation the packet path uses; READ_ONCE()
+ * @gencursor: the generation the packet path uses; smp_load_acquire()
  * @nr_routes: number of routes; written under @lock, read with READ_ONCE()
  * @nr_ifaces: number of ifaces in use; likewise
  * @nr_waiting: routes whose input is absent; likewise

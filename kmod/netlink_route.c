@@ -485,7 +485,7 @@ static bool mcfw_dump_match(const struct mcfw_nl_key *f,
 			    const struct mcfw_route *rt)
 {
 	return (!f->has_grp || rt->entry->key.grp == f->grp) &&
-	       (!f->src || rt->entry->key.src == f->src) &&
+	       (!f->has_src || rt->entry->key.src == f->src) &&
 	       (!f->has_iif || !strcmp(rt->iif->name, f->iif)) &&
 	       (!f->has_owner || !strcmp(rt->owner, f->owner));
 }
@@ -506,6 +506,11 @@ static int mcfw_dump_check(struct mcfw_dump *d, struct netlink_callback *cb)
 			return err;
 	}
 	if (d->filter.has_src) {
+		if (!d->filter.src) {
+			NL_SET_ERR_MSG(cb->extack,
+				       "Source is in 0.0.0.0/8 (leave it out for any source)");
+			return -EINVAL;
+		}
 		err = mcfw_check_source(d->filter.src, NULL, cb->extack);
 		if (err)
 			return err;

@@ -657,6 +657,34 @@ TEST_F(routes, dump_is_complete_or_flagged)
 	close(fd2);
 }
 
+/* A dump filtered by source: (S,G) routes of that source only. */
+TEST_F(routes, dump_filtered_by_source)
+{
+	__u32 oifs[] = { self->d1 };
+	bool intr;
+	__u32 zero = 0;
+
+	route_msg(&self->m, "239.3.9.1", NULL, self->d0, oifs, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg(&self->m, "239.3.9.2", "10.0.0.1", self->d0, oifs, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg(&self->m, "239.3.9.3", "10.0.0.2", self->d0, oifs, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+
+	self->m.len = 0;
+	put_u32(&self->m, MCFW_A_SOURCE, inet_addr("10.0.0.1"));
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_GET,
+			     NLM_F_DUMP, 0, self->m.data, self->m.len));
+	EXPECT_EQ(1, dump_count(self->fd, &intr, NULL, NULL));
+
+	/* 0.0.0.0 is no source: refused, as by every other command. */
+	self->m.len = 0;
+	put(&self->m, MCFW_A_SOURCE, &zero, sizeof(zero));
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_GET,
+			     NLM_F_DUMP, 0, self->m.data, self->m.len));
+	EXPECT_EQ(-EINVAL, dump_count(self->fd, &intr, NULL, NULL));
+}
+
 /* Batches: staged on one socket, committed as one transaction. */
 
 static void put_str(struct msgbuf *m, __u16 type, const char *s)

@@ -46,7 +46,7 @@ module-install: module
 	$(DEPMOD) -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
 tools-install: tools
-	$(MAKE) -C tools/mcfwctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C tools/mcfwctl install MCFW_VERSION=$(VERSION) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 install: module-install tools-install
 

@@ -65,25 +65,29 @@ build_tests() {
 # Then the tree unit.sh runs the unit from (PREFIX=/usr, SYSCONFDIR=/etc,
 # as a package installs it) in build/unit.
 install_check() {
-	local tmp f rc=0
+	local tmp f rc=0 ver
+	# The version the tool was built with: install must not rebuild it.
+	ver=$(sed -n 's/^#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
 	tmp=$(mktemp -d)
-	make -s -C tools/mcfwctl install DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8 \
 		usr/share/man/man5/mcfw.conf.5 usr/lib/systemd/system/mcfw.service \
 		etc/mcfw/mcfw.conf; do
 		[ -f "$tmp/$f" ] || { echo "install: $f not installed"; rc=1; }
 	done
+	[ "$("$tmp/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
+		{ echo "install: the installed mcfwctl is not version $ver"; rc=1; }
 	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
 		"$tmp/usr/lib/systemd/system/mcfw.service" ||
 		{ echo "install: the unit does not name the installed paths"; rc=1; }
 	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/etc/mcfw/mcfw.conf"
-	make -s -C tools/mcfwctl install DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/etc/mcfw/mcfw.conf" ||
 		{ echo "install: a second install overwrote mcfw.conf"; rc=1; }
 	rm -rf "$tmp" "$top/build/unit"
-	make -s -C tools/mcfwctl install DESTDIR="$top/build/unit" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$top/build/unit" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	# The build tree's unit names the default paths again.
-	make -s -C tools/mcfwctl mcfw.service || rc=1
+	make -s -C tools/mcfwctl MCFW_VERSION="$ver" mcfw.service || rc=1
 	return $rc
 }
 

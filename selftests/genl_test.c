@@ -600,8 +600,18 @@ static int dump_count(int fd, bool *intr, void (*between)(void *), void *arg)
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				*intr = true;
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return n;
+			/*
+			 * A dump refused by its first call ends with an
+			 * NLMSG_DONE that carries the errno (6.1), or with
+			 * an NLMSG_ERROR.
+			 */
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				int err = 0;
+
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+					memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
+				return err < 0 ? err : n;
+			}
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
 			n++;

@@ -60,6 +60,17 @@
 #   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor"
 #   BENCH_PERF             0: no profile at the end (default: perf samples
 #                          every contestant at N=BENCH_PERF_N, 16)
+#   BENCH_ONLY             load: only the control-plane phase; forward:
+#                          only the forwarding sweep (default: both)
+#   BENCH_LOAD_ROUTES      route counts of the control-plane phase
+#                          (1000 10000 100000)
+#   BENCH_LOAD_ROUNDS      rounds per count (3)
+#   BENCH_LOAD_CHANGE      percent of the routes the "change" restore
+#                          gives other outputs (1; a divisor of 100)
+#   BENCH_LOAD_PERF        0: no control-plane profile (default: as
+#                          BENCH_PERF: perf over each operation at the
+#                          largest count, then strace -c)
+#   BENCH_LOAD_PERF_HZ     perf's sampling rate there (1000)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
@@ -89,6 +100,13 @@ TRIAL_S=${TRIAL_S:-3}
 CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor}
 PERF=${BENCH_PERF:-1}
 PERF_N=${BENCH_PERF_N:-16}
+ONLY=${BENCH_ONLY:-}
+LOAD_ROUTES=${BENCH_LOAD_ROUTES:-1000 10000 100000}
+LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-3}
+LOAD_CHANGE=${BENCH_LOAD_CHANGE:-1}
+LOAD_EVERY=$((100 / LOAD_CHANGE))
+LOAD_PERF=${BENCH_LOAD_PERF:-$PERF}
+LOAD_PERF_HZ=${BENCH_LOAD_PERF_HZ:-1000}
 PERF_LIMIT=1.5		# percent: symbols below are not listed
 PERF_LINES=20
 
@@ -124,6 +142,7 @@ cleanup() {
 	for c in src sink $CONTESTANTS; do
 		ip netns del "b-$c" 2>/dev/null
 	done
+	load_cleanup
 }
 trap cleanup EXIT
 
@@ -491,15 +510,16 @@ point() {
 	done
 }
 
-# perf_report DATA: the symbols by their own share of the samples, then by
+# perf_report DATA [OPTION...]: the symbols by their own share of the samples, then by
 # the share of samples they are on the stack of (what they and their
 # callees cost).
-perf_report() {
-	local mode
+perf_report() {	# DATA [perf report options]
+	local mode data=$1
+	shift
 	for mode in --no-children --children; do
 		echo "-- ${mode#--}:"
-		perf report -i "$1" --stdio "$mode" --sort sym -g none \
-			--percent-limit "$PERF_LIMIT" 2>/dev/null |
+		perf report -i "$data" --stdio "$mode" --sort sym -g none \
+			--percent-limit "$PERF_LIMIT" "$@" 2>/dev/null |
 			sed -e '/^#/d' -e '/^$/d' -e 's/^ *//' | head -n "$PERF_LINES"
 	done
 }
@@ -543,6 +563,369 @@ profile() {
 }
 
 # ---------------------------------------------------------------------
+# Control plane: how long loading, reloading, dumping and flushing many
+# routes takes, mcfw (mcfwctl restore / save / route show / route flush,
+# and the old loader bench/mcfw-routes) against ipmr (bench/ipmr-routes,
+# one MRT_ADD_MFC a route; ip mroute show; /proc/net/ip_mr_cache;
+# MRT_FLUSH). Its own namespaces: b-lmcfw and b-lipmr, each with veths
+# in, o0, o1, o2 (peers in b-lsink). Routes: (SRC, 239.1.0.0 + i) from
+# "in" to o0 and o1; the "change" file gives every LOAD_EVERY-th route
+# o0 and o2 instead.
+
+LOAD_NS=(b-lmcfw b-lipmr b-lsink)
+LOAD_GROUP0=239.1.0.0
+LCSV=()
+MCSV=()
+LSMC_PID=
+
+load_cleanup() {
+	local ns
+	if [ -n "$LSMC_PID" ]; then
+		kill "$LSMC_PID" 2>/dev/null
+		wait "$LSMC_PID" 2>/dev/null
+		LSMC_PID=
+	fi
+	for ns in "${LOAD_NS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+load_setup() {
+	local c d i conf=$RUN/lsmcroute.conf t0=$SECONDS vifs=0
+
+	for c in "${LOAD_NS[@]}"; do
+		ns_new "$c"
+	done
+	for c in mcfw ipmr; do
+		i=0
+		for d in in o0 o1 o2; do
+			ip link add "$d" netns "b-l$c" type veth peer name "${c:0:1}-$d" \
+				netns b-lsink || die "veth $d in b-l$c"
+			ip -n b-lsink link set "${c:0:1}-$d" up
+			ip -n "b-l$c" link set "$d" up
+			if [ "$d" = in ]; then
+				ip -n "b-l$c" addr add 10.0.0.1/24 dev in
+			else
+				ip -n "b-l$c" addr add "10.1.$i.1/24" dev "$d"
+				i=$((i + 1))
+			fi
+		done
+	done
+	# ipmr: smcrouted keeps the VIFs (no routes of its own); the routes
+	# are added by bench/ipmr-routes (static MFC entries).
+	printf 'phyint %s enable\n' in o0 o1 o2 >"$conf"
+	ip netns exec b-lipmr smcrouted -n -N -f "$conf" -i mcfw-bench-load \
+		-u "$RUN/lsmcroute.sock" -P "$RUN/lsmcroute.pid" -l err \
+		>"$RUN/lsmcroute.log" 2>&1 &
+	LSMC_PID=$!
+	while ((SECONDS - t0 < 60)); do
+		vifs=$(($(in_ns b-lipmr cat /proc/net/ip_mr_vif | wc -l) - 1))
+		[ "$vifs" -ge 4 ] && break
+		kill -0 "$LSMC_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	[ "$vifs" -eq 4 ] || die "smcrouted set up $vifs of 4 VIFs: $(cat "$RUN/lsmcroute.log")"
+}
+
+# load_gen N: $RUN/load-N.conf (N routes to o0 o1, as "mcfwctl save"
+# prints them) and $RUN/load-N-change.conf (every LOAD_EVERY-th to o0 o2).
+load_gen() {
+	awk -v n="$1" -v src="$SRC" -v every="$LOAD_EVERY" \
+		-v f="$RUN/load-$1.conf" -v c="$RUN/load-$1-change.conf" 'BEGIN {
+		base = 239 * 16777216 + 1 * 65536
+		for (i = 0; i < n; i++) {
+			g = base + i
+			l = sprintf("route add %d.%d.%d.%d source %s iif in oif ",
+				int(g / 16777216) % 256, int(g / 65536) % 256,
+				int(g / 256) % 256, g % 256, src)
+			print l "o0 o1 nojoin" > f
+			print l (i % every ? "o0 o1" : "o0 o2") " nojoin" > c
+		}
+	}' || die "generating $1 routes"
+}
+
+# ltime OUT CMD...: runs CMD, its output to OUT and its errors to
+# $RUN/l.err; sets T_REAL, T_USER and T_SYS (seconds elapsed, and the CPU
+# time of CMD and its children in user space and in the kernel); returns
+# CMD's status.
+ltime() {
+	local out=$1 rc TIMEFORMAT='%3R %3U %3S'
+	shift
+	{ time "$@" >"$out" 2>"$RUN/l.err"; } 2>"$RUN/l.time"
+	rc=$?
+	read -r T_REAL T_USER T_SYS <"$RUN/l.time"
+	return "$rc"
+}
+
+# lrecord SYSTEM OP N ROUND VALID WHY: one measurement (the last ltime).
+lrecord() {
+	local why=${6//,/;}
+	LCSV+=("$KERNEL,$1,$2,$3,$4,$T_REAL,$T_USER,$T_SYS,$5,$why")
+	printf '  %-4s %-9s R=%-6s round %s %8.3f s (user %.3f sys %.3f) %9.0f routes/s %s\n' \
+		"$1" "$2" "$3" "$4" "$T_REAL" "$T_USER" "$T_SYS" \
+		"$(awk -v n="$3" -v t="$T_REAL" 'BEGIN { print t > 0 ? n / t : 0 }')" \
+		"$( [ "$5" = 1 ] && echo ok || echo "INVALID: $6")"
+}
+
+lerr() { tr '\n' ' ' <"$RUN/l.err" | head -c 300; }
+
+# jnum KEY: the number KEY has in the JSON object on standard input.
+jnum() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+
+lmcfw() { in_ns b-lmcfw "$MCFWCTL" "$@"; }
+mcfw_routes_now() { lmcfw -j info | jnum routes; }
+ipmr_routes_now() { echo $(($(in_ns b-lipmr cat /proc/net/ip_mr_cache | wc -l) - 1)); }
+
+# mem_snap SYSTEM N STATE: /proc/meminfo figures (KiB) into MCSV.
+mem_snap() {
+	local k v avail=0 free=0 slab=0 sunr=0 pcpu=0
+	sleep 1		# RCU-deferred frees
+	while read -r k v _; do
+		case $k in
+		MemAvailable:) avail=$v ;;
+		MemFree:) free=$v ;;
+		Slab:) slab=$v ;;
+		SUnreclaim:) sunr=$v ;;
+		Percpu:) pcpu=$v ;;
+		esac
+	done </proc/meminfo
+	MCSV+=("$KERNEL,$1,$2,$3,$avail,$free,$slab,$sunr,$pcpu")
+	log "  mem $1 R=$2 $3: MemAvailable $avail KiB, MemFree $free, Slab $slab (unreclaimable $sunr), Percpu $pcpu"
+}
+
+# mcfw_restore OP N ROUND FILE ADDED REPLACED REMOVED UNCHANGED
+mcfw_restore() {
+	local op=$1 n=$2 round=$3 file=$4 valid=1 why="" got want now
+	want="{\"added\":$5,\"replaced\":$6,\"removed\":$7,\"unchanged\":$8}"
+	if ! ltime "$RUN/l.out" lmcfw -j restore "$file"; then
+		valid=0 why="restore failed: $(lerr)"
+	else
+		got=$(tr -d ' \n' <"$RUN/l.out")
+		now=$(mcfw_routes_now)
+		if [ "$got" != "$want" ]; then
+			valid=0 why="restore reported $got, expected $want"
+		elif [ "$now" != "$n" ]; then
+			valid=0 why="the table has $now routes, expected $n"
+		fi
+	fi
+	lrecord mcfw "$op" "$n" "$round" "$valid" "$why"
+}
+
+load_mcfw_round() {	# N ROUND
+	local n=$1 round=$2 conf=$RUN/load-$1.conf chg=$RUN/load-$1-change.conf
+	local ch=$((($1 + LOAD_EVERY - 1) / LOAD_EVERY)) valid why a b c joins
+
+	lmcfw -o all route flush >/dev/null || die "mcfwctl route flush"
+	[ "$round" = 1 ] && mem_snap mcfw "$n" empty
+	mcfw_restore restore "$n" "$round" "$conf" "$n" 0 0 0
+	joins=$(lmcfw -j info | jnum joins)
+	[ "$joins" = 0 ] || log "  mcfw: $joins memberships held (nojoin not honoured?)"
+	[ "$round" = 1 ] && mem_snap mcfw "$n" loaded
+	mcfw_restore rerestore "$n" "$round" "$conf" 0 0 0 "$n"
+	mcfw_restore change "$n" "$round" "$chg" 0 "$ch" 0 $((n - ch))
+
+	# Full dumps, each checked: every route exactly once.
+	valid=1 why=
+	if ! ltime "$RUN/l.dump" lmcfw -j route show; then
+		valid=0 why="route show failed: $(lerr)"
+	elif command -v jq >/dev/null; then
+		read -r a b < <(jq -r '[length, (map("\(.group) \(.source) \(.iif)") |
+			unique | length)] | @tsv' "$RUN/l.dump")
+		[ "$a" = "$n" ] && [ "$b" = "$n" ] ||
+			valid=0 why="route show gave $a routes, $b distinct, expected $n"
+	else
+		a=$(grep -o '"group":' "$RUN/l.dump" | wc -l)
+		[ "$a" = "$n" ] || valid=0 why="route show gave $a routes, expected $n"
+	fi
+	lrecord mcfw dump "$n" "$round" "$valid" "$why"
+	valid=1 why=
+	if ! ltime "$RUN/l.dump" lmcfw save; then
+		valid=0 why="save failed: $(lerr)"
+	else
+		a=$(wc -l <"$RUN/l.dump")
+		b=$(sort -u "$RUN/l.dump" | wc -l)
+		c=$(mcfw_routes_now)
+		[ "$a" = "$n" ] && [ "$b" = "$n" ] && [ "$c" = "$n" ] ||
+			valid=0 why="save gave $a lines, $b distinct; info says $c routes; expected $n"
+		if [ "$round" = 1 ]; then
+			if cmp -s "$RUN/l.dump" "$chg"; then
+				log "  mcfw: save prints the restored file byte for byte"
+			else
+				log "  mcfw: save differs from the restored file: $(diff "$chg" "$RUN/l.dump" | head -n 4 | tr '\n' ' ')"
+			fi
+		fi
+	fi
+	lrecord mcfw save "$n" "$round" "$valid" "$why"
+
+	valid=1 why=
+	if ! ltime "$RUN/l.out" lmcfw route flush; then
+		valid=0 why="flush failed: $(lerr)"
+	else
+		a=$(mcfw_routes_now)
+		[ "$a" = 0 ] || valid=0 why="$a routes left"
+	fi
+	lrecord mcfw flush "$n" "$round" "$valid" "$why"
+	[ "$round" = 1 ] && mem_snap mcfw "$n" flushed
+
+	# The old loader (hundreds of MCFW_CMD_ROUTE_NEW a send).
+	valid=1 why=
+	if ! ltime "$RUN/l.out" in_ns b-lmcfw "$MCFW_ROUTES" -i in -o "o[0-1]" \
+		-g "$LOAD_GROUP0" -c "$n" -s "$SRC"; then
+		valid=0 why="mcfw-routes failed: $(lerr)"
+	else
+		a=$(mcfw_routes_now)
+		[ "$a" = "$n" ] || valid=0 why="the table has $a routes, expected $n"
+		if [ "$round" = 1 ] && ! lmcfw save | cmp -s - "$conf"; then
+			valid=0 why="mcfw-routes' routes differ from the file's"
+		fi
+	fi
+	lrecord mcfw loader "$n" "$round" "$valid" "$why"
+	lmcfw route flush >/dev/null || die "mcfwctl route flush"
+}
+
+load_ipmr_round() {	# N ROUND
+	local n=$1 round=$2 valid why a b
+
+	in_ns b-lipmr "$IPMR_ROUTES" flush || die "ipmr-routes flush"
+	[ "$round" = 1 ] && mem_snap ipmr "$n" empty
+	valid=1 why=
+	if ! ltime "$RUN/l.out" in_ns b-lipmr "$IPMR_ROUTES" add -i in -o "o[0-1]" \
+		-g "$LOAD_GROUP0" -c "$n" -s "$SRC"; then
+		valid=0 why="ipmr-routes failed: $(lerr)"
+	else
+		a=$(ipmr_routes_now)
+		[ "$a" = "$n" ] || valid=0 why="ipmr has $a routes, expected $n"
+	fi
+	lrecord ipmr add "$n" "$round" "$valid" "$why"
+	[ "$round" = 1 ] && mem_snap ipmr "$n" loaded
+
+	valid=1 why=
+	if ! ltime "$RUN/l.dump" in_ns b-lipmr ip mroute show; then
+		valid=0 why="ip mroute show failed: $(lerr)"
+	else
+		a=$(wc -l <"$RUN/l.dump")
+		b=$(sort -u "$RUN/l.dump" | wc -l)
+		[ "$a" = "$n" ] && [ "$b" = "$n" ] ||
+			valid=0 why="ip mroute show gave $a lines, $b distinct, expected $n"
+	fi
+	lrecord ipmr dump "$n" "$round" "$valid" "$why"
+	valid=1 why=
+	if ! ltime "$RUN/l.dump" in_ns b-lipmr cat /proc/net/ip_mr_cache; then
+		valid=0 why="reading /proc/net/ip_mr_cache failed: $(lerr)"
+	else
+		a=$(($(wc -l <"$RUN/l.dump") - 1))
+		[ "$a" = "$n" ] || valid=0 why="/proc/net/ip_mr_cache has $a routes, expected $n"
+	fi
+	lrecord ipmr proc "$n" "$round" "$valid" "$why"
+
+	valid=1 why=
+	if ! ltime "$RUN/l.out" in_ns b-lipmr "$IPMR_ROUTES" flush; then
+		valid=0 why="ipmr-routes flush failed: $(lerr)"
+	else
+		a=$(ipmr_routes_now)
+		[ "$a" = 0 ] || valid=0 why="$a routes left"
+	fi
+	lrecord ipmr flush "$n" "$round" "$valid" "$why"
+	[ "$round" = 1 ] && mem_snap ipmr "$n" flushed
+}
+
+# load_profile N: perf (cpu-clock, every CPU, call stacks) over each
+# operation at N routes, then strace -c over the mcfw ones: where the
+# time goes, in mcfwctl and in the kernel.
+load_profile() {
+	local n=$1 conf=$RUN/load-$1.conf chg=$RUN/load-$1-change.conf op data
+	local -a cmd
+
+	command -v perf >/dev/null || { log "(no perf: control-plane profile skipped)"; return 0; }
+	lmcfw -o all route flush >/dev/null
+	in_ns b-lipmr "$IPMR_ROUTES" flush
+	for op in restore rerestore change dump save flush loader ipmr-add ipmr-dump ipmr-flush; do
+		case $op in
+		restore | rerestore) cmd=(b-lmcfw "$MCFWCTL" restore "$conf") ;;
+		change) cmd=(b-lmcfw "$MCFWCTL" restore "$chg") ;;
+		dump) cmd=(b-lmcfw "$MCFWCTL" -j route show) ;;
+		save) cmd=(b-lmcfw "$MCFWCTL" save) ;;
+		flush) cmd=(b-lmcfw "$MCFWCTL" route flush) ;;
+		loader) cmd=(b-lmcfw "$MCFW_ROUTES" -i in -o "o[0-1]" -g "$LOAD_GROUP0" -c "$n" -s "$SRC") ;;
+		ipmr-add) cmd=(b-lipmr "$IPMR_ROUTES" add -i in -o "o[0-1]" -g "$LOAD_GROUP0" -c "$n" -s "$SRC") ;;
+		ipmr-dump) cmd=(b-lipmr ip mroute show) ;;
+		ipmr-flush) cmd=(b-lipmr "$IPMR_ROUTES" flush) ;;
+		esac
+		data=$RUN/perf-load-$op.data
+		log "== profile: $op, $n routes: ${cmd[*]:1} (cpu-clock, all CPUs)"
+		ltime "$RUN/l.out" perf record -q -N -F "$LOAD_PERF_HZ" -e cpu-clock -a -g \
+			-o "$data" -- nsenter --net="/run/netns/${cmd[0]}" "${cmd[@]:1}" ||
+			log "(perf record or the command failed: $(lerr))"
+		log "   $T_REAL s elapsed under perf (user $T_USER s, sys $T_SYS s, perf's own included)"
+		echo "-- by command and object (all samples, idle included):"
+		perf report -i "$data" --stdio --no-children --sort comm,dso -g none \
+			--percent-limit "$PERF_LIMIT" 2>/dev/null |
+			sed -e '/^#/d' -e '/^$/d' -e 's/^ *//' | head -n "$PERF_LINES"
+		perf_report "$data" "--comms=$(basename "${cmd[1]}")"
+		rm -f "$data"
+	done
+	lmcfw route flush >/dev/null
+	in_ns b-lipmr "$IPMR_ROUTES" flush
+	command -v strace >/dev/null || { log "(no strace: syscall counts skipped)"; return 0; }
+	for op in restore dump loader; do
+		case $op in
+		restore) cmd=(b-lmcfw "$MCFWCTL" restore "$conf") ;;
+		dump) cmd=(b-lmcfw "$MCFWCTL" -j route show) ;;
+		loader) lmcfw route flush >/dev/null
+			cmd=(b-lmcfw "$MCFW_ROUTES" -i in -o "o[0-1]" -g "$LOAD_GROUP0" -c "$n" -s "$SRC") ;;
+		esac
+		log "== syscalls: $op, $n routes (strace -c; times are inflated by strace)"
+		nsenter --net="/run/netns/${cmd[0]}" strace -f -c -o "$RUN/strace.out" \
+			"${cmd[@]:1}" >/dev/null 2>&1 || log "(strace or the command failed)"
+		head -n 14 "$RUN/strace.out"
+	done
+	lmcfw route flush >/dev/null
+}
+
+load_phase() {
+	local n round t0=$SECONDS max=0
+	log "== control plane: routes $LOAD_ROUTES, $LOAD_ROUNDS rounds, (S,G) routes with 2 outputs, every ${LOAD_EVERY}th changed"
+	load_setup
+	for n in $LOAD_ROUTES; do
+		load_gen "$n"
+		[ "$n" -gt "$max" ] && max=$n
+	done
+	log "  free (MiB: total used free shared buff/cache available) before: $(free -m | sed -n 's/^Mem: *//p')"
+	# Warm-up (TCG translates new code on first use): not recorded.
+	load_gen 1000
+	if ! { lmcfw restore "$RUN/load-1000.conf" && lmcfw save >/dev/null &&
+		lmcfw -j route show >/dev/null && lmcfw route flush; }; then
+		die "control-plane warm-up failed: mcfwctl restore/save/route show/flush"
+	fi
+	if ! { in_ns b-lipmr "$IPMR_ROUTES" add -i in -o "o[0-1]" -g "$LOAD_GROUP0" \
+		-c 1000 -s "$SRC" >/dev/null && in_ns b-lipmr ip mroute show >/dev/null &&
+		in_ns b-lipmr "$IPMR_ROUTES" flush; }; then
+		die "control-plane warm-up failed: ipmr-routes"
+	fi
+	for n in $LOAD_ROUTES; do
+		log "== control plane: $n routes"
+		for ((round = 1; round <= LOAD_ROUNDS; round++)); do
+			if ((round % 2)); then
+				load_mcfw_round "$n" "$round"
+				load_ipmr_round "$n" "$round"
+			else
+				load_ipmr_round "$n" "$round"
+				load_mcfw_round "$n" "$round"
+			fi
+		done
+		if [ "$n" = "$max" ]; then
+			lmcfw restore "$RUN/load-$n.conf" || die "mcfwctl restore"
+			log "  free with $n mcfw routes (MiB): $(free -m | sed -n 's/^Mem: *//p')"
+			lmcfw route flush
+		fi
+	done
+	log "  free after (MiB): $(free -m | sed -n 's/^Mem: *//p')"
+	[ "$LOAD_PERF" != 0 ] && [ "$max" -gt 0 ] && load_profile "$max"
+	load_cleanup
+	log "control plane: $((SECONDS - t0)) s"
+}
+
+# ---------------------------------------------------------------------
 
 mkdir -p "$RUN"
 KERNEL=$(uname -r)
@@ -552,36 +935,62 @@ done
 for c in $CONTESTANTS; do
 	case $c in mcfw | ipmr | relay | floor) ;; *) die "unknown contestant $c" ;; esac
 done
+case $ONLY in
+"" | load | forward) ;;
+*) die "BENCH_ONLY=$ONLY: use load or forward" ;;
+esac
+case $LOAD_CHANGE in
+1 | 2 | 4 | 5 | 10 | 20 | 25 | 50 | 100) ;;
+*) die "BENCH_LOAD_CHANGE=$LOAD_CHANGE: use a divisor of 100" ;;
+esac
 # 6.1 has one backlog limit for all namespaces: raise it here. UDP memory
 # is global too: the relay's socket holds a whole trial.
 sysctl -qw net.core.netdev_max_backlog=10000 \
 	net.ipv4.udp_mem="1000000 1000000 1000000" || die "sysctl"
 
 log "mcfw benchmark: kernel $KERNEL, mcfw $(cat /sys/module/mcfw/version 2>/dev/null), $(nproc) CPUs"
-log "rounds $ROUNDS, sizes $SIZES, N $OUTPUTS, routes 1 $ROUTES (N=$ROUTES_N, ${ROUTES_SIZE}B), trials ~${TRIAL_S}s, contestants $CONTESTANTS"
-t_start=$SECONDS
-setup_topology
-for c in $CONTESTANTS; do
-	pg_setup "$c"
-done
-log "topology: $((SECONDS - t_start)) s"
-
-for size in $SIZES; do
-	for n in $OUTPUTS; do
-		point "$size" 1 "$n"
-	done
-done
-for r in $ROUTES; do
-	point "$ROUTES_SIZE" "$r" "$ROUTES_N"
-done
-log "benchmark: $((SECONDS - t_start)) s"
-if [ "$PERF" != 0 ]; then
-	for c in $CONTESTANTS; do
-		profile "$c" "$PERF_N"
-	done
+if [ "$ONLY" != load ]; then
+	log "rounds $ROUNDS, sizes $SIZES, N $OUTPUTS, routes 1 $ROUTES (N=$ROUTES_N, ${ROUTES_SIZE}B), trials ~${TRIAL_S}s, contestants $CONTESTANTS"
 fi
+t_start=$SECONDS
+if [ "$ONLY" != forward ]; then
+	load_phase
+fi
+if [ "$ONLY" != load ]; then
+	t_start=$SECONDS
+	setup_topology
+	for c in $CONTESTANTS; do
+		pg_setup "$c"
+	done
+	log "topology: $((SECONDS - t_start)) s"
 
-echo "==== BENCH CSV BEGIN ===="
-echo "kernel,size,routes,n,contestant,round,count,ns,pps_in,copies_per_s,ns_per_pkt,valid,reason"
-printf '%s\n' "${CSV[@]}"
-echo "==== BENCH CSV END ===="
+	for size in $SIZES; do
+		for n in $OUTPUTS; do
+			point "$size" 1 "$n"
+		done
+	done
+	for r in $ROUTES; do
+		point "$ROUTES_SIZE" "$r" "$ROUTES_N"
+	done
+	log "benchmark: $((SECONDS - t_start)) s"
+	if [ "$PERF" != 0 ]; then
+		for c in $CONTESTANTS; do
+			profile "$c" "$PERF_N"
+		done
+	fi
+
+	echo "==== BENCH CSV BEGIN ===="
+	echo "kernel,size,routes,n,contestant,round,count,ns,pps_in,copies_per_s,ns_per_pkt,valid,reason"
+	printf '%s\n' "${CSV[@]}"
+	echo "==== BENCH CSV END ===="
+fi
+if [ "$ONLY" != forward ]; then
+	echo "==== BENCH LOAD CSV BEGIN ===="
+	echo "kernel,system,op,routes,round,real_s,user_s,sys_s,valid,reason"
+	printf '%s\n' "${LCSV[@]}"
+	echo "==== BENCH LOAD CSV END ===="
+	echo "==== BENCH MEM CSV BEGIN ===="
+	echo "kernel,system,routes,state,memavailable_kib,memfree_kib,slab_kib,sunreclaim_kib,percpu_kib"
+	printf '%s\n' "${MCSV[@]}"
+	echo "==== BENCH MEM CSV END ===="
+fi

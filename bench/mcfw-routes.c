@@ -9,6 +9,9 @@
  * copied to every interface of OIFS: a comma-separated list of names,
  * where "name[A-B]" stands for nameA ... nameB (e.g. "o[0-15]").
  * -F flushes the namespace's routes first; -R replaces existing routes.
+ * Every route is added with MCFW_A_NOJOIN: the benchmark measures
+ * forwarding and loading, not IGMP, and the memberships a namespace's
+ * routes may hold are capped (module parameter join_max, 1024 by default).
  *
  * mcfwctl sends one request and waits for its answer; at 100,000 routes
  * under emulation that takes too long. This packs many MCFW_CMD_ROUTE_NEW
@@ -323,8 +326,11 @@ int main(int argc, char **argv)
 	nl_open();
 	resolve_family();
 
-	/* One request: headers, group, source, iif, flag, the output nest. */
-	msg_max = NLMSG_HDRLEN + GENL_HDRLEN + 4 * NLA_ALIGN(NLA_HDRLEN + 4) +
+	/*
+	 * One request: headers, group, source, iif, two flags, the output
+	 * nest.
+	 */
+	msg_max = NLMSG_HDRLEN + GENL_HDRLEN + 5 * NLA_ALIGN(NLA_HDRLEN + 4) +
 		  NLA_HDRLEN + n_oifs * (NLA_HDRLEN + NLA_ALIGN(NLA_HDRLEN + 4));
 	buf = malloc(SENDBUF > msg_max ? SENDBUF : msg_max);
 	if (!buf)
@@ -367,6 +373,7 @@ int main(int argc, char **argv)
 			p = put_attr(p, MCFW_A_IIF, &iif, sizeof(iif));
 			if (replace)
 				p = put_attr(p, MCFW_A_REPLACE, NULL, 0);
+			p = put_attr(p, MCFW_A_NOJOIN, NULL, 0);
 			p = nest_start(p, MCFW_A_OIFS, &outs);
 			for (i = 0; i < n_oifs; i++) {
 				__u32 idx = oifs[i];

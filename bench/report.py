@@ -3,11 +3,17 @@
 """Summarise the mcfw benchmark's trials (bench/bench.sh's CSV).
 
     report.py TRIALS.csv OUTDIR
+    report.py --load LOAD-TRIALS.csv MEM.csv OUTDIR
 
-Writes OUTDIR/bench.csv (one line per point and contestant: medians of
-the valid trials), OUTDIR/bench.txt (the table and the ratios, also
-printed) and OUTDIR/bench-plot.dat (copies per second against N, for
+Forwarding: writes OUTDIR/bench.csv (one line per point and contestant:
+medians of the valid trials), OUTDIR/bench.txt (the table and the ratios,
+also printed) and OUTDIR/bench-plot.dat (copies per second against N, for
 bench/plot.gp). Invalid trials are counted, never used.
+
+Control plane (--load): writes OUTDIR/bench-load.csv (one line per system,
+operation and route count: the trial of median elapsed time, with its
+user and system CPU time) and OUTDIR/bench-load.txt (the tables, the
+issue's goals and the memory the routes took, also printed).
 """
 
 import csv
@@ -47,7 +53,204 @@ def slope(points):
     return b, my - b * mx
 
 
+# Control-plane operations, in the order of the table, with what each is.
+LOAD_OPS = [
+    ("mcfw", "restore", "mcfwctl restore FILE, empty table"),
+    ("mcfw", "rerestore", "mcfwctl restore FILE again (no change)"),
+    ("mcfw", "change", "mcfwctl restore FILE2 (1% other outputs)"),
+    ("mcfw", "dump", "mcfwctl -j route show (full dump)"),
+    ("mcfw", "save", "mcfwctl save (full dump)"),
+    ("mcfw", "flush", "mcfwctl route flush"),
+    ("mcfw", "loader", "bench/mcfw-routes (old loader), empty"),
+    ("ipmr", "add", "bench/ipmr-routes add (MRT_ADD_MFC each)"),
+    ("ipmr", "dump", "ip mroute show (full dump)"),
+    ("ipmr", "proc", "cat /proc/net/ip_mr_cache"),
+    ("ipmr", "flush", "ipmr-routes flush (MRT_FLUSH)"),
+]
+# The issue's goals: (system, op, routes, most seconds).
+LOAD_GOALS = [
+    ("mcfw", "restore", 100000, 3.0),
+    ("mcfw", "dump", 100000, 3.0),
+    ("mcfw", "save", 100000, 3.0),
+]
+
+
+def fmt_secs(v):
+    if v is None:
+        return "-"
+    return "%.3f" % v if v < 10 else "%.2f" % v
+
+
+def main_load(trials_path, mem_path, outdir):
+    with open(trials_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        sys.exit("report: no measurements in " + trials_path)
+    kernel = rows[0]["kernel"]
+    groups = {}
+    for r in rows:
+        key = (r["system"], r["op"], int(r["routes"]))
+        groups.setdefault(key, []).append(r)
+    summary = {}
+    for key, rs in groups.items():
+        ok = [r for r in rs if r["valid"] == "1"]
+        s = {"trials": len(rs), "valid": len(ok), "reasons": sorted(
+            {r["reason"] for r in rs if r["valid"] != "1"})}
+        if ok and len(ok) * 2 > len(rs):
+            # The trial of median elapsed time (the lower of the middle
+            # two for an even count), with its own CPU times.
+            ok.sort(key=lambda r: float(r["real_s"]))
+            med = ok[(len(ok) - 1) // 2]
+            s["real"] = float(med["real_s"])
+            s["user"] = float(med["user_s"])
+            s["sys"] = float(med["sys_s"])
+            s["min"] = float(ok[0]["real_s"])
+            s["max"] = float(ok[-1]["real_s"])
+        summary[key] = s
+    counts = sorted({k[2] for k in summary})
+    known = {(sy, op) for sy, op, _ in LOAD_OPS}
+    ops = [o for o in LOAD_OPS if any(k[:2] == o[:2] for k in summary)]
+    ops += [(sy, op, op) for sy, op in sorted({k[:2] for k in summary})
+            if (sy, op) not in known]
+
+    out = []
+    p = out.append
+    p("mcfw control plane, kernel %s, QEMU TCG (2 CPUs, 2 GiB): median "
+      "elapsed time of the valid trials" % kernel)
+    p("(routes (S,G) with 2 outputs each, groups 239.1.0.0 and up, one "
+      "input; emulation: ~10x below native)")
+    p("")
+    head = "%-4s %-43s" % ("", "operation")
+    for n in counts:
+        head += " | %19s" % ("%d routes" % n)
+    p(head)
+    p("%-48s" % "" + "".join(" | %19s" % "s     routes/s" for _ in counts))
+    for sy, op, what in ops:
+        line = "%-4s %-43s" % (sy, what)
+        for n in counts:
+            s = summary.get((sy, op, n))
+            if not s or "real" not in s:
+                line += " | %19s" % "-"
+                continue
+            rate = n / s["real"] if s["real"] > 0 else None
+            line += " | %8s %10s" % (fmt_secs(s["real"]), fmt_rate(rate))
+        p(line)
+    p("")
+    p("Per trial of median time: elapsed, CPU in user space and in the "
+      "kernel (s), range of elapsed, valid trials:")
+    for sy, op, what in ops:
+        for n in counts:
+            s = summary.get((sy, op, n))
+            if not s:
+                continue
+            if "real" not in s:
+                p("  %-4s %-9s %6d: no valid majority (%d/%d)" % (
+                    sy, op, n, s["valid"], s["trials"]))
+                continue
+            p("  %-4s %-9s %6d: %8s elapsed  user %7s  sys %7s  "
+              "(%s .. %s)  %d/%d" % (
+                  sy, op, n, fmt_secs(s["real"]), fmt_secs(s["user"]),
+                  fmt_secs(s["sys"]), fmt_secs(s["min"]),
+                  fmt_secs(s["max"]), s["valid"], s["trials"]))
+    invalid = [(k, s) for k, s in sorted(summary.items()) if s["reasons"]]
+    if invalid:
+        p("")
+        p("Invalid measurements:")
+        for k, s in invalid:
+            p("  %s %s %d: %d of %d invalid: %s" % (
+                k[0], k[1], k[2], s["trials"] - s["valid"], s["trials"],
+                "; ".join(s["reasons"])[:300]))
+
+    p("")
+    p("Goals (the issue: 100,000 routes restore in at most 3 s, and a "
+      "full dump returns each exactly once in at most 3 s):")
+    for sy, op, n, most in LOAD_GOALS:
+        s = summary.get((sy, op, n), {})
+        v = s.get("real")
+        verdict = "not measured" if v is None else (
+            "met" if v <= most else "NOT met (%.1fx over)" % (v / most))
+        p("  %-4s %-9s %6d routes: %8s s, goal <= %.0f s: %s" % (
+            sy, op, n, fmt_secs(v), most, verdict))
+
+    def ratio_line(label, a, b):
+        if a is None or b in (None, 0):
+            return
+        p("  %-52s %.2f" % (label, a / b))
+    p("")
+    p("Ratios (elapsed time):")
+    for n in counts:
+        def t(sy, op):
+            return summary.get((sy, op, n), {}).get("real")
+        ratio_line("%6d: mcfw restore / ipmr add" % n, t("mcfw", "restore"),
+                   t("ipmr", "add"))
+        ratio_line("%6d: mcfw restore / old loader" % n,
+                   t("mcfw", "restore"), t("mcfw", "loader"))
+        ratio_line("%6d: mcfw dump (route show -j) / ipmr dump (ip mroute)"
+                   % n, t("mcfw", "dump"), t("ipmr", "dump"))
+        ratio_line("%6d: mcfw flush / ipmr flush" % n, t("mcfw", "flush"),
+                   t("ipmr", "flush"))
+
+    mem = []
+    if mem_path and os.path.exists(mem_path):
+        with open(mem_path, newline="") as f:
+            mem = list(csv.DictReader(f))
+    if mem:
+        snaps = {}
+        for r in mem:
+            snaps[(r["system"], int(r["routes"]), r["state"])] = r
+        p("")
+        p("Memory (/proc/meminfo, first round): growth from the empty table "
+          "to the loaded one, KiB, and bytes per route;")
+        p("'left' is what the flush did not give back (MemAvailable):")
+        p("  %-4s %7s %12s %10s %12s %10s %12s" % (
+            "", "routes", "MemAvailable", "Slab", "SUnreclaim", "Percpu",
+            "left"))
+        for sy, n in sorted({(k[0], k[1]) for k in snaps}):
+            e = snaps.get((sy, n, "empty"))
+            ld = snaps.get((sy, n, "loaded"))
+            fl = snaps.get((sy, n, "flushed"))
+            if not e or not ld:
+                continue
+
+            def d(col, a=e, b=ld):
+                return int(b[col]) - int(a[col])
+
+            def cell(col):
+                v = d(col) if col != "memavailable_kib" else -d(col)
+                return "%d (%dB)" % (v, v * 1024 / n) if n else str(v)
+            left = "-"
+            if fl:
+                left = "%d" % (int(e["memavailable_kib"]) -
+                               int(fl["memavailable_kib"]))
+            p("  %-4s %7d %12s %10s %12s %10s %12s" % (
+                sy, n, cell("memavailable_kib"), cell("slab_kib"),
+                cell("sunreclaim_kib"), cell("percpu_kib"), left))
+
+    text = "\n".join(out) + "\n"
+    sys.stdout.write(text)
+    with open(os.path.join(outdir, "bench-load.txt"), "w") as f:
+        f.write(text)
+    with open(os.path.join(outdir, "bench-load.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["kernel", "system", "op", "routes", "trials", "valid",
+                    "real_s", "user_s", "sys_s", "real_s_min", "real_s_max",
+                    "routes_per_s"])
+        for (sy, op, what) in ops:
+            for n in counts:
+                s = summary.get((sy, op, n))
+                if not s:
+                    continue
+                w.writerow([kernel, sy, op, n, s["trials"], s["valid"]] + (
+                    ["%.3f" % s[k] for k in ("real", "user", "sys", "min",
+                                            "max")] +
+                    ["%.0f" % (n / s["real"]) if s["real"] > 0 else ""]
+                    if "real" in s else [""] * 6))
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--load":
+        main_load(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     trials_path, outdir = sys.argv[1], sys.argv[2]

@@ -386,7 +386,6 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	struct mcfw_oif_cfg *oifs;
 	struct mcfw_staged *s;
 	const char *owner;
-	unsigned int i;
 	int err;
 
 	err = mcfw_batch_check(mn, b, extack);
@@ -402,18 +401,9 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 		return -EEXIST;
 	}
 	if (!(b->flags & MCFW_BATCH_F_WAIT)) {
-		if (!mcfw_dev_exists(mn, cfg->iif)) {
-			NL_SET_ERR_MSG(extack,
-				       "Input interface does not exist in this namespace");
-			return -ENODEV;
-		}
-		for (i = 0; i < cfg->n_oifs; i++) {
-			if (!mcfw_dev_exists(mn, cfg->oifs[i].name)) {
-				NL_SET_ERR_MSG(extack,
-					       "Output interface does not exist in this namespace");
-				return -ENODEV;
-			}
-		}
+		err = mcfw_route_cfg_devs_exist(mn, cfg, extack);
+		if (err)
+			return err;
 	}
 
 	oifs = kmemdup(cfg->oifs, cfg->n_oifs * sizeof(*oifs),

@@ -79,6 +79,39 @@ bool mcfw_dev_exists(struct mcfw_net *mn, const char *name)
 	return ret;
 }
 
+/**
+ * mcfw_route_cfg_devs_exist - do a route's interfaces all exist
+ * @mn: the namespace's state
+ * @cfg: the route
+ * @extack: where to say which does not
+ *
+ * A command outside a waiting batch names only interfaces that exist:
+ * a typo must not become a silent route.
+ *
+ * Context: @mn->lock held.
+ * Return: 0 or -ENODEV.
+ */
+int mcfw_route_cfg_devs_exist(struct mcfw_net *mn,
+			      const struct mcfw_route_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	if (!mcfw_dev_exists(mn, cfg->iif)) {
+		NL_SET_ERR_MSG(extack,
+			       "Input interface does not exist in this namespace");
+		return -ENODEV;
+	}
+	for (i = 0; i < cfg->n_oifs; i++) {
+		if (!mcfw_dev_exists(mn, cfg->oifs[i].name)) {
+			NL_SET_ERR_MSG(extack,
+				       "Output interface does not exist in this namespace");
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
 /*
  * Points @iface at @dev, taking a reference. With RTNL held (from the
  * notifier) an input is put in ALLMULTI at once; else the work does it.

@@ -390,6 +390,9 @@ void mcfw_iface_in_get(struct mcfw_net *mn, struct mcfw_iface *iface);
 void mcfw_iface_in_put(struct mcfw_net *mn, struct mcfw_iface *iface);
 struct mcfw_iface *mcfw_iface_find(struct mcfw_net *mn, const char *name);
 bool mcfw_dev_exists(struct mcfw_net *mn, const char *name);
+int mcfw_route_cfg_devs_exist(struct mcfw_net *mn,
+			      const struct mcfw_route_cfg *cfg,
+			      struct netlink_ext_ack *extack);
 void mcfw_iface_kick(struct mcfw_net *mn);
 void mcfw_iface_sync(struct mcfw_net *mn);
 int mcfw_netdev_notifier_register(void);

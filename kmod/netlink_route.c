@@ -144,28 +144,6 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 			       extack);
 }
 
-/* Outside a batch, a command names only interfaces that exist. */
-static int mcfw_route_devs_exist(struct mcfw_net *mn,
-				 const struct mcfw_route_cfg *cfg,
-				 struct netlink_ext_ack *extack)
-{
-	unsigned int i;
-
-	if (!mcfw_dev_exists(mn, cfg->iif)) {
-		NL_SET_ERR_MSG(extack,
-			       "Input interface does not exist in this namespace");
-		return -ENODEV;
-	}
-	for (i = 0; i < cfg->n_oifs; i++) {
-		if (!mcfw_dev_exists(mn, cfg->oifs[i].name)) {
-			NL_SET_ERR_MSG(extack,
-				       "Output interface does not exist in this namespace");
-			return -ENODEV;
-		}
-	}
-	return 0;
-}
-
 /* Adds or replaces a route now. Called with mcfw_net.lock held. */
 static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 					 const struct mcfw_route_cfg *cfg,
@@ -176,7 +154,7 @@ static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 	struct mcfw_route *rt;
 	int err;
 
-	err = mcfw_route_devs_exist(mn, cfg, extack);
+	err = mcfw_route_cfg_devs_exist(mn, cfg, extack);
 	if (err)
 		return ERR_PTR(err);
 	rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);

@@ -82,17 +82,11 @@ struct mcfw_staged {
 /**
  * struct mcfw_filter - the routes a staged zero applies to
  * @list: in mcfw_batch.zeros
- * @src: source, if @has_src
- * @grp: group, or 0 for every group
- * @has_src: @src is given
- * @iif: input interface name, or "" for every input
+ * @m: the routes
  */
 struct mcfw_filter {
 	struct list_head list;
-	__be32 src;
-	__be32 grp;
-	bool has_src;
-	char iif[IFNAMSIZ];
+	struct mcfw_match m;
 };
 
 /**
@@ -567,7 +561,7 @@ int mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
 }
 
 static int __mcfw_batch_zero(struct mcfw_net *mn, struct mcfw_batch *b,
-			     __be32 src, __be32 grp, bool has_src, const char *iif,
+			     const struct mcfw_match *m,
 			     struct netlink_ext_ack *extack)
 {
 	struct mcfw_filter *f;
@@ -579,11 +573,7 @@ static int __mcfw_batch_zero(struct mcfw_net *mn, struct mcfw_batch *b,
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
-	f->src = src;
-	f->grp = grp;
-	f->has_src = has_src;
-	if (iif)
-		strscpy(f->iif, iif, sizeof(f->iif));
+	f->m = *m;
 	list_add_tail(&f->list, &b->zeros);
 	return 0;
 }
@@ -592,20 +582,16 @@ static int __mcfw_batch_zero(struct mcfw_net *mn, struct mcfw_batch *b,
  * mcfw_batch_zero - stage the zeroing of counters
  * @mn: the namespace's state
  * @b: the batch
- * @src: source, if @has_src
- * @grp: group, or 0 for every group
- * @has_src: only routes of @src
- * @iif: input interface name, or NULL for every input
+ * @m: the routes whose counters the commit zeroes (copied)
  * @extack: where to say why it failed
  *
  * Context: process context, @mn->lock held.
  * Return: 0 or a negative errno.
  */
 int mcfw_batch_zero(struct mcfw_net *mn, struct mcfw_batch *b,
-		    __be32 src, __be32 grp, bool has_src, const char *iif,
-		    struct netlink_ext_ack *extack)
+		    const struct mcfw_match *m, struct netlink_ext_ack *extack)
 {
-	return mcfw_batch_err(b, __mcfw_batch_zero(mn, b, src, grp, has_src, iif, extack));
+	return mcfw_batch_err(b, __mcfw_batch_zero(mn, b, m, extack));
 }
 
 /* Undoes what mcfw_batch_prepare() did for @s. */
@@ -676,14 +662,6 @@ static struct mcfw_route **mcfw_batch_flushed_routes(struct mcfw_net *mn,
 	}
 	*n = i;
 	return v;
-}
-
-static bool mcfw_filter_match(const struct mcfw_filter *f,
-			      const struct mcfw_route *rt)
-{
-	return (!f->grp || rt->entry->key.grp == f->grp) &&
-	       (!f->has_src || rt->entry->key.src == f->src) &&
-	       (!f->iif[0] || !strcmp(rt->iif->name, f->iif));
 }
 
 /**
@@ -807,7 +785,7 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 	list_for_each_entry(f, &b->zeros, list)
 		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
 		     rt = mcfw_route_next(rt))
-			if (mcfw_filter_match(f, rt))
+			if (mcfw_route_matches(rt, &f->m))
 				mcfw_route_zero(mn, rt);
 	if (changed)
 		mcfw_table_changed(mn, true);

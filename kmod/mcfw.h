@@ -357,6 +357,28 @@ struct mcfw_oif_cfg {
 };
 
 /**
+ * struct mcfw_match - which routes a command, a dump or a batch selects
+ * @grp: group, if @has_grp
+ * @src: source (0 for (*,G) routes), if @has_src
+ * @has_grp: only routes of @grp
+ * @has_src: only routes of @src
+ * @has_iif: only routes whose input is named @iif
+ * @has_owner: only routes of @owner
+ * @iif: input interface name, if @has_iif
+ * @owner: owner, if @has_owner
+ */
+struct mcfw_match {
+	__be32 grp;
+	__be32 src;
+	bool has_grp;
+	bool has_src;
+	bool has_iif;
+	bool has_owner;
+	char iif[IFNAMSIZ];
+	char owner[MCFW_OWNER_MAX + 1];
+};
+
+/**
  * struct mcfw_route_cfg - a route as a command gives it
  * @src: source, 0 for any
  * @grp: group
@@ -436,6 +458,8 @@ void mcfw_route_unlink(struct mcfw_net *mn, struct mcfw_route *rt);
 bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 		     const struct mcfw_route_cfg *cfg);
 void mcfw_route_zero(struct mcfw_net *mn, struct mcfw_route *rt);
+bool mcfw_route_matches(const struct mcfw_route *rt,
+			const struct mcfw_match *m);
 unsigned int mcfw_route_oif_waiting(struct mcfw_net *mn,
 				    const struct mcfw_route *rt);
 void mcfw_table_changed(struct mcfw_net *mn, bool cfg);
@@ -460,8 +484,7 @@ int mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 int mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
 		     const char *owner, struct netlink_ext_ack *extack);
 int mcfw_batch_zero(struct mcfw_net *mn, struct mcfw_batch *b,
-		    __be32 src, __be32 grp, bool has_src, const char *iif,
-		    struct netlink_ext_ack *extack);
+		    const struct mcfw_match *m, struct netlink_ext_ack *extack);
 
 /**
  * struct mcfw_commit_result - what a commit did

@@ -242,19 +242,26 @@ free_cfg:
 	return err;
 }
 
-/* The key of del, get and zero: group, source and maybe input. */
-struct mcfw_nl_key {
-	__be32 grp;
-	__be32 src;
-	bool has_grp;
-	bool has_src;
-	bool has_iif;
-	bool has_owner;
-	char iif[IFNAMSIZ];
-	char owner[MCFW_OWNER_MAX + 1];
-};
+/*
+ * Sends @msg (allocated for it) as the reply to @info: @cmd with
+ * MCFW_A_ROUTE_COUNT @n, what flush and zero answer.
+ */
+static int mcfw_reply_count(struct sk_buff *msg, struct genl_info *info,
+			    u8 cmd, u32 n)
+{
+	void *hdr;
 
-static int mcfw_parse_key(struct genl_info *info, struct mcfw_nl_key *k,
+	hdr = genlmsg_put_reply(msg, info, &mcfw_genl_family, 0, cmd);
+	if (!hdr || nla_put_u32(msg, MCFW_A_ROUTE_COUNT, n)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* The key of del, get and zero: group, source and maybe input. */
+static int mcfw_parse_key(struct genl_info *info, struct mcfw_match *k,
 			  bool need_grp)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -291,7 +298,7 @@ int mcfw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct mcfw_route *rt, *tmp[8];
-	struct mcfw_nl_key k;
+	struct mcfw_match k;
 	struct mcfw_batch *b;
 	struct mcfw_entry *e;
 	unsigned int n = 0, i, found;
@@ -355,7 +362,7 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
 	struct mcfw_route *rt;
-	struct mcfw_nl_key k;
+	struct mcfw_match k;
 	struct sk_buff *msg;
 	unsigned int n;
 	int err;
@@ -407,7 +414,7 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
  *	.start no extack)
  */
 struct mcfw_dump {
-	struct mcfw_nl_key filter;
+	struct mcfw_match filter;
 	struct {
 		__be32 grp;
 		__be32 src;
@@ -457,15 +464,6 @@ int mcfw_nl_route_dump_done(struct netlink_callback *cb)
 {
 	kfree((void *)cb->args[0]);
 	return 0;
-}
-
-static bool mcfw_dump_match(const struct mcfw_nl_key *f,
-			    const struct mcfw_route *rt)
-{
-	return (!f->has_grp || rt->entry->key.grp == f->grp) &&
-	       (!f->has_src || rt->entry->key.src == f->src) &&
-	       (!f->has_iif || !strcmp(rt->iif->name, f->iif)) &&
-	       (!f->has_owner || !strcmp(rt->owner, f->owner));
 }
 
 /* Checks the filters once, with the dump's extack. */
@@ -533,7 +531,7 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	for (; rt; rt = mcfw_route_next(rt)) {
 		if (d->filter.has_grp && rt->entry->key.grp != d->filter.grp)
 			break;
-		if (!mcfw_dump_match(&d->filter, rt))
+		if (!mcfw_route_matches(rt, &d->filter))
 			continue;
 		err = mcfw_fill_route(skb, mn, rt, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -563,7 +561,6 @@ int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info)
 	struct mcfw_batch *b;
 	struct sk_buff *msg;
 	int removed = 0;
-	void *hdr;
 	int err;
 
 	if (oa) {
@@ -604,14 +601,7 @@ int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info)
 		return removed;
 	}
 
-	hdr = genlmsg_put_reply(msg, info, &mcfw_genl_family, 0,
-				MCFW_CMD_ROUTE_FLUSH);
-	if (!hdr || nla_put_u32(msg, MCFW_A_ROUTE_COUNT, removed)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return mcfw_reply_count(msg, info, MCFW_CMD_ROUTE_FLUSH, removed);
 }
 
 /* Called in process context. */
@@ -619,11 +609,10 @@ int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
 	struct mcfw_route *rt;
-	struct mcfw_nl_key k;
+	struct mcfw_match k;
 	struct mcfw_batch *b;
 	struct sk_buff *msg;
 	u32 zeroed = 0;
-	void *hdr;
 	int err;
 
 	err = mcfw_parse_key(info, &k, false);
@@ -643,15 +632,11 @@ int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	b = mcfw_batch_of(mn, skb, info->snd_portid);
 	if (b) {
-		err = mcfw_batch_zero(mn, b, k.src, k.has_grp ? k.grp : 0,
-				      k.has_src, k.has_iif ? k.iif : NULL,
-				      info->extack);
+		err = mcfw_batch_zero(mn, b, &k, info->extack);
 	} else {
 		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
 		     rt = mcfw_route_next(rt)) {
-			if ((k.has_grp && rt->entry->key.grp != k.grp) ||
-			    (k.has_src && rt->entry->key.src != k.src) ||
-			    (k.has_iif && strcmp(rt->iif->name, k.iif)))
+			if (!mcfw_route_matches(rt, &k))
 				continue;
 			mcfw_route_zero(mn, rt);
 			zeroed++;
@@ -663,12 +648,5 @@ int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 
-	hdr = genlmsg_put_reply(msg, info, &mcfw_genl_family, 0,
-				MCFW_CMD_ROUTE_ZERO);
-	if (!hdr || nla_put_u32(msg, MCFW_A_ROUTE_COUNT, zeroed)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return mcfw_reply_count(msg, info, MCFW_CMD_ROUTE_ZERO, zeroed);
 }

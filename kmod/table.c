@@ -603,6 +603,23 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 }
 
 /**
+ * mcfw_route_matches - is a route one that a selector selects
+ * @rt: the route
+ * @m: the selector
+ *
+ * Context: the lock of the route's namespace held.
+ * Return: true if it is.
+ */
+bool mcfw_route_matches(const struct mcfw_route *rt,
+			const struct mcfw_match *m)
+{
+	return (!m->has_grp || rt->entry->key.grp == m->grp) &&
+	       (!m->has_src || rt->entry->key.src == m->src) &&
+	       (!m->has_iif || !strcmp(rt->iif->name, m->iif)) &&
+	       (!m->has_owner || !strcmp(rt->owner, m->owner));
+}
+
+/**
  * mcfw_route_zero - zero a route's counters and its outputs'
  * @mn: the namespace's state
  * @rt: the route

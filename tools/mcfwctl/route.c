@@ -647,6 +647,25 @@ static size_t route_msg_payload(const struct route_args *a)
 	return 128 + (size_t)a->n_oifs * 32;
 }
 
+/* A request of @a could not be built: say so, drop it, EXIT_FAIL. */
+static int route_msg_nomem(const struct route_args *a, struct nl_msg **msg)
+{
+	errmsg("%s: %s", a->what, strerror(ENOMEM));
+	nlmsg_free(*msg);
+	*msg = NULL;
+	return EXIT_FAIL;
+}
+
+/* @cmd with the key (group @g, source, input) of @a. */
+static int route_key_msg(struct mcfw_nl *nl, const struct route_args *a,
+			 __u8 cmd, unsigned int g, struct nl_msg **msg)
+{
+	*msg = mcfw_nl_msg(nl, cmd);
+	if (!*msg || put_key(*msg, a, g) < 0)
+		return route_msg_nomem(a, msg);
+	return 0;
+}
+
 /*
  * The ROUTE_NEW request of @a. Returns 0 with *@msg set, or the exit
  * status after a diagnostic.
@@ -672,10 +691,7 @@ static int route_set_msg(struct mcfw_nl *nl, const struct route_args *a,
 	}
 	return 0;
 nomem:
-	errmsg("%s: %s", a->what, strerror(ENOMEM));
-	nlmsg_free(*msg);
-	*msg = NULL;
-	return EXIT_FAIL;
+	return route_msg_nomem(a, msg);
 }
 
 struct set_ctx {
@@ -774,14 +790,7 @@ static int route_del_msg(struct mcfw_nl *nl, const struct route_args *a,
 {
 	if (!a->n_groups)
 		return usage_error("%s: missing GROUP", a->what);
-	*msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_DEL);
-	if (!*msg || put_key(*msg, a, 0) < 0) {
-		errmsg("%s: %s", a->what, strerror(ENOMEM));
-		nlmsg_free(*msg);
-		*msg = NULL;
-		return EXIT_FAIL;
-	}
-	return 0;
+	return route_key_msg(nl, a, MCFW_CMD_ROUTE_DEL, 0, msg);
 }
 
 static int route_del(int argc, char **argv)
@@ -961,12 +970,8 @@ static int route_flush_msg(struct mcfw_nl *nl, const struct route_args *a,
 	const char *owner = flush_owner(a);
 
 	*msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_FLUSH);
-	if (!*msg || (owner && nla_put_string(*msg, MCFW_A_OWNER, owner) < 0)) {
-		errmsg("%s: %s", a->what, strerror(ENOMEM));
-		nlmsg_free(*msg);
-		*msg = NULL;
-		return EXIT_FAIL;
-	}
+	if (!*msg || (owner && nla_put_string(*msg, MCFW_A_OWNER, owner) < 0))
+		return route_msg_nomem(a, msg);
 	return 0;
 }
 
@@ -1036,14 +1041,7 @@ out:
 static int route_zero_msg(struct mcfw_nl *nl, const struct route_args *a,
 			  unsigned int g, struct nl_msg **msg)
 {
-	*msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_ZERO);
-	if (!*msg || put_key(*msg, a, g) < 0) {
-		errmsg("%s: %s", a->what, strerror(ENOMEM));
-		nlmsg_free(*msg);
-		*msg = NULL;
-		return EXIT_FAIL;
-	}
-	return 0;
+	return route_key_msg(nl, a, MCFW_CMD_ROUTE_ZERO, g, msg);
 }
 
 static int route_zero(int argc, char **argv)

@@ -86,8 +86,6 @@ install_check() {
 		{ echo "install: a second install overwrote mcfw.conf"; rc=1; }
 	rm -rf "$tmp" "$top/build/unit"
 	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$top/build/unit" PREFIX=/usr SYSCONFDIR=/etc || rc=1
-	# The build tree's unit names the default paths again.
-	make -s -C tools/mcfwctl MCFW_VERSION="$ver" mcfw.service || rc=1
 	return $rc
 }
 

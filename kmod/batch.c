@@ -374,10 +374,9 @@ static void mcfw_staged_absent(struct mcfw_staged *s)
 }
 
 static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
-				  const struct mcfw_route_cfg *cfg, bool replace,
+				  struct mcfw_route_cfg *cfg, bool replace,
 				  struct netlink_ext_ack *extack)
 {
-	struct mcfw_oif_cfg *oifs;
 	struct mcfw_staged *s;
 	const char *owner;
 	int err;
@@ -400,18 +399,14 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 			return err;
 	}
 
-	oifs = kmemdup(cfg->oifs, cfg->n_oifs * sizeof(*oifs),
-		       GFP_KERNEL_ACCOUNT);
-	if (!oifs)
-		return -ENOMEM;
 	s = mcfw_staged_get(b, cfg->src, cfg->grp, cfg->iif);
-	if (IS_ERR(s)) {
-		kfree(oifs);
+	if (IS_ERR(s))
 		return PTR_ERR(s);
-	}
 	kfree(s->cfg.oifs);
 	s->cfg = *cfg;
-	s->cfg.oifs = oifs;
+	/* The staged route owns the outputs now. */
+	cfg->oifs = NULL;
+	cfg->n_oifs = 0;
 	s->present = true;
 	return 0;
 }
@@ -420,7 +415,8 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
  * mcfw_batch_route_set - stage a route add or replace
  * @mn: the namespace's state
  * @b: the batch
- * @cfg: the route (copied)
+ * @cfg: the route; on success the batch takes its outputs (@cfg->oifs
+ *	is then NULL), on error they stay the caller's
  * @replace: replacing a route of that name is allowed
  * @extack: where to say why it failed
  *
@@ -428,7 +424,7 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
  * Return: 0 or a negative errno; on error the batch is unchanged.
  */
 int mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
-			 const struct mcfw_route_cfg *cfg, bool replace,
+			 struct mcfw_route_cfg *cfg, bool replace,
 			 struct netlink_ext_ack *extack)
 {
 	return mcfw_batch_err(b, __mcfw_batch_route_set(mn, b, cfg, replace, extack));
@@ -630,7 +626,7 @@ static int mcfw_staged_prepare(struct mcfw_net *mn, struct mcfw_staged *s,
 		return 0;
 	}
 	s->oifs = mcfw_oifs_build(mn, &s->cfg,
-				  mcfw_dereference(rt->oifs[cur], mn));
+				  mcfw_dereference(rt->oifs[cur], mn), NULL);
 	if (IS_ERR(s->oifs)) {
 		NL_SET_ERR_MSG(extack, "Out of memory for the outputs of a route");
 		return PTR_ERR(s->oifs);

@@ -233,13 +233,13 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		goto drop;
 	}
 
-	mcfw_count2(oif->st->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, len);
+	mcfw_count2(oif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, len);
 	mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, 1,
 		    MCFW_C_OUT_BYTES, len);
 	return;
 
 drop:
-	mcfw_count(oif->st->stats, why);
+	mcfw_count(oif->stats, why);
 	mcfw_count(oif->iface->stats, why);
 }
 

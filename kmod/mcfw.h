@@ -146,27 +146,41 @@ struct mcfw_iface {
 };
 
 /**
- * struct mcfw_ostats - the counters of one output of a route
- * @ref: output arrays sharing them (an output kept by a replace keeps
- *	its counters); the last array to be freed frees them
- * @stats: per-CPU counters (the first %MCFW_C_OIF_NR)
- * @base: counter values at the last zeroing
+ * struct mcfw_ctrs - per-CPU counters of a route's outputs, and of the
+ *	route itself, in one allocation
+ * @ref: the route and the outputs that count in it; the last frees it
+ * @pcpu: the per-CPU area: the route's &struct mcfw_pcpu of
+ *	%MCFW_C_ROUTE_NR counters if it has one (@route), then @n of
+ *	%MCFW_C_OIF_NR, one per output
+ * @route: @pcpu begins with a route's counters
+ * @n: number of outputs' slots
+ * @base: each output's counter values at its last zeroing
+ *
+ * A route's creation makes one for the route and its outputs; a replace
+ * that adds outputs makes one for those. An output kept by a replace keeps
+ * its slot, and so its counters.
  */
-struct mcfw_ostats {
+struct mcfw_ctrs {
 	refcount_t ref;
-	struct mcfw_pcpu __percpu *stats;
-	u64 base[MCFW_C_OIF_NR];
+	void __percpu *pcpu;
+	bool route;
+	unsigned int n;
+	u64 base[][MCFW_C_OIF_NR];
 };
 
 /**
  * struct mcfw_oif - one output of a route
  * @iface: the output interface
- * @st: its counters
+ * @stats: its counters (the first %MCFW_C_OIF_NR), a slot of @ctrs
+ * @ctrs: the allocation they are in (the output holds a reference)
+ * @slot: the index of @stats in @ctrs, for its base
  * @ttl: copy only packets whose TTL is greater than this (1..255)
  */
 struct mcfw_oif {
 	struct mcfw_iface *iface;
-	struct mcfw_ostats *st;
+	struct mcfw_pcpu __percpu *stats;
+	struct mcfw_ctrs *ctrs;
+	u16 slot;
 	u8 ttl;
 };
 
@@ -222,7 +236,8 @@ struct mcfw_join;
  * @entry: the (S or *, G) it belongs to
  * @iif: the input interface
  * @oifs: the outputs in generation 0 and 1; RCU, see "DOC: Locking"
- * @stats: per-CPU counters (the first %MCFW_C_ROUTE_NR)
+ * @stats: per-CPU counters (the first %MCFW_C_ROUTE_NR), in @ctrs
+ * @ctrs: the allocation @stats is in, shared with its first outputs
  * @base: counter values at the last zeroing
  * @lastuse: jiffies of the last packet it counted; READ_ONCE()
  * @join: its membership of the group on @iif, or NULL (nojoin)
@@ -238,6 +253,7 @@ struct mcfw_route {
 	struct mcfw_iface *iif;
 	struct mcfw_oifs __rcu *oifs[2];
 	struct mcfw_pcpu __percpu *stats;
+	struct mcfw_ctrs *ctrs;
 	u64 base[MCFW_C_ROUTE_NR];
 	unsigned long lastuse;
 	struct mcfw_join *join;
@@ -400,6 +416,7 @@ struct mcfw_route_cfg {
 
 /* stats.c-like helpers, in table.c */
 struct mcfw_pcpu __percpu *mcfw_stats_alloc(unsigned int n);
+u64 *mcfw_oif_base(const struct mcfw_oif *oif);
 void mcfw_stats_read(struct mcfw_pcpu __percpu *stats, unsigned int n,
 		     u64 *sum);
 
@@ -444,7 +461,8 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 				     u8 genmask, struct netlink_ext_ack *extack);
 struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
-				  const struct mcfw_oifs *old);
+				  const struct mcfw_oifs *old,
+				  struct mcfw_route *rt);
 void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs,
 		       bool now);
 void mcfw_route_replace(struct mcfw_net *mn, struct mcfw_route *rt,
@@ -476,7 +494,7 @@ void mcfw_batch_free(struct mcfw_net *mn);
 void mcfw_batch_refused(struct mcfw_net *mn, const struct sk_buff *skb,
 			u32 portid);
 int mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
-			 const struct mcfw_route_cfg *cfg, bool replace,
+			 struct mcfw_route_cfg *cfg, bool replace,
 			 struct netlink_ext_ack *extack);
 int mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 			 __be32 src, __be32 grp, const char *iif,

@@ -69,6 +69,15 @@ const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
 };
 
+const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1] = {
+	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
+	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
+	[MCFW_A_IIF]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
+	[MCFW_A_NO_STATS]	= { .type = NLA_FLAG },
+};
+
 const struct nla_policy mcfw_route_flush_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
 };
@@ -320,7 +329,8 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 	       nests * nla_total_size(0) + n_oifs * oif;	/* MCFW_A_OIFS */
 }
 
-static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif)
+static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif,
+			 bool stats)
 {
 	int ifindex = READ_ONCE(oif->iface->ifindex);
 	struct nlattr *nest;
@@ -332,9 +342,10 @@ static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif)
 	    nla_put_u8(skb, MCFW_OIF_A_TTL, oif->ttl) ||
 	    (!mcfw_iface_present(oif->iface) &&
 	     nla_put_flag(skb, MCFW_OIF_A_WAITING)) ||
-	    mcfw_put_stats(skb, MCFW_OIF_A_STATS, oif->st->stats,
-			   MCFW_C_OIF_NR, oif->st->base, mcfw_oif_stat_attrs,
-			   ARRAY_SIZE(mcfw_oif_stat_attrs), true))
+	    (stats &&
+	     mcfw_put_stats(skb, MCFW_OIF_A_STATS, oif->stats, MCFW_C_OIF_NR,
+			    mcfw_oif_base(oif), mcfw_oif_stat_attrs,
+			    ARRAY_SIZE(mcfw_oif_stat_attrs), true)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -351,6 +362,7 @@ static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif)
  * @cmd: the command
  * @ev: the event announced, or %MCFW_EV_UNSPEC in replies
  * @cb: the dump it is part of, or NULL
+ * @stats: put the route's and its outputs' counters
  *
  * Context: @mn->lock held.
  * Return: 0 or -EMSGSIZE (then nothing was put).
@@ -358,7 +370,7 @@ static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif)
 int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 		    const struct mcfw_route *rt, u32 portid, u32 seq,
 		    int flags, u8 cmd, enum mcfw_event ev,
-		    struct netlink_callback *cb)
+		    struct netlink_callback *cb, bool stats)
 {
 	int ifindex = READ_ONCE(rt->iif->ifindex);
 	unsigned long lastuse = READ_ONCE(rt->lastuse);
@@ -388,9 +400,10 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 			       jiffies_to_msecs(jiffies - lastuse),
 			       MCFW_A_PAD)) ||
 	    (ev && nla_put_u8(skb, MCFW_A_EVENT, ev)) ||
-	    mcfw_put_stats(skb, MCFW_A_STATS, rt->stats, MCFW_C_ROUTE_NR,
-			   rt->base, mcfw_route_stat_attrs,
-			   ARRAY_SIZE(mcfw_route_stat_attrs), false))
+	    (stats &&
+	     mcfw_put_stats(skb, MCFW_A_STATS, rt->stats, MCFW_C_ROUTE_NR,
+			    rt->base, mcfw_route_stat_attrs,
+			    ARRAY_SIZE(mcfw_route_stat_attrs), false)))
 		goto cancel;
 
 	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
@@ -402,7 +415,7 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 			if (!nest)
 				goto cancel;
 		}
-		if (i < oifs->n && mcfw_fill_oif(skb, &oifs->oif[i]))
+		if (i < oifs->n && mcfw_fill_oif(skb, &oifs->oif[i], stats))
 			goto cancel;
 	}
 	nla_nest_end(skb, nest);
@@ -461,7 +474,7 @@ void mcfw_ntf_route(struct mcfw_net *mn, const struct mcfw_route *rt,
 	if (!mcfw_has_listeners(mn->net))
 		return;
 	skb = genlmsg_new(mcfw_route_msg_size(n), GFP_KERNEL);
-	if (skb && mcfw_fill_route(skb, mn, rt, 0, 0, 0, cmd, ev, NULL)) {
+	if (skb && mcfw_fill_route(skb, mn, rt, 0, 0, 0, cmd, ev, NULL, true)) {
 		nlmsg_free(skb);
 		skb = NULL;
 	}
@@ -585,8 +598,8 @@ static const struct genl_ops mcfw_genl_ops[] = {
 		.start	= mcfw_nl_route_dump_start,
 		.dumpit	= mcfw_nl_route_dump,
 		.done	= mcfw_nl_route_dump_done,
-		.policy	= mcfw_route_key_policy,
-		.maxattr = ARRAY_SIZE(mcfw_route_key_policy) - 1,
+		.policy	= mcfw_route_get_policy,
+		.maxattr = ARRAY_SIZE(mcfw_route_get_policy) - 1,
 	},
 	{
 		.cmd	= MCFW_CMD_IFACE_GET,

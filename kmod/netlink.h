@@ -22,6 +22,7 @@ extern struct genl_family mcfw_genl_family;
 extern const struct nla_policy mcfw_oif_policy[MCFW_OIF_A_MAX + 1];
 extern const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1];
+extern const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_route_flush_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_batch_begin_policy[MCFW_A_MAX + 1];
 
@@ -59,7 +60,7 @@ size_t mcfw_route_msg_size(unsigned int n_oifs);
 int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 		    const struct mcfw_route *rt, u32 portid, u32 seq,
 		    int flags, u8 cmd, enum mcfw_event ev,
-		    struct netlink_callback *cb);
+		    struct netlink_callback *cb, bool stats);
 bool mcfw_has_listeners(struct net *net);
 void mcfw_ntf_send(struct mcfw_net *mn, struct sk_buff *skb);
 

@@ -173,7 +173,7 @@ static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 		*ev = MCFW_EV_REPLACE;
 		oifs = mcfw_oifs_build(mn, cfg,
 				       mcfw_dereference(rt->oifs[mn->gencursor],
-							mn));
+							mn), NULL);
 		if (IS_ERR(oifs))
 			return ERR_CAST(oifs);
 		mcfw_route_replace(mn, rt, cfg, oifs);
@@ -200,17 +200,18 @@ int mcfw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto free_cfg;
 
-	err = -ENOMEM;
-	msg = genlmsg_new(mcfw_route_msg_size(cfg.n_oifs), GFP_KERNEL);
-	if (!msg)
-		goto free_cfg;
-
 	mutex_lock(&mn->lock);
 	b = mcfw_batch_of(mn, skb, info->snd_portid);
 	if (b) {
+		/* Staged: no reply but the error, if any; cfg.oifs is taken. */
 		err = mcfw_batch_route_set(mn, b, &cfg, replace, extack);
 		mutex_unlock(&mn->lock);
-		nlmsg_free(msg);
+		goto free_cfg;
+	}
+	msg = genlmsg_new(mcfw_route_msg_size(cfg.n_oifs), GFP_KERNEL);
+	if (!msg) {
+		mutex_unlock(&mn->lock);
+		err = -ENOMEM;
 		goto free_cfg;
 	}
 	rt = mcfw_route_set(mn, &cfg, replace, &ev, extack);
@@ -221,7 +222,7 @@ int mcfw_nl_route_new(struct sk_buff *skb, struct genl_info *info)
 		goto free_cfg;
 	}
 	err = mcfw_fill_route(msg, mn, rt, info->snd_portid, info->snd_seq,
-			      0, MCFW_CMD_ROUTE_NEW, MCFW_EV_UNSPEC, NULL);
+			      0, MCFW_CMD_ROUTE_NEW, MCFW_EV_UNSPEC, NULL, true);
 	mcfw_ntf_route(mn, rt, ev);
 	mutex_unlock(&mn->lock);
 	/* ALLMULTI and the membership are in place before we answer. */
@@ -396,7 +397,8 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	}
 	err = mcfw_fill_route(msg, mn, rt, info->snd_portid, info->snd_seq,
-			      0, MCFW_CMD_ROUTE_GET, MCFW_EV_UNSPEC, NULL);
+			      0, MCFW_CMD_ROUTE_GET, MCFW_EV_UNSPEC, NULL,
+			      !nla_get_flag(info->attrs[MCFW_A_NO_STATS]));
 	mutex_unlock(&mn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -410,6 +412,7 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
  * @filter: the dump's filters
  * @last: the key of the last route sent (valid when @started)
  * @started: a route was sent
+ * @no_stats: the replies leave counters out
  * @checked: the filters were checked (in the first call: 6.1 gives
  *	.start no extack)
  */
@@ -421,6 +424,7 @@ struct mcfw_dump {
 		char iif[IFNAMSIZ];
 	} last;
 	bool started;
+	bool no_stats;
 	bool checked;
 };
 
@@ -433,7 +437,7 @@ int mcfw_nl_route_dump_start(struct netlink_callback *cb)
 
 	/* The core validated them; where it keeps them differs by version. */
 	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MCFW_A_MAX,
-			  mcfw_route_key_policy, NULL);
+			  mcfw_route_get_policy, NULL);
 	if (err)
 		return err;
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
@@ -454,6 +458,7 @@ int mcfw_nl_route_dump_start(struct netlink_callback *cb)
 			    sizeof(d->filter.owner));
 		d->filter.has_owner = true;
 	}
+	d->no_stats = nla_get_flag(tb[MCFW_A_NO_STATS]);
 	/* Every message must hold the largest route there may be. */
 	cb->min_dump_alloc = NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN +
 					 mcfw_route_msg_size(mcfw_oif_max));
@@ -492,7 +497,7 @@ static int mcfw_dump_check(struct mcfw_dump *d, struct netlink_callback *cb)
 			return err;
 	}
 	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MCFW_A_MAX,
-			  mcfw_route_key_policy, NULL);
+			  mcfw_route_get_policy, NULL);
 	if (err)
 		return err;
 	err = mcfw_parse_iif(sock_net(cb->skb->sk), tb, iif, cb->extack);
@@ -535,7 +540,8 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			continue;
 		err = mcfw_fill_route(skb, mn, rt, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				      MCFW_CMD_ROUTE_GET, MCFW_EV_UNSPEC, cb);
+				      MCFW_CMD_ROUTE_GET, MCFW_EV_UNSPEC, cb,
+				      !d->no_stats);
 		if (err)
 			break;
 		d->last.grp = rt->entry->key.grp;

@@ -243,12 +243,71 @@ static void mcfw_route_tree_add(struct mcfw_net *mn, struct mcfw_route *rt)
 	rb_insert_color(&rt->tnode, &mn->routes);
 }
 
-static void mcfw_ostats_put(struct mcfw_ostats *st)
+/* Size of a route's counters and of an output's, in a &struct mcfw_ctrs. */
+#define MCFW_ROUTE_SLOT	struct_size_t(struct mcfw_pcpu, c, MCFW_C_ROUTE_NR)
+#define MCFW_OIF_SLOT	struct_size_t(struct mcfw_pcpu, c, MCFW_C_OIF_NR)
+
+static struct mcfw_pcpu __percpu *mcfw_ctrs_oif(const struct mcfw_ctrs *ctrs,
+						unsigned int slot)
 {
-	if (refcount_dec_and_test(&st->ref)) {
-		free_percpu(st->stats);
-		kfree(st);
+	size_t off = (ctrs->route ? MCFW_ROUTE_SLOT : 0) + slot * MCFW_OIF_SLOT;
+
+	return (struct mcfw_pcpu __percpu *)((char __percpu *)ctrs->pcpu + off);
+}
+
+/*
+ * Zeroed counters for @n outputs, and for a route first if @route, in
+ * one per-CPU allocation: one per route and its outputs rather than one
+ * each, which is most of what adding a route costs. Its reference count
+ * is its number of users (the route, each output), set by the caller.
+ */
+static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n)
+{
+	struct mcfw_ctrs *ctrs;
+	unsigned int i;
+	int cpu;
+
+	ctrs = kzalloc(struct_size(ctrs, base, n), GFP_KERNEL_ACCOUNT);
+	if (!ctrs)
+		return NULL;
+	ctrs->route = route;
+	ctrs->n = n;
+	ctrs->pcpu = __alloc_percpu_gfp((route ? MCFW_ROUTE_SLOT : 0) +
+					n * MCFW_OIF_SLOT,
+					__alignof__(struct mcfw_pcpu),
+					GFP_KERNEL_ACCOUNT);
+	if (!ctrs->pcpu) {
+		kfree(ctrs);
+		return NULL;
 	}
+	for_each_possible_cpu(cpu) {
+		if (route)
+			u64_stats_init(&per_cpu_ptr((struct mcfw_pcpu __percpu *)
+						    ctrs->pcpu, cpu)->syncp);
+		for (i = 0; i < n; i++)
+			u64_stats_init(&per_cpu_ptr(mcfw_ctrs_oif(ctrs, i),
+						    cpu)->syncp);
+	}
+	return ctrs;
+}
+
+static void mcfw_ctrs_put(struct mcfw_ctrs *ctrs)
+{
+	if (ctrs && refcount_dec_and_test(&ctrs->ref)) {
+		free_percpu(ctrs->pcpu);
+		kfree(ctrs);
+	}
+}
+
+/**
+ * mcfw_oif_base - an output's counter values at its last zeroing
+ * @oif: the output
+ *
+ * Return: %MCFW_C_OIF_NR values.
+ */
+u64 *mcfw_oif_base(const struct mcfw_oif *oif)
+{
+	return oif->ctrs->base[oif->slot];
 }
 
 static void mcfw_oifs_free(struct mcfw_oifs *oifs)
@@ -256,7 +315,7 @@ static void mcfw_oifs_free(struct mcfw_oifs *oifs)
 	unsigned int i;
 
 	for (i = 0; i < oifs->n; i++)
-		mcfw_ostats_put(oifs->oif[i].st);
+		mcfw_ctrs_put(oifs->oif[i].ctrs);
 	kfree(oifs);
 }
 
@@ -286,19 +345,51 @@ void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs, bool now)
 		call_rcu(&oifs->rcu, mcfw_oifs_free_rcu);
 }
 
+/* Counters for the outputs of @oifs that have none, and for @rt. */
+static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
+{
+	struct mcfw_ctrs *ctrs;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < oifs->n; i++)
+		n += !oifs->oif[i].ctrs;
+	if (!n && !rt)
+		return 0;
+	ctrs = mcfw_ctrs_alloc(!!rt, n);
+	if (!ctrs)
+		return -ENOMEM;
+	refcount_set(&ctrs->ref, n + !!rt);
+	if (rt) {
+		rt->ctrs = ctrs;
+		rt->stats = ctrs->pcpu;
+	}
+	for (i = 0, n = 0; i < oifs->n; i++) {
+		if (oifs->oif[i].ctrs)
+			continue;
+		oifs->oif[i].ctrs = ctrs;
+		oifs->oif[i].slot = n;
+		oifs->oif[i].stats = mcfw_ctrs_oif(ctrs, n);
+		n++;
+	}
+	return 0;
+}
+
 /**
  * mcfw_oifs_build - build the output array a route configuration asks for
  * @mn: the namespace's state
  * @cfg: the configuration
  * @old: the route's current outputs, whose counters outputs it keeps
  *	share, or NULL
+ * @rt: a route being created, whose own counters are allocated with its
+ *	outputs', or NULL
  *
  * Context: process context, @mn->lock held.
  * Return: the array (not published), or an ERR_PTR; @old is unchanged.
  */
 struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
-				  const struct mcfw_oifs *old)
+				  const struct mcfw_oifs *old,
+				  struct mcfw_route *rt)
 {
 	struct mcfw_oifs *oifs;
 	struct mcfw_oif *oif;
@@ -320,25 +411,18 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		}
 		for (j = 0; old && j < old->n; j++) {
 			if (old->oif[j].iface == oif->iface) {
-				oif->st = old->oif[j].st;
-				refcount_inc(&oif->st->ref);
+				oif->ctrs = old->oif[j].ctrs;
+				oif->slot = old->oif[j].slot;
+				oif->stats = old->oif[j].stats;
+				refcount_inc(&oif->ctrs->ref);
 				break;
 			}
 		}
-		if (!oif->st) {
-			oif->st = kzalloc(sizeof(*oif->st), GFP_KERNEL_ACCOUNT);
-			if (oif->st)
-				oif->st->stats = mcfw_stats_alloc(MCFW_C_OIF_NR);
-			if (!oif->st || !oif->st->stats) {
-				kfree(oif->st);
-				mcfw_iface_put(mn, oif->iface);
-				err = -ENOMEM;
-				goto unwind;
-			}
-			refcount_set(&oif->st->ref, 1);
-		}
 		oifs->n++;
 	}
+	err = mcfw_oifs_count_in(oifs, rt);
+	if (err)
+		goto unwind;
 	return oifs;
 
 unwind:
@@ -387,7 +471,7 @@ static void mcfw_route_free_rcu(struct rcu_head *head)
 {
 	struct mcfw_route *rt = container_of(head, struct mcfw_route, rcu);
 
-	free_percpu(rt->stats);
+	mcfw_ctrs_put(rt->ctrs);
 	kfree(rt);
 }
 
@@ -416,9 +500,6 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 	lockdep_assert_held(&mn->lock);
 	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
 	if (!rt)
-		return ERR_PTR(-ENOMEM);
-	rt->stats = mcfw_stats_alloc(MCFW_C_ROUTE_NR);
-	if (!rt->stats)
 		goto free_rt;
 	memcpy(rt->owner, cfg->owner, sizeof(rt->owner));
 	rt->flags = cfg->flags;
@@ -427,14 +508,15 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 	rt->iif = mcfw_iface_get(mn, cfg->iif);
 	if (IS_ERR(rt->iif)) {
 		err = PTR_ERR(rt->iif);
-		goto free_stats;
+		goto free_rt;
 	}
 	rt->entry = mcfw_entry_get(mn, cfg->src, cfg->grp);
 	if (IS_ERR(rt->entry)) {
 		err = PTR_ERR(rt->entry);
 		goto put_iif;
 	}
-	oifs = mcfw_oifs_build(mn, cfg, NULL);
+	/* Its counters come with its outputs' (rt->stats, rt->ctrs). */
+	oifs = mcfw_oifs_build(mn, cfg, NULL, rt);
 	if (IS_ERR(oifs)) {
 		err = PTR_ERR(oifs);
 		goto put_entry;
@@ -454,12 +536,11 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 
 release_oifs:
 	mcfw_oifs_release(mn, oifs, true);
+	mcfw_ctrs_put(rt->ctrs);
 put_entry:
 	mcfw_entry_put(mn, rt->entry);
 put_iif:
 	mcfw_iface_put(mn, rt->iif);
-free_stats:
-	free_percpu(rt->stats);
 free_rt:
 	kfree(rt);
 	if (err == -ENOMEM)
@@ -629,17 +710,17 @@ bool mcfw_route_matches(const struct mcfw_route *rt,
 void mcfw_route_zero(struct mcfw_net *mn, struct mcfw_route *rt)
 {
 	const struct mcfw_oifs *oifs;
-	struct mcfw_ostats *st;
 	unsigned int i;
+	u64 *base;
 
 	lockdep_assert_held(&mn->lock);
 	memset(rt->base, 0, sizeof(rt->base));
 	mcfw_stats_read(rt->stats, MCFW_C_ROUTE_NR, rt->base);
 	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
 	for (i = 0; i < oifs->n; i++) {
-		st = oifs->oif[i].st;
-		memset(st->base, 0, sizeof(st->base));
-		mcfw_stats_read(st->stats, MCFW_C_OIF_NR, st->base);
+		base = mcfw_oif_base(&oifs->oif[i]);
+		memset(base, 0, MCFW_C_OIF_NR * sizeof(*base));
+		mcfw_stats_read(oifs->oif[i].stats, MCFW_C_OIF_NR, base);
 	}
 }
 

@@ -695,6 +695,70 @@ TEST_F(routes, dump_filtered_by_source)
 	EXPECT_EQ(-EINVAL, dump_count(self->fd, &intr, NULL, NULL));
 }
 
+/* MCFW_A_STATS of the route and of its outputs in the reply in self->buf. */
+static void count_stats(struct __test_metadata *_metadata, const char *buf,
+			int *route, int *oif)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	struct nlattr *tb[MCFW_OIF_A_MAX + 1];
+	struct nlattr *nla, *o;
+	int rem, orem;
+
+	*route = *oif = 0;
+	ASSERT_LE(NLMSG_LENGTH(GENL_HDRLEN), nlh->nlmsg_len);
+	rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	for (nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	     rem >= NLA_HDRLEN && nla->nla_len <= rem;
+	     rem -= NLA_ALIGN(nla->nla_len),
+	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+		if ((nla->nla_type & NLA_TYPE_MASK) == MCFW_A_STATS)
+			(*route)++;
+		if ((nla->nla_type & NLA_TYPE_MASK) != MCFW_A_OIFS)
+			continue;
+		orem = nla->nla_len - NLA_HDRLEN;
+		for (o = (struct nlattr *)((char *)nla + NLA_HDRLEN);
+		     orem >= NLA_HDRLEN && o->nla_len <= orem;
+		     orem -= NLA_ALIGN(o->nla_len),
+		     o = (struct nlattr *)((char *)o + NLA_ALIGN(o->nla_len))) {
+			parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)o + NLA_HDRLEN,
+				    o->nla_len - NLA_HDRLEN);
+			if (tb[MCFW_OIF_A_STATS])
+				(*oif)++;
+		}
+	}
+}
+
+/* MCFW_A_NO_STATS: the reply leaves every counter out; else all are in. */
+TEST_F(routes, get_without_counters)
+{
+	__u32 oifs[] = { self->d1, self->d2 };
+	int route, oif;
+	bool intr;
+
+	route_msg(&self->m, "239.3.10.1", NULL, self->d0, oifs, 2);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+
+	route_msg(&self->m, "239.3.10.1", NULL, self->d0, NULL, -1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	count_stats(_metadata, self->buf, &route, &oif);
+	EXPECT_EQ(1, route);
+	EXPECT_EQ(2, oif);
+
+	route_msg(&self->m, "239.3.10.1", NULL, self->d0, NULL, -1);
+	put(&self->m, MCFW_A_NO_STATS, NULL, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	count_stats(_metadata, self->buf, &route, &oif);
+	EXPECT_EQ(0, route);
+	EXPECT_EQ(0, oif);
+
+	/* A dump takes it too. */
+	self->m.len = 0;
+	put(&self->m, MCFW_A_NO_STATS, NULL, 0);
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_GET,
+			     NLM_F_DUMP, 0, self->m.data, self->m.len));
+	EXPECT_EQ(1, dump_count(self->fd, &intr, NULL, NULL));
+}
+
 /* Batches: staged on one socket, committed as one transaction. */
 
 static void put_str(struct msgbuf *m, __u16 type, const char *s)

@@ -184,6 +184,8 @@ enum mcfw_event {
  * @MCFW_A_JOIN_MAX: u32, the most memberships a namespace's routes may
  *	hold (module parameter join_max)
  * @MCFW_A_ALLMULTI: flag, mcfw holds the interface in ALLMULTI
+ * @MCFW_A_NO_STATS: flag, in a %MCFW_CMD_ROUTE_GET request: leave the
+ *	counters (%MCFW_A_STATS, %MCFW_OIF_A_STATS) out of the replies
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -219,6 +221,7 @@ enum mcfw_attr {
 	MCFW_A_JOIN_COUNT,
 	MCFW_A_JOIN_MAX,
 	MCFW_A_ALLMULTI,
+	MCFW_A_NO_STATS,
 
 	/* private: */
 	__MCFW_A_MAX,

@@ -38,7 +38,6 @@ struct batch_file {
 	unsigned int *lines;
 	size_t n_lines;
 	size_t size_lines;
-	char prefix[64];
 };
 
 static int file_read(struct batch_file *f)
@@ -119,12 +118,6 @@ static int split_words(char *line, char ***argv)
 	return n;
 }
 
-static void set_line(struct batch_file *f, unsigned int line)
-{
-	snprintf(f->prefix, sizeof(f->prefix), "line %u: ", line);
-	diag_prefix = f->prefix;
-}
-
 static int note_lines(struct batch_file *f, size_t upto, unsigned int line)
 {
 	while (f->n_lines < upto) {
@@ -157,7 +150,7 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		end = strchr(p, '\n');
 		if (end)
 			*end = '\0';
-		set_line(f, line);
+		diag_line = line;
 		argc = split_words(p, &argv);
 		p = end ? end + 1 : f->text + f->len;
 		if (argc < 0) {
@@ -178,7 +171,7 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 			return EXIT_FAIL;
 		}
 	}
-	diag_prefix = "";
+	diag_line = 0;
 	return 0;
 }
 
@@ -187,7 +180,7 @@ static void request_failed(size_t i, void *arg)
 	struct batch_file *f = arg;
 
 	if (i < f->n_lines)
-		set_line(f, f->lines[i]);
+		diag_line = f->lines[i];
 }
 
 /* Begin a batch, waiting a while for another one to end. 0 or -1. */
@@ -289,7 +282,7 @@ static int batch_run(const char *name, const char *what, bool restore,
 	if (mcfw_nl_bulk_run(nl, bulk, commit, what, &h, request_failed,
 			     &f) < 0)
 		goto out;
-	diag_prefix = "";
+	diag_line = 0;
 	ret = EXIT_OK;
 	if (mcfwctl_opts.json) {
 		json_init(&jw, stdout, mcfwctl_opts.pretty);
@@ -304,7 +297,7 @@ static int batch_run(const char *name, const char *what, bool restore,
 		       ctx.added, ctx.replaced, ctx.removed, ctx.unchanged);
 	}
 out:
-	diag_prefix = "";
+	diag_line = 0;
 	/* Closing the socket drops a batch left staged. */
 	mcfw_nl_bulk_free(bulk);
 	mcfw_nl_close(nl);

@@ -118,16 +118,14 @@ static void dev_names_load(void)
 
 bool dev_exists(const char *name)
 {
-	char key[IF_NAMESIZE];
-
 	if (!dev_names_read)
 		dev_names_load();
 	if (strlen(name) >= IF_NAMESIZE)
 		return false;
 	if (!dev_names)
 		return if_nametoindex(name) != 0;
-	snprintf(key, sizeof(key), "%s", name);
-	return bsearch(key, dev_names, dev_names_len, sizeof(*dev_names),
+	/* Called for every word of a file: the name itself is the key. */
+	return bsearch(name, dev_names, dev_names_len, sizeof(*dev_names),
 		       name_cmp) != NULL;
 }
 

@@ -6,6 +6,30 @@
 
 #include "json.h"
 
+/*
+ * A dump of many routes is many small writes: putc_unlocked() is a store
+ * into stdio's buffer, where fputs() and fprintf() are calls that each
+ * go through the stream's machinery again. mcfwctl has one thread.
+ */
+static void jputs(FILE *out, const char *s)
+{
+	while (*s)
+		putc_unlocked(*s++, out);
+}
+
+static void jput_u64(FILE *out, unsigned long long v)
+{
+	char buf[24];
+	unsigned int i = sizeof(buf);
+
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (i < sizeof(buf))
+		putc_unlocked(buf[i++], out);
+}
+
 void json_init(struct json_writer *jw, FILE *out, bool pretty)
 {
 	jw->out = out;
@@ -20,21 +44,21 @@ static void indent(struct json_writer *jw)
 
 	if (!jw->pretty)
 		return;
-	fputc('\n', jw->out);
+	putc_unlocked('\n', jw->out);
 	for (i = 0; i < jw->depth; i++)
-		fputs("    ", jw->out);
+		jputs(jw->out, "    ");
 }
 
 /* Separator, indentation and key in front of a value. */
 static void value_start(struct json_writer *jw, const char *key)
 {
 	if (jw->sep)
-		fputc(',', jw->out);
+		putc_unlocked(',', jw->out);
 	if (jw->depth)
 		indent(jw);
 	if (key) {
 		json_quote(jw->out, key);
-		fputs(jw->pretty ? ": " : ":", jw->out);
+		jputs(jw->out, jw->pretty ? ": " : ":");
 	}
 }
 
@@ -42,13 +66,13 @@ static void value_end(struct json_writer *jw)
 {
 	jw->sep = true;
 	if (!jw->depth)
-		fputc('\n', jw->out);
+		putc_unlocked('\n', jw->out);
 }
 
 static void container_open(struct json_writer *jw, const char *key, char c)
 {
 	value_start(jw, key);
-	fputc(c, jw->out);
+	putc_unlocked(c, jw->out);
 	jw->depth++;
 	jw->sep = false;
 }
@@ -60,7 +84,7 @@ static void container_close(struct json_writer *jw, char c)
 	jw->depth--;
 	if (!empty)
 		indent(jw);
-	fputc(c, jw->out);
+	putc_unlocked(c, jw->out);
 	value_end(jw);
 }
 
@@ -90,28 +114,33 @@ void json_string(struct json_writer *jw, const char *key, const char *val)
 	if (val)
 		json_quote(jw->out, val);
 	else
-		fputs("null", jw->out);
+		jputs(jw->out, "null");
 	value_end(jw);
 }
 
 void json_u64(struct json_writer *jw, const char *key, __u64 val)
 {
 	value_start(jw, key);
-	fprintf(jw->out, "%llu", (unsigned long long)val);
+	jput_u64(jw->out, val);
 	value_end(jw);
 }
 
 void json_s64(struct json_writer *jw, const char *key, __s64 val)
 {
 	value_start(jw, key);
-	fprintf(jw->out, "%lld", (long long)val);
+	if (val < 0) {
+		putc_unlocked('-', jw->out);
+		jput_u64(jw->out, -(unsigned long long)val);
+	} else {
+		jput_u64(jw->out, val);
+	}
 	value_end(jw);
 }
 
 void json_bool(struct json_writer *jw, const char *key, bool val)
 {
 	value_start(jw, key);
-	fputs(val ? "true" : "false", jw->out);
+	jputs(jw->out, val ? "true" : "false");
 	value_end(jw);
 }
 
@@ -160,29 +189,29 @@ void json_quote(FILE *out, const char *str)
 	const unsigned char *s = (const unsigned char *)str;
 	unsigned int len;
 
-	fputc('"', out);
+	putc_unlocked('"', out);
 	while (*s) {
 		switch (*s) {
 		case '"':
-			fputs("\\\"", out);
+			jputs(out, "\\\"");
 			break;
 		case '\\':
-			fputs("\\\\", out);
+			jputs(out, "\\\\");
 			break;
 		case '\b':
-			fputs("\\b", out);
+			jputs(out, "\\b");
 			break;
 		case '\f':
-			fputs("\\f", out);
+			jputs(out, "\\f");
 			break;
 		case '\n':
-			fputs("\\n", out);
+			jputs(out, "\\n");
 			break;
 		case '\r':
-			fputs("\\r", out);
+			jputs(out, "\\r");
 			break;
 		case '\t':
-			fputs("\\t", out);
+			jputs(out, "\\t");
 			break;
 		default:
 			if (*s < 0x20 || *s == 0x7f) {
@@ -191,14 +220,15 @@ void json_quote(FILE *out, const char *str)
 			}
 			len = utf8_len(s);
 			if (!len) {
-				fputs("\\ufffd", out);
+				jputs(out, "\\ufffd");
 				break;
 			}
-			fwrite(s, 1, len, out);
-			s += len - 1;
+			while (--len)
+				putc_unlocked(*s++, out);
+			putc_unlocked(*s, out);
 			break;
 		}
 		s++;
 	}
-	fputc('"', out);
+	putc_unlocked('"', out);
 }

@@ -6,15 +6,35 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/mcfw.h>
 
 #include "mcfwctl.h"
 
 struct mcfwctl_opts mcfwctl_opts;
-const char *diag_prefix = "";
+unsigned int diag_line;
+
+void str_copy(char *dst, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+const char *diag_prefix(void)
+{
+	static char prefix[32];
+
+	if (!diag_line)
+		return "";
+	snprintf(prefix, sizeof(prefix), "line %u: ", diag_line);
+	return prefix;
+}
 
 static int help_main(int argc, char **argv);
 
@@ -318,7 +338,17 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int ret = run(argc, argv);
+	static char outbuf[64 * 1024];
+	int ret;
+
+	/*
+	 * A dump of many routes is mostly small writes to stdout: one
+	 * thread, no locking; a larger buffer when it is not a terminal.
+	 */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	ret = run(argc, argv);
 
 	/* Results that never reached stdout are a failure too. */
 	if (fflush(stdout) || ferror(stdout)) {

@@ -33,10 +33,11 @@ struct mcfwctl_opts {
 extern struct mcfwctl_opts mcfwctl_opts;
 
 /*
- * Put in front of every diagnostic while a file's line is handled
- * ("line 3: "), else "".
+ * The line of a file being handled, 0 if none: diagnostics begin with
+ * diag_prefix(), "line 3: " (formatted only when one is printed).
  */
-extern const char *diag_prefix;
+extern unsigned int diag_line;
+const char *diag_prefix(void);
 
 /*
  * An object or a command of an object. @function gets the words from the
@@ -63,7 +64,7 @@ bool is_help(const char *word);
  */
 #define errmsg(fmt, ...)						\
 	((void)fflush(stdout),						\
-	 (void)fprintf(stderr, PROG_NAME ": %s" fmt "\n", diag_prefix,	\
+	 (void)fprintf(stderr, PROG_NAME ": %s" fmt "\n", diag_prefix(),	\
 		       ##__VA_ARGS__))
 
 /* errmsg() plus the --help hint; evaluates to EXIT_USAGE. */
@@ -71,6 +72,9 @@ bool is_help(const char *word);
 	(errmsg(fmt, ##__VA_ARGS__), usage_hint())
 
 int usage_hint(void);
+
+/* Copy @src into @dst of @size bytes, cut if it must be, NUL-terminated. */
+void str_copy(char *dst, size_t size, const char *src);
 
 /* Objects. */
 int version_main(int argc, char **argv);

@@ -173,7 +173,7 @@ static void monitor_resync(void *arg)
 	struct json_writer jw;
 	size_t i;
 
-	if (route_list_get(nl, NULL, &l) < 0)
+	if (route_list_get(nl, NULL, mcfwctl_opts.stats, &l) < 0)
 		goto out;
 	if (mcfwctl_opts.json) {
 		json_init(&jw, stdout, mcfwctl_opts.pretty);

@@ -109,10 +109,10 @@ static int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
 	if (nla_parse_nested(tb, MCFW_OIF_A_MAX, a, oif_policy) < 0)
 		return bad_reply(what, "bad output interface");
 	if (tb[MCFW_OIF_A_IFNAME])
-		snprintf(oif->dev, sizeof(oif->dev), "%s",
+		str_copy(oif->dev, sizeof(oif->dev),
 			 nla_get_string(tb[MCFW_OIF_A_IFNAME]));
 	else if (tb[MCFW_OIF_A_IFINDEX])	/* an older module */
-		snprintf(oif->dev, sizeof(oif->dev), "%s",
+		str_copy(oif->dev, sizeof(oif->dev),
 			 dev_name(nla_get_u32(tb[MCFW_OIF_A_IFINDEX])));
 	else
 		return bad_reply(what, "output interface without a name");
@@ -179,14 +179,14 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	if (tb[MCFW_A_SOURCE])
 		rt->source.s_addr = nla_get_u32(tb[MCFW_A_SOURCE]);
 	if (tb[MCFW_A_IIF_NAME])
-		snprintf(rt->iif, sizeof(rt->iif), "%s",
+		str_copy(rt->iif, sizeof(rt->iif),
 			 nla_get_string(tb[MCFW_A_IIF_NAME]));
 	else if (tb[MCFW_A_IIF])		/* an older module */
-		snprintf(rt->iif, sizeof(rt->iif), "%s",
+		str_copy(rt->iif, sizeof(rt->iif),
 			 dev_name(nla_get_u32(tb[MCFW_A_IIF])));
 	else
 		return mcfw_nl_missing(what, MCFW_A_IIF_NAME);
-	snprintf(rt->owner, sizeof(rt->owner), "%s",
+	str_copy(rt->owner, sizeof(rt->owner),
 		 tb[MCFW_A_OWNER] ? nla_get_string(tb[MCFW_A_OWNER]) :
 				    MCFW_OWNER_DEFAULT);
 	rt->waiting = tb[MCFW_A_WAITING];
@@ -232,7 +232,8 @@ static void print_oifs(const struct mroute *rt)
 	if (rt->n_oifs)
 		fputs(" oif", stdout);
 	for (i = 0; i < rt->n_oifs; i++) {
-		printf(" %s", rt->oifs[i].dev);
+		putchar(' ');
+		fputs(rt->oifs[i].dev, stdout);
 		if (rt->oifs[i].ttl != 1)
 			printf(":%u", rt->oifs[i].ttl);
 	}
@@ -365,16 +366,22 @@ void mroute_print_command(const struct mroute *rt)
 {
 	char addr[INET_ADDRSTRLEN];
 
+	/* save prints every route: words, not formats. */
 	inet_ntop(AF_INET, &rt->group, addr, sizeof(addr));
-	printf("route add %s", addr);
+	fputs("route add ", stdout);
+	fputs(addr, stdout);
 	if (!rt->any_source) {
 		inet_ntop(AF_INET, &rt->source, addr, sizeof(addr));
-		printf(" source %s", addr);
+		fputs(" source ", stdout);
+		fputs(addr, stdout);
 	}
-	printf(" iif %s", rt->iif);
+	fputs(" iif ", stdout);
+	fputs(rt->iif, stdout);
 	print_oifs(rt);
-	if (!owner_is_default(rt))
-		printf(" owner %s", rt->owner);
+	if (!owner_is_default(rt)) {
+		fputs(" owner ", stdout);
+		fputs(rt->owner, stdout);
+	}
 	if (rt->nojoin)
 		fputs(" nojoin", stdout);
 	putchar('\n');
@@ -416,6 +423,9 @@ static void route_args_free(struct route_args *a)
 
 static int keyword(const char *word)
 {
+	/* Called for every word of every line of a file: most are not. */
+	if (!strchr("sion", word[0]))
+		return 0;
 	if (!strcmp(word, "source"))
 		return KW_SOURCE;
 	if (!strcmp(word, "iif"))
@@ -888,19 +898,26 @@ static int route_dump(struct mcfw_nl *nl, struct nl_msg *msg,
 		.restart = show_restart,
 		.arg = l,
 	};
+	size_t i;
 
 	if (mcfw_nl_dump(nl, msg, l->what, &h) < 0)
 		return -1;
-	/* The kernel sends them in this order; sorting costs little. */
-	qsort(l->routes, l->n, sizeof(*l->routes), mroute_cmp);
+	/* The kernel sends them in this order: sort only if it did not. */
+	for (i = 1; i < l->n; i++)
+		if (mroute_cmp(&l->routes[i - 1], &l->routes[i]) > 0)
+			break;
+	if (i < l->n)
+		qsort(l->routes, l->n, sizeof(*l->routes), mroute_cmp);
 	return 0;
 }
 
-int route_list_get(struct mcfw_nl *nl, const char *owner, struct route_list *l)
+int route_list_get(struct mcfw_nl *nl, const char *owner, bool stats,
+		   struct route_list *l)
 {
 	struct nl_msg *msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_GET);
 
-	if (msg && owner && nla_put_string(msg, MCFW_A_OWNER, owner) < 0) {
+	if (msg && ((owner && nla_put_string(msg, MCFW_A_OWNER, owner) < 0) ||
+		    (!stats && nla_put_flag(msg, MCFW_A_NO_STATS) < 0))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -930,9 +947,12 @@ static int route_show(int argc, char **argv)
 		goto out;
 	/* The filters go to the kernel, which dumps only what matches. */
 	msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_GET);
+	/* Counters cost the kernel and us a lot: only for -s. */
 	if (msg && (put_key(msg, &a, 0) < 0 ||
 		    (a.owner && strcmp(a.owner, "all") &&
-		     nla_put_string(msg, MCFW_A_OWNER, a.owner) < 0))) {
+		     nla_put_string(msg, MCFW_A_OWNER, a.owner) < 0) ||
+		    (!mcfwctl_opts.stats &&
+		     nla_put_flag(msg, MCFW_A_NO_STATS) < 0))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -1106,11 +1126,12 @@ static void warn_absent(const struct route_args *a)
 int route_batch_line(struct mcfw_nl *nl, int argc, char **argv,
 		     const char *restore_owner, struct mcfw_nl_bulk *bulk)
 {
+	static const struct mcfwctl_cmd *what_cmd;
+	static char what[32];
 	const struct mcfwctl_cmd *cmd;
 	struct route_args a = { 0 };
 	struct nl_msg *msg = NULL;
 	unsigned int g;
-	char what[32];
 	int ret;
 
 	if (argc < 2)
@@ -1118,7 +1139,11 @@ int route_batch_line(struct mcfw_nl *nl, int argc, char **argv,
 	cmd = cmd_find(route_cmds, ARRAY_SIZE(route_cmds), argv[1]);
 	if (!cmd)
 		return usage_error("route: unknown command '%s'", argv[1]);
-	snprintf(what, sizeof(what), "route %s", cmd->name);
+	/* Files repeat one command: its name is formatted once. */
+	if (cmd != what_cmd) {
+		snprintf(what, sizeof(what), "route %s", cmd->name);
+		what_cmd = cmd;
+	}
 	a.what = what;
 	argc--;
 	argv++;

@@ -80,9 +80,10 @@ struct route_list {
 
 /*
  * Dump the routes of @owner (NULL: every owner) into @l, sorted by
- * group, source (any first) and input. 0, or -1 after a diagnostic.
+ * group, source (any first) and input, with their counters if @stats.
+ * 0, or -1 after a diagnostic.
  */
-int route_list_get(struct mcfw_nl *nl, const char *owner,
+int route_list_get(struct mcfw_nl *nl, const char *owner, bool stats,
 		   struct route_list *l);
 void route_list_free(struct route_list *l);
 

@@ -35,7 +35,7 @@ int save_main(int argc, char **argv)
 	nl = mcfw_nl_open();
 	if (!nl)
 		return EXIT_FAIL;
-	if (route_list_get(nl, opt_owner(), &l) == 0) {
+	if (route_list_get(nl, opt_owner(), false, &l) == 0) {
 		for (i = 0; i < l.n; i++)
 			mroute_print_command(&l.routes[i]);
 		ret = EXIT_OK;

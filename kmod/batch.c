@@ -343,15 +343,13 @@ static const char *mcfw_batch_view(struct mcfw_net *mn, struct mcfw_batch *b,
 	return rt->owner;
 }
 
-/* The staged entry of a name, created (absent) if there is none. */
-static struct mcfw_staged *mcfw_staged_get(struct mcfw_batch *b, __be32 src,
+/* A new staged entry of a name, absent; there is none yet. */
+static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b, __be32 src,
 					   __be32 grp, const char *iif)
 {
-	struct mcfw_staged *s = mcfw_staged_find(b, src, grp, iif);
+	struct mcfw_staged *s;
 	int err;
 
-	if (s)
-		return s;
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
@@ -363,6 +361,15 @@ static struct mcfw_staged *mcfw_staged_get(struct mcfw_batch *b, __be32 src,
 	}
 	list_add_tail(&s->list, &b->list);
 	return s;
+}
+
+/* The staged entry of a name, created (absent) if there is none. */
+static struct mcfw_staged *mcfw_staged_get(struct mcfw_batch *b, __be32 src,
+					   __be32 grp, const char *iif)
+{
+	struct mcfw_staged *s = mcfw_staged_find(b, src, grp, iif);
+
+	return s ?: mcfw_staged_new(b, src, grp, iif);
 }
 
 static void mcfw_staged_absent(struct mcfw_staged *s)
@@ -378,13 +385,21 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 				  struct netlink_ext_ack *extack)
 {
 	struct mcfw_staged *s;
+	struct mcfw_route *rt;
 	const char *owner;
 	int err;
 
 	err = mcfw_batch_check(mn, b, extack);
 	if (err)
 		return err;
-	owner = mcfw_batch_view(mn, b, cfg->src, cfg->grp, cfg->iif);
+	/* mcfw_batch_view(), keeping the staged entry it finds. */
+	s = mcfw_staged_find(b, cfg->src, cfg->grp, cfg->iif);
+	if (s) {
+		owner = s->present ? s->cfg.owner : NULL;
+	} else {
+		rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);
+		owner = rt && !mcfw_batch_flushed(b, rt->owner) ? rt->owner : NULL;
+	}
 	if (owner && !replace) {
 		if (strcmp(owner, cfg->owner))
 			NL_SET_ERR_MSG(extack, "Route exists and has another owner");
@@ -399,9 +414,11 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 			return err;
 	}
 
-	s = mcfw_staged_get(b, cfg->src, cfg->grp, cfg->iif);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
+	if (!s) {
+		s = mcfw_staged_new(b, cfg->src, cfg->grp, cfg->iif);
+		if (IS_ERR(s))
+			return PTR_ERR(s);
+	}
 	kfree(s->cfg.oifs);
 	s->cfg = *cfg;
 	/* The staged route owns the outputs now. */

@@ -23,6 +23,7 @@ ALL_TESTS="
 	save_flush_restore_round_trip
 	restore_under_traffic_is_hitless
 	bad_line_changes_nothing
+	bad_line_deep_in_a_big_file
 	batch_is_one_transaction
 	owners_are_kept_apart
 	missing_interface_waits_then_flows
@@ -199,6 +200,32 @@ bad_line_changes_nothing()
 	rtr route show | grep -qx '(\*, 239.22.0.9) iif r0 oif r1'
 	check_err $? "routes after failed restores: $(rtr route show)"
 	log_test "config: a bad line or a refused route changes nothing and is named"
+}
+
+# Requests are sent while later lines are parsed: a line refused after
+# whole sends were staged, or one that does not parse after them, must
+# still change nothing and be named.
+bad_line_deep_in_a_big_file()
+{
+	local f=$TMPD/big
+
+	case_start
+	rtr route add 239.22.0.9 iif r0 oif r1
+	awk 'BEGIN { for (i = 1; i <= 6000; i++)
+		printf "route add 239.23.%d.%d iif r0 oif r1 r2\n", int(i / 250), i % 250 + 1
+		print "route add 239.23.0.2 iif r0 oif r3" }' >"$f"
+	fails "^mcfwctl: line 6001: kernel reports: Route exists" rtr restore "$f"
+	[ "$RC" = 1 ]
+	check_err $? "a refused line exited $RC, expected 1"
+	sed -i '6001s/.*/route add 239.23.300.1 iif r0 oif r1/' "$f"
+	fails "^mcfwctl: line 6001: route add: invalid group address" rtr restore "$f"
+	sed -i '6001s/.*/route add 239.23.99.1 iif r0 oif r1/' "$f"
+	run_cmd rtr restore "$f"
+	check_err "$RC" "the corrected file was refused: $ERR"
+	[ "$(rtr -j info | json .routes)" = 6001 ]
+	check_err $? "routes after the corrected restore: $(rtr info)"
+	rtr route flush
+	log_test "config: a bad line after many staged ones changes nothing and is named"
 }
 
 batch_is_one_transaction()

@@ -7,11 +7,12 @@
  * line without the leading "mcfwctl"; a word that begins with '#' starts
  * a comment that runs to the end of the line; blank lines are ignored.
  *
- * Every line is parsed before anything is sent: a line that does not
- * parse changes nothing. Then the kernel stages a batch, receives every
- * line's request (many per send, failures only answered), and commits
- * only if none failed: the first failure is named by its line, and the
- * batch is dropped with the socket.
+ * The kernel stages a batch and receives every line's request (many per
+ * send, failures only answered; sent by a thread of their own while the
+ * following lines are parsed), and commits only once every line parsed
+ * and none failed: a line that does not parse changes nothing, the first
+ * failure is named by its line, and the batch is dropped with the
+ * socket.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -166,6 +167,9 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		ret = route_batch_line(nl, argc, argv, restore_owner, bulk);
 		if (ret)
 			return ret;
+		/* The kernel refused a line already: it will be named. */
+		if (!(line % 1024) && mcfw_nl_bulk_failed(bulk))
+			break;
 		if (note_lines(f, mcfw_nl_bulk_count(bulk), line) < 0) {
 			errmsg("%s", strerror(ENOMEM));
 			return EXIT_FAIL;
@@ -265,6 +269,15 @@ static int batch_run(const char *name, const char *what, bool restore,
 		errmsg("%s: %s", what, strerror(ENOMEM));
 		goto out;
 	}
+	/*
+	 * The batch begins first: requests are sent while later lines are
+	 * parsed. A line that does not parse still changes nothing: the
+	 * batch is never committed, and dropped with the socket.
+	 */
+	ret = EXIT_FAIL;
+	if (batch_begin(nl, what, restore, owner) < 0)
+		goto out;
+	mcfw_nl_bulk_start(bulk);
 	/* Device names are read once, for the warnings about absent ones. */
 	dev_exists_flush();
 	ret = file_parse(&f, nl, bulk, restore ? owner : NULL);
@@ -272,8 +285,6 @@ static int batch_run(const char *name, const char *what, bool restore,
 		goto out;
 
 	ret = EXIT_FAIL;
-	if (batch_begin(nl, what, restore, owner) < 0)
-		goto out;
 	commit = mcfw_nl_msg(nl, MCFW_CMD_BATCH_COMMIT);
 	if (!commit) {
 		errmsg("%s: %s", what, strerror(ENOMEM));

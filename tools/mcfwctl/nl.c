@@ -257,14 +257,14 @@ static void ext_ack_parse(struct nlmsghdr *nlh, size_t hlen,
 }
 
 /* Name the top-level attribute of our request that covers offset @offs. */
-static void report_offset(const struct nl_req *req, __u32 offs)
+static void report_offset(const struct nl_req *req,
+			  const struct nlmsghdr *nlh, __u32 offs)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
 	struct nlattr *head, *nla;
 	char buf[32];
 	int rem;
 
-	if (offs < NLMSG_HDRLEN + GENL_HDRLEN || offs >= nlh->nlmsg_len)
+	if (!nlh || offs < NLMSG_HDRLEN + GENL_HDRLEN || offs >= nlh->nlmsg_len)
 		return;
 	head = genlmsg_attrdata(nlmsg_data(nlh), 0);
 	nla_for_each_attr(nla, head, genlmsg_attrlen(nlmsg_data(nlh), 0),
@@ -280,6 +280,19 @@ static void report_offset(const struct nl_req *req, __u32 offs)
 	}
 }
 
+/* The request an NLMSG_ERROR echoes whole (not capped), or NULL. */
+static const struct nlmsghdr *echoed_request(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+
+	if ((nlh->nlmsg_flags & NLM_F_CAPPED) ||
+	    e->msg.nlmsg_len < NLMSG_HDRLEN ||
+	    e->msg.nlmsg_len > nlh->nlmsg_len - NLMSG_HDRLEN -
+			       offsetof(struct nlmsgerr, msg))
+		return NULL;
+	return &e->msg;
+}
+
 static void report_error(const struct nl_req *req, struct nlmsghdr *nlh,
 			 size_t hlen, int error)
 {
@@ -293,7 +306,9 @@ static void report_error(const struct nl_req *req, struct nlmsghdr *nlh,
 	else
 		errmsg("%s: %s", req->what, strerror(error));
 	if (tb[NLMSGERR_ATTR_OFFS])
-		report_offset(req, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+		report_offset(req, req->msg ? nlmsg_hdr(req->msg) :
+			      echoed_request(nlh),
+			      nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] && !tb[NLMSGERR_ATTR_MISS_NEST])
 		errmsg("%s: the request lacks required %s", req->what,
 		       attr_name(nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]),
@@ -803,217 +818,33 @@ out:
 	return -1;
 }
 
-/* Bulk requests: many requests in few sends, for batches. */
-
-struct mcfw_nl_bulk {
-	char *buf;
-	size_t len;
-	size_t size;
-	size_t n;
-	__u32 seq0;
-};
-
-struct mcfw_nl_bulk *mcfw_nl_bulk_new(struct mcfw_nl *nl)
+int mcfw_nl_fd(struct mcfw_nl *nl)
 {
-	struct mcfw_nl_bulk *b = calloc(1, sizeof(*b));
-
-	if (!b)
-		return NULL;
-	/*
-	 * The requests take the sequence numbers seq0, seq0 + 1, ..., far
-	 * from libnl's own (which start at the time of day), so that the
-	 * requests libnl numbers meanwhile keep the numbers it expects.
-	 */
-	(void)nl;
-	b->seq0 = 0x80000000u;
-	return b;
+	return nl_socket_get_fd(nl->sk);
 }
 
-void mcfw_nl_bulk_free(struct mcfw_nl_bulk *b)
+__u32 mcfw_nl_port(struct mcfw_nl *nl)
 {
-	if (!b)
-		return;
-	free(b->buf);
-	free(b);
+	return nl_socket_get_local_port(nl->sk);
 }
 
-size_t mcfw_nl_bulk_count(const struct mcfw_nl_bulk *b)
+void mcfw_nl_report_error(const char *what, struct nl_msg *req_msg,
+			  struct nlmsghdr *nlh)
 {
-	return b->n;
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	struct nl_req req = { .what = what, .msg = req_msg };
+
+	report_error(&req, nlh, nlmsgerr_len(nlh), -e->error);
 }
 
-int mcfw_nl_bulk_add(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
-		     struct nl_msg *msg)
+int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
-	char *p;
-
-	if (b->len + len > b->size) {
-		size_t size = b->size ? 2 * b->size : 64 * 1024;
-
-		while (size < b->len + len)
-			size *= 2;
-		p = realloc(b->buf, size);
-		if (!p) {
-			nlmsg_free(msg);
-			return -1;
-		}
-		b->buf = p;
-		b->size = size;
-	}
-	nlh->nlmsg_pid = nl_socket_get_local_port(nl->sk);
-	nlh->nlmsg_seq = b->seq0 + b->n;
-	/* No ack for what succeeds: only failures answer. */
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	memcpy(b->buf + b->len, nlh, nlh->nlmsg_len);
-	memset(b->buf + b->len + nlh->nlmsg_len, 0, len - nlh->nlmsg_len);
-	b->len += len;
-	b->n++;
-	nlmsg_free(msg);
-	return 0;
+	nl_complete_msg(nl->sk, msg);
+	*seq = nlmsg_hdr(msg)->nlmsg_seq;
+	return nl_send(nl->sk, msg) < 0 ? -1 : 0;
 }
 
-/*
- * An NLMSG_ERROR for a bulk request (@last NULL) or for @last: the first
- * failure is told. Returns true if it answered @last.
- */
-static bool bulk_error(struct mcfw_nl_bulk *b, struct nlmsghdr *nlh,
-		       const char *what, struct nl_msg *last,
-		       void (*failed)(size_t i, void *arg), void *arg,
-		       bool *any_failed, bool *last_failed)
+int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 {
-	struct nlmsgerr *e = NLMSG_DATA(nlh);
-	struct nl_req req = { .what = what, .msg = last };
-	bool tell = e->error && !*any_failed && !*last_failed;
-
-	if (last) {
-		if (e->error)
-			*last_failed = true;
-	} else if (e->error && nlh->nlmsg_seq >= b->seq0 &&
-		   nlh->nlmsg_seq < b->seq0 + b->n) {
-		if (tell)
-			failed(nlh->nlmsg_seq - b->seq0, arg);
-		*any_failed = true;
-	} else {
-		tell = false;
-	}
-	if (tell)
-		report_error(&req, nlh, nlmsgerr_len(nlh), -e->error);
-	return last;
-}
-
-/*
- * Read what is queued for us (without waiting unless @wait), up to the
- * answer to @last_seq when @wait. Failures of bulk requests go to
- * @failed; the answer to @last_seq to @h. Returns 1 when the answer to
- * @last_seq was seen, 0 when the queue is empty, -1 on a receive error.
- */
-static int bulk_drain(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
-		      const char *what, bool wait, __u32 last_seq,
-		      struct nl_msg *last, const struct mcfw_nl_handler *h,
-		      void (*failed)(size_t i, void *arg), void *arg,
-		      bool *any_failed, bool *last_failed)
-{
-	static char rbuf[256 * 1024];
-	int fd = nl_socket_get_fd(nl->sk);
-	struct nlattr *tb[MCFW_A_MAX + 1];
-	struct nlmsghdr *nlh;
-	ssize_t n;
-	int len;
-
-	for (;;) {
-		n = recv(fd, rbuf, sizeof(rbuf), wait ? 0 : MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* ENOBUFS: answers were lost, failures among them. */
-			errmsg("%s: receiving answers: %s", what,
-			       strerror(errno));
-			*any_failed = true;
-			return -1;
-		}
-		if (n == 0) {
-			errmsg("%s: receiving answers: connection closed",
-			       what);
-			return -1;
-		}
-		len = n;
-		for (nlh = (struct nlmsghdr *)rbuf; NLMSG_OK(nlh, len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
-			bool is_last = nlh->nlmsg_seq == last_seq && last;
-
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				if (bulk_error(b, nlh, what, is_last ? last : NULL,
-					       failed, arg, any_failed,
-					       last_failed))
-					return 1;
-				continue;
-			}
-			if (is_last && h && h->reply && nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
-			    genlmsg_parse(nlh, 0, tb, MCFW_A_MAX, mcfw_policy) >= 0 &&
-			    h->reply(nlmsg_data(nlh), tb, h->arg) < 0)
-				*last_failed = true;
-		}
-	}
-}
-
-int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
-		     struct nl_msg *last, const char *what,
-		     const struct mcfw_nl_handler *h,
-		     void (*failed)(size_t i, void *arg), void *arg)
-{
-	/* Each send's failures must fit in the receive buffer. */
-	const size_t chunk = 256 * 1024;
-	int fd = nl_socket_get_fd(nl->sk);
-	bool any_failed = false, last_failed = false;
-	struct nlmsghdr *nlh;
-	size_t off = 0, end;
-	__u32 last_seq;
-	ssize_t n;
-	int ret;
-
-	while (off < b->len && !any_failed) {
-		/* Whole messages, up to @chunk bytes (or one larger one). */
-		end = off;
-		while (end < b->len) {
-			nlh = (struct nlmsghdr *)(b->buf + end);
-			if (end > off && end - off + NLMSG_ALIGN(nlh->nlmsg_len) > chunk)
-				break;
-			end += NLMSG_ALIGN(nlh->nlmsg_len);
-		}
-		n = send(fd, b->buf + off, end - off, 0);
-		if (n < 0) {
-			errmsg("%s: sending requests: %s", what,
-			       strerror(errno));
-			nlmsg_free(last);
-			return -1;
-		}
-		off = end;
-		/* The kernel handled them in send(): failures are queued. */
-		if (bulk_drain(nl, b, what, false, 0, NULL, NULL, failed, arg,
-			       &any_failed, &last_failed) < 0)
-			any_failed = true;
-	}
-	if (any_failed) {
-		nlmsg_free(last);
-		return -1;
-	}
-
-	/* Only now, with every request staged without failure, the last. */
-	nl_complete_msg(nl->sk, last);
-	last_seq = nlmsg_hdr(last)->nlmsg_seq;
-	if (nl_send(nl->sk, last) < 0) {
-		errmsg("%s: sending request: %s", what, strerror(errno));
-		nlmsg_free(last);
-		return -1;
-	}
-	ret = bulk_drain(nl, b, what, true, last_seq, last, h, failed, arg,
-			 &any_failed, &last_failed);
-	nlmsg_free(last);
-	if (ret != 1 || any_failed || last_failed)
-		return -1;
-	return 0;
+	return genlmsg_parse(nlh, 0, tb, MCFW_A_MAX, mcfw_policy) < 0 ? -1 : 0;
 }

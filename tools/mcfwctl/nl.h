@@ -96,15 +96,20 @@ int mcfw_nl_monitor(struct mcfw_nl *nl, const char *what,
  * Bulk requests, for batches: requests are collected with
  * mcfw_nl_bulk_add() (which consumes the message and numbers it; the
  * first is number 0) and sent, many per send() and without asking for
- * acknowledgments, by mcfw_nl_bulk_run(). Only after every one of them
- * was handled without failure is @last sent, with an acknowledgment,
- * and its replies handed to @h. The first request that failed is passed
- * to @failed (to name it) before the kernel's reason is printed.
+ * acknowledgments: by a thread of their own from mcfw_nl_bulk_start() on,
+ * while the caller goes on making more, else by mcfw_nl_bulk_run(). Only
+ * after every one of them was handled without failure does
+ * mcfw_nl_bulk_run() send @last, with an acknowledgment, and hand its
+ * replies to @h. The first request that failed is passed to @failed (to
+ * name it) before the kernel's reason is printed. mcfw_nl_bulk_failed()
+ * tells the caller early that there is no point in going on.
  * mcfw_nl_bulk_run() consumes @last and returns 0, or -1 after printing.
  */
 struct mcfw_nl_bulk;
 
 struct mcfw_nl_bulk *mcfw_nl_bulk_new(struct mcfw_nl *nl);
+void mcfw_nl_bulk_start(struct mcfw_nl_bulk *b);
+bool mcfw_nl_bulk_failed(struct mcfw_nl_bulk *b);
 void mcfw_nl_bulk_free(struct mcfw_nl_bulk *b);
 size_t mcfw_nl_bulk_count(const struct mcfw_nl_bulk *b);
 int mcfw_nl_bulk_add(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
@@ -113,6 +118,17 @@ int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
 		     struct nl_msg *last, const char *what,
 		     const struct mcfw_nl_handler *h,
 		     void (*failed)(size_t i, void *arg), void *arg);
+
+/* For bulk.c: the socket, its port, and what nl.c does with answers. */
+int mcfw_nl_fd(struct mcfw_nl *nl);
+__u32 mcfw_nl_port(struct mcfw_nl *nl);
+/* Print the kernel's reason in NLMSG_ERROR @nlh, for request @req_msg (or NULL). */
+void mcfw_nl_report_error(const char *what, struct nl_msg *req_msg,
+			  struct nlmsghdr *nlh);
+/* Number and send @msg (not consumed); its sequence number in @seq. 0 or -1. */
+int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq);
+/* Parse an mcfw message's attributes into @tb. 0 or -1. */
+int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 
 /*
  * Parse the counters nested in @nest into @c, indexed by

@@ -663,7 +663,7 @@ lrecord() {
 	LCSV+=("$KERNEL,$1,$2,$3,$4,$T_REAL,$T_USER,$T_SYS,$5,$why")
 	printf '  %-4s %-9s R=%-6s round %s %8.3f s (user %.3f sys %.3f) %9.0f routes/s %s\n' \
 		"$1" "$2" "$3" "$4" "$T_REAL" "$T_USER" "$T_SYS" \
-		"$(awk -v n="$3" -v t="$T_REAL" 'BEGIN { print t > 0 ? n / t : 0 }')" \
+		"$(awk -v n="$3" -v t="$T_REAL" 'BEGIN { print (t > 0 ? n / t : 0) }')" \
 		"$( [ "$5" = 1 ] && echo ok || echo "INVALID: $6")"
 }
 

@@ -228,11 +228,18 @@ struct mcfw_iface *mcfw_iface_get(struct mcfw_net *mn, const char *name)
 	}
 	mcfw_iface_list_add(mn, iface);
 
+	/* Held across the unlock: attaching allocates its tracker. */
 	rcu_read_lock();
 	dev = dev_get_by_name_rcu(mn->net, name);
 	if (dev && READ_ONCE(dev->reg_state) == NETREG_REGISTERED)
-		mcfw_iface_attach(mn, iface, dev, false);
+		dev_hold(dev);
+	else
+		dev = NULL;
 	rcu_read_unlock();
+	if (dev) {
+		mcfw_iface_attach(mn, iface, dev, false);
+		dev_put(dev);
+	}
 
 found:
 	if (!iface->users++)

@@ -111,6 +111,7 @@ struct mcfw_flushed {
  * @flushed: owners flushed (&struct mcfw_flushed)
  * @flush_all: every owner was flushed
  * @failed: a command of the batch was refused: the commit will be
+ * @n_staged: commands of the sender staged without failure
  */
 struct mcfw_batch {
 	const struct sock *sk;
@@ -123,6 +124,7 @@ struct mcfw_batch {
 	struct list_head flushed;
 	bool flush_all;
 	bool failed;
+	unsigned int n_staged;
 };
 
 static const struct rhashtable_params mcfw_staged_params = {
@@ -226,6 +228,8 @@ int mcfw_batch_begin(struct mcfw_net *mn, const struct sk_buff *skb,
 			mcfw_batch_free(mn);
 			return err;
 		}
+		/* Not one of the sender's commands. */
+		b->n_staged = 0;
 	}
 	return 0;
 }
@@ -284,11 +288,13 @@ void mcfw_batch_refused(struct mcfw_net *mn, const struct sk_buff *skb,
 	mutex_unlock(&mn->lock);
 }
 
-/* A refused command dooms the batch; returns @err. */
+/* A refused command dooms the batch; returns @err. Others are counted. */
 static int mcfw_batch_err(struct mcfw_batch *b, int err)
 {
 	if (err < 0)
 		b->failed = true;
+	else
+		b->n_staged++;
 	return err;
 }
 
@@ -681,6 +687,7 @@ static struct mcfw_route **mcfw_batch_flushed_routes(struct mcfw_net *mn,
  * mcfw_batch_commit - apply a batch as one transaction
  * @mn: the namespace's state
  * @b: the batch; freed whether the commit succeeds or not
+ * @count: how many commands the sender says it sent, or NULL
  * @res: what the commit did
  * @extack: where to say why it failed
  *
@@ -688,7 +695,7 @@ static struct mcfw_route **mcfw_batch_flushed_routes(struct mcfw_net *mn,
  * Return: 0, or a negative errno and nothing changed.
  */
 int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
-		      struct mcfw_commit_result *res,
+		      const u32 *count, struct mcfw_commit_result *res,
 		      struct netlink_ext_ack *extack)
 {
 	struct mcfw_route **gone = NULL;
@@ -709,6 +716,12 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 	if (b->failed) {
 		NL_SET_ERR_MSG(extack,
 			       "A command of this batch was refused; nothing was applied");
+		err = -EINVAL;
+		goto out;
+	}
+	if (count && *count != b->n_staged) {
+		NL_SET_ERR_MSG(extack,
+			       "Commands of this batch were refused before they reached it; nothing was applied");
 		err = -EINVAL;
 		goto out;
 	}

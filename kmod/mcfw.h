@@ -519,7 +519,7 @@ struct mcfw_commit_result {
 };
 
 int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
-		      struct mcfw_commit_result *res,
+		      const u32 *count, struct mcfw_commit_result *res,
 		      struct netlink_ext_ack *extack);
 bool mcfw_batch_owned_by(const struct mcfw_batch *b, u32 *portid);
 

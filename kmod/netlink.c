@@ -78,6 +78,10 @@ const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_NO_STATS]	= { .type = NLA_FLAG },
 };
 
+static const struct nla_policy mcfw_batch_commit_policy[MCFW_A_MAX + 1] = {
+	[MCFW_A_BATCH_COUNT]	= { .type = NLA_U32 },
+};
+
 const struct nla_policy mcfw_route_flush_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
 };
@@ -615,6 +619,8 @@ static const struct genl_ops mcfw_genl_ops[] = {
 	{
 		.cmd	= MCFW_CMD_BATCH_COMMIT,
 		.doit	= mcfw_nl_batch_commit,
+		.policy	= mcfw_batch_commit_policy,
+		.maxattr = ARRAY_SIZE(mcfw_batch_commit_policy) - 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{

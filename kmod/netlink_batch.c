@@ -48,9 +48,12 @@ int mcfw_nl_batch_commit(struct sk_buff *skb, struct genl_info *info)
 	struct mcfw_commit_result res;
 	struct mcfw_batch *b;
 	struct sk_buff *msg;
+	u32 count = 0;
 	void *hdr;
 	int err;
 
+	if (info->attrs[MCFW_A_BATCH_COUNT])
+		count = nla_get_u32(info->attrs[MCFW_A_BATCH_COUNT]);
 	msg = genlmsg_new(4 * nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -62,7 +65,8 @@ int mcfw_nl_batch_commit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "This socket stages no batch");
 		return -ENOENT;
 	}
-	err = mcfw_batch_commit(mn, b, &res, info->extack);
+	err = mcfw_batch_commit(mn, b, info->attrs[MCFW_A_BATCH_COUNT] ?
+				&count : NULL, &res, info->extack);
 	mutex_unlock(&mn->lock);
 	mcfw_iface_sync(mn);
 	if (err) {

@@ -936,6 +936,48 @@ TEST_F(routes, batch_with_a_refused_command_commits_nothing)
 	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.5.0.7", "d0"));
 }
 
+/*
+ * A command the netlink core refuses (here by policy) never reaches the
+ * batch: the commit, told how many were sent, is refused; a commit that
+ * says nothing keeps the old rule.
+ */
+TEST_F(routes, batch_commit_counts_its_commands)
+{
+	static const char why[] =
+		"Commands of this batch were refused before they reached it; nothing was applied";
+	static const char * const o[] = { "d1" };
+	size_t nest, oif;
+	__u8 ttl = 0;
+
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg_names(&self->m, "239.5.1.1", "d0", o, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg(&self->m, "239.5.1.2", NULL, self->d0, NULL, -1);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	oif = nest_start(&self->m, MCFW_A_OIF);
+	put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
+	put(&self->m, MCFW_OIF_A_TTL, &ttl, 1);
+	nest_end(&self->m, oif);
+	nest_end(&self->m, nest);
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	self->m.len = 0;
+	put_u32(&self->m, MCFW_A_BATCH_COUNT, 2);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_STREQ(why, self->r.msg);
+	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.5.1.1", "d0"));
+
+	/* The right count commits. */
+	batch_begin_msg(&self->m, 0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg_names(&self->m, "239.5.1.1", "d0", o, 1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	self->m.len = 0;
+	put_u32(&self->m, MCFW_A_BATCH_COUNT, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_TRUE(route_exists(_metadata, self, self->fd, "239.5.1.1", "d0"));
+}
+
 TEST_F(routes, batch_flags_and_owner_checked)
 {
 	batch_begin_msg(&self->m, 0x100);

@@ -186,6 +186,10 @@ enum mcfw_event {
  * @MCFW_A_ALLMULTI: flag, mcfw holds the interface in ALLMULTI
  * @MCFW_A_NO_STATS: flag, in a %MCFW_CMD_ROUTE_GET request: leave the
  *	counters (%MCFW_A_STATS, %MCFW_OIF_A_STATS) out of the replies
+ * @MCFW_A_BATCH_COUNT: u32, in %MCFW_CMD_BATCH_COMMIT: how many commands
+ *	the sender sent in the batch; the commit is refused unless that
+ *	many were staged (a command the netlink core refused, by policy or
+ *	permission, never reaches the batch to fail it)
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -222,6 +226,7 @@ enum mcfw_attr {
 	MCFW_A_JOIN_MAX,
 	MCFW_A_ALLMULTI,
 	MCFW_A_NO_STATS,
+	MCFW_A_BATCH_COUNT,
 
 	/* private: */
 	__MCFW_A_MAX,

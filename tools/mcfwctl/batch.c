@@ -285,7 +285,14 @@ static int batch_run(const char *name, const char *what, bool restore,
 		goto out;
 
 	ret = EXIT_FAIL;
+	/* The kernel refuses the commit unless every request reached it. */
 	commit = mcfw_nl_msg(nl, MCFW_CMD_BATCH_COMMIT);
+	if (commit && mcfw_nl_knows(nl, MCFW_A_BATCH_COUNT) &&
+	    nla_put_u32(commit, MCFW_A_BATCH_COUNT,
+			mcfw_nl_bulk_count(bulk)) < 0) {
+		nlmsg_free(commit);
+		commit = NULL;
+	}
 	if (!commit) {
 		errmsg("%s: %s", what, strerror(ENOMEM));
 		goto out;

@@ -41,6 +41,7 @@ struct mcfw_nl {
 	struct nl_sock *sk;
 	int family;
 	int mcgrp_config;	/* id of the "config" group, 0 if none */
+	__u32 maxattr;		/* the loaded module's highest attribute */
 };
 
 /* State of one request while its replies are read. */
@@ -90,6 +91,8 @@ static const char * const mcfw_attr_names[MCFW_A_MAX + 1] = {
 	[MCFW_A_JOIN_COUNT]	= "MCFW_A_JOIN_COUNT",
 	[MCFW_A_JOIN_MAX]	= "MCFW_A_JOIN_MAX",
 	[MCFW_A_ALLMULTI]	= "MCFW_A_ALLMULTI",
+	[MCFW_A_NO_STATS]	= "MCFW_A_NO_STATS",
+	[MCFW_A_BATCH_COUNT]	= "MCFW_A_BATCH_COUNT",
 };
 
 /* Types of the attributes the kernel sends; others are accepted as is. */
@@ -493,6 +496,9 @@ static int ctrl_reply(struct nl_req *req, struct nl_msg *msg)
 		return -1;
 	}
 	nl->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	nl->maxattr = tb[CTRL_ATTR_MAXATTR] &&
+		      nla_len(tb[CTRL_ATTR_MAXATTR]) >= (int)sizeof(__u32) ?
+		      nla_get_u32(tb[CTRL_ATTR_MAXATTR]) : 0;
 	if (tb[CTRL_ATTR_MCAST_GROUPS])
 		ctrl_mcast_groups(nl, tb[CTRL_ATTR_MCAST_GROUPS]);
 	return 0;
@@ -847,4 +853,9 @@ int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq)
 int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 {
 	return genlmsg_parse(nlh, 0, tb, MCFW_A_MAX, mcfw_policy) < 0 ? -1 : 0;
+}
+
+bool mcfw_nl_knows(const struct mcfw_nl *nl, int attr)
+{
+	return attr >= 0 && (__u32)attr <= nl->maxattr;
 }

@@ -127,6 +127,13 @@ void mcfw_nl_report_error(const char *what, struct nl_msg *req_msg,
 			  struct nlmsghdr *nlh);
 /* Number and send @msg (not consumed); its sequence number in @seq. 0 or -1. */
 int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq);
+/*
+ * Does the loaded module know attribute @attr? A module older than the
+ * tool refuses a request with an attribute it does not know: optional
+ * ones are sent only to modules that know them.
+ */
+bool mcfw_nl_knows(const struct mcfw_nl *nl, int attr);
+
 /* Parse an mcfw message's attributes into @tb. 0 or -1. */
 int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 

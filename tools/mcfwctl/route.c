@@ -917,7 +917,8 @@ int route_list_get(struct mcfw_nl *nl, const char *owner, bool stats,
 	struct nl_msg *msg = mcfw_nl_msg(nl, MCFW_CMD_ROUTE_GET);
 
 	if (msg && ((owner && nla_put_string(msg, MCFW_A_OWNER, owner) < 0) ||
-		    (!stats && nla_put_flag(msg, MCFW_A_NO_STATS) < 0))) {
+		    (!stats && mcfw_nl_knows(nl, MCFW_A_NO_STATS) &&
+		     nla_put_flag(msg, MCFW_A_NO_STATS) < 0))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -951,7 +952,7 @@ static int route_show(int argc, char **argv)
 	if (msg && (put_key(msg, &a, 0) < 0 ||
 		    (a.owner && strcmp(a.owner, "all") &&
 		     nla_put_string(msg, MCFW_A_OWNER, a.owner) < 0) ||
-		    (!mcfwctl_opts.stats &&
+		    (!mcfwctl_opts.stats && mcfw_nl_knows(nl, MCFW_A_NO_STATS) &&
 		     nla_put_flag(msg, MCFW_A_NO_STATS) < 0))) {
 		nlmsg_free(msg);
 		msg = NULL;

@@ -85,6 +85,32 @@ static int nl_send(int fd, __u16 type, __u8 cmd, __u16 flags,
 	return send(fd, buf, nlh->nlmsg_len, 0) < 0 ? -errno : 0;
 }
 
+/* Walking attributes: for (a = first; attr_ok(a, rem); a = attr_next(a, &rem)). */
+static bool attr_ok(const struct nlattr *a, int rem)
+{
+	return rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+}
+
+static struct nlattr *attr_next(struct nlattr *a, int *rem)
+{
+	*rem -= NLA_ALIGN(a->nla_len);
+	return (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+}
+
+/* The first attribute nested in @nest. */
+static struct nlattr *nest_first(struct nlattr *nest, int *rem)
+{
+	*rem = nest->nla_len - NLA_HDRLEN;
+	return (struct nlattr *)((char *)nest + NLA_HDRLEN);
+}
+
+/* The first attribute of the generic netlink message @nlh. */
+static struct nlattr *genl_first(struct nlmsghdr *nlh, int *rem)
+{
+	*rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	return (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+}
+
 static void parse_attrs(struct nlattr **tb, size_t max, void *data, int len)
 {
 	struct nlattr *nla = data;
@@ -223,11 +249,7 @@ static int op_flags(struct reply *r, __u32 cmd)
 
 	if (!ops)
 		return -1;
-	len = ops->nla_len - NLA_HDRLEN;
-	for (op = (struct nlattr *)((char *)ops + NLA_HDRLEN);
-	     len >= NLA_HDRLEN && op->nla_len <= len;
-	     len -= NLA_ALIGN(op->nla_len),
-	     op = (struct nlattr *)((char *)op + NLA_ALIGN(op->nla_len))) {
+	for (op = nest_first(ops, &len); attr_ok(op, len); op = attr_next(op, &len)) {
 		parse_attrs(tb, CTRL_ATTR_OP_MAX + 1, (char *)op + NLA_HDRLEN,
 			    op->nla_len - NLA_HDRLEN);
 		if (tb[CTRL_ATTR_OP_ID] && nla_u32(tb[CTRL_ATTR_OP_ID]) == cmd)
@@ -541,18 +563,25 @@ TEST_F(routes, more_outputs_than_oif_max_refused)
 	EXPECT_NE(0, self->r.msg[0]);
 }
 
-TEST_F(routes, ttl_threshold_zero_refused)
+/* A route GRP on @iif with one output @oif whose TTL threshold is 0. */
+static void route_msg_ttl0(struct msgbuf *m, const char *grp, __u32 iif,
+			   __u32 oif)
 {
-	size_t nest, oif;
+	size_t nest, o;
 	__u8 ttl = 0;
 
-	route_msg(&self->m, "239.1.1.1", NULL, self->d0, NULL, -1);
-	nest = nest_start(&self->m, MCFW_A_OIFS);
-	oif = nest_start(&self->m, MCFW_A_OIF);
-	put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
-	put(&self->m, MCFW_OIF_A_TTL, &ttl, 1);
-	nest_end(&self->m, oif);
-	nest_end(&self->m, nest);
+	route_msg(m, grp, NULL, iif, NULL, -1);
+	nest = nest_start(m, MCFW_A_OIFS);
+	o = nest_start(m, MCFW_A_OIF);
+	put_u32(m, MCFW_OIF_A_IFINDEX, oif);
+	put(m, MCFW_OIF_A_TTL, &ttl, 1);
+	nest_end(m, o);
+	nest_end(m, nest);
+}
+
+TEST_F(routes, ttl_threshold_zero_refused)
+{
+	route_msg_ttl0(&self->m, "239.1.1.1", self->d0, self->d1);
 	/* The policy's minimum: out of range, with the core's message. */
 	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
 	EXPECT_NE(0, self->r.msg[0]);
@@ -696,30 +725,22 @@ TEST_F(routes, dump_filtered_by_source)
 }
 
 /* MCFW_A_STATS of the route and of its outputs in the reply in self->buf. */
-static void count_stats(struct __test_metadata *_metadata, const char *buf,
+static void count_stats(struct __test_metadata *_metadata, char *buf,
 			int *route, int *oif)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct nlattr *tb[MCFW_OIF_A_MAX + 1];
 	struct nlattr *nla, *o;
 	int rem, orem;
 
 	*route = *oif = 0;
 	ASSERT_LE(NLMSG_LENGTH(GENL_HDRLEN), nlh->nlmsg_len);
-	rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	for (nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-	     rem >= NLA_HDRLEN && nla->nla_len <= rem;
-	     rem -= NLA_ALIGN(nla->nla_len),
-	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+	for (nla = genl_first(nlh, &rem); attr_ok(nla, rem); nla = attr_next(nla, &rem)) {
 		if ((nla->nla_type & NLA_TYPE_MASK) == MCFW_A_STATS)
 			(*route)++;
 		if ((nla->nla_type & NLA_TYPE_MASK) != MCFW_A_OIFS)
 			continue;
-		orem = nla->nla_len - NLA_HDRLEN;
-		for (o = (struct nlattr *)((char *)nla + NLA_HDRLEN);
-		     orem >= NLA_HDRLEN && o->nla_len <= orem;
-		     orem -= NLA_ALIGN(o->nla_len),
-		     o = (struct nlattr *)((char *)o + NLA_ALIGN(o->nla_len))) {
+		for (o = nest_first(nla, &orem); attr_ok(o, orem); o = attr_next(o, &orem)) {
 			parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)o + NLA_HDRLEN,
 				    o->nla_len - NLA_HDRLEN);
 			if (tb[MCFW_OIF_A_STATS])
@@ -946,20 +967,12 @@ TEST_F(routes, batch_commit_counts_its_commands)
 	static const char why[] =
 		"Commands of this batch were refused before they reached it; nothing was applied";
 	static const char * const o[] = { "d1" };
-	size_t nest, oif;
-	__u8 ttl = 0;
 
 	batch_begin_msg(&self->m, 0);
 	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
 	route_msg_names(&self->m, "239.5.1.1", "d0", o, 1);
 	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
-	route_msg(&self->m, "239.5.1.2", NULL, self->d0, NULL, -1);
-	nest = nest_start(&self->m, MCFW_A_OIFS);
-	oif = nest_start(&self->m, MCFW_A_OIF);
-	put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
-	put(&self->m, MCFW_OIF_A_TTL, &ttl, 1);
-	nest_end(&self->m, oif);
-	nest_end(&self->m, nest);
+	route_msg_ttl0(&self->m, "239.5.1.2", self->d0, self->d1);
 	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
 	self->m.len = 0;
 	put_u32(&self->m, MCFW_A_BATCH_COUNT, 2);
@@ -1039,7 +1052,6 @@ TEST_F(routes, big_route_split_into_nests)
 {
 	struct nlattr *nla, *o, *tb[MCFW_OIF_A_MAX + 1];
 	int n, nests = 0, oifs = 0, rem, orem;
-	char *attrs;
 	FILE *f;
 
 	f = fopen("/sys/module/mcfw/parameters/oif_max", "r");
@@ -1060,19 +1072,12 @@ TEST_F(routes, big_route_split_into_nests)
 
 	ASSERT_TRUE(route_exists(_metadata, self, self->fd, "239.7.0.1", "d0"));
 	/* route_exists() left the reply in self->buf: walk every nest. */
-	attrs = (char *)NLMSG_DATA(self->buf) + GENL_HDRLEN;
-	rem = ((struct nlmsghdr *)self->buf)->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	for (nla = (struct nlattr *)attrs; rem >= NLA_HDRLEN && nla->nla_len <= rem;
-	     rem -= NLA_ALIGN(nla->nla_len),
-	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+	for (nla = genl_first((struct nlmsghdr *)self->buf, &rem); attr_ok(nla, rem);
+	     nla = attr_next(nla, &rem)) {
 		if ((nla->nla_type & NLA_TYPE_MASK) != MCFW_A_OIFS)
 			continue;
 		nests++;
-		orem = nla->nla_len - NLA_HDRLEN;
-		for (o = (struct nlattr *)((char *)nla + NLA_HDRLEN);
-		     orem >= NLA_HDRLEN && o->nla_len <= orem;
-		     orem -= NLA_ALIGN(o->nla_len),
-		     o = (struct nlattr *)((char *)o + NLA_ALIGN(o->nla_len))) {
+		for (o = nest_first(nla, &orem); attr_ok(o, orem); o = attr_next(o, &orem)) {
 			parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)o + NLA_HDRLEN,
 				    o->nla_len - NLA_HDRLEN);
 			EXPECT_NE(NULL, tb[MCFW_OIF_A_IFNAME]);

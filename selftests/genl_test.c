@@ -116,13 +116,9 @@ static void parse_attrs(struct nlattr **tb, size_t max, void *data, int len)
 	struct nlattr *nla = data;
 
 	memset(tb, 0, max * sizeof(*tb));
-	while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	       nla->nla_len <= len) {
+	for (; attr_ok(nla, len); nla = attr_next(nla, &len))
 		if ((nla->nla_type & NLA_TYPE_MASK) < max)
 			tb[nla->nla_type & NLA_TYPE_MASK] = nla;
-		len -= NLA_ALIGN(nla->nla_len);
-		nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len));
-	}
 }
 
 static void parse_extack(struct nlmsghdr *nlh, struct reply *r)

@@ -67,6 +67,8 @@ enum mcfw_plan {
  * @plan: what the commit does with it
  * @rt: the live route, or the one the commit creates
  * @oifs: the outputs the commit gives a replaced route
+ * @mem: the memory of the route the commit adds, allocated while staging
+ *	(mcfw_route_alloc()), or NULL: the commit allocates it
  */
 struct mcfw_staged {
 	struct rhash_head node;
@@ -77,6 +79,7 @@ struct mcfw_staged {
 	enum mcfw_plan plan;
 	struct mcfw_route *rt;
 	struct mcfw_oifs *oifs;
+	struct mcfw_route *mem;
 };
 
 /**
@@ -254,6 +257,7 @@ void mcfw_batch_free(struct mcfw_net *mn)
 	/* First: it stops the table's deferred resize, which walks @s. */
 	rhashtable_destroy(&b->staged);
 	list_for_each_entry_safe(s, stmp, &b->list, list) {
+		mcfw_route_free(s->mem);
 		kfree(s->cfg.oifs);
 		kfree(s);
 		cond_resched();
@@ -381,6 +385,8 @@ static struct mcfw_staged *mcfw_staged_get(struct mcfw_batch *b, __be32 src,
 static void mcfw_staged_absent(struct mcfw_staged *s)
 {
 	s->present = false;
+	mcfw_route_free(s->mem);
+	s->mem = NULL;
 	kfree(s->cfg.oifs);
 	s->cfg.oifs = NULL;
 	s->cfg.n_oifs = 0;
@@ -398,14 +404,13 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	err = mcfw_batch_check(mn, b, extack);
 	if (err)
 		return err;
-	/* mcfw_batch_view(), keeping the staged entry it finds. */
+	/* mcfw_batch_view(), keeping what it finds. */
 	s = mcfw_staged_find(b, cfg->src, cfg->grp, cfg->iif);
-	if (s) {
+	rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);
+	if (s)
 		owner = s->present ? s->cfg.owner : NULL;
-	} else {
-		rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);
+	else
 		owner = rt && !mcfw_batch_flushed(b, rt->owner) ? rt->owner : NULL;
-	}
 	if (owner && !replace) {
 		if (strcmp(owner, cfg->owner))
 			NL_SET_ERR_MSG(extack, "Route exists and has another owner");
@@ -431,6 +436,19 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	cfg->oifs = NULL;
 	cfg->n_oifs = 0;
 	s->present = true;
+
+	/*
+	 * A route the commit will add (the table has none of that name,
+	 * and a batch is refused if the table changes): allocate it now,
+	 * while the sender is still sending, rather than in the commit.
+	 * Without memory now, the commit tries again.
+	 */
+	if (s->mem && (rt || s->mem->ctrs->n != s->cfg.n_oifs)) {
+		mcfw_route_free(s->mem);
+		s->mem = NULL;
+	}
+	if (!rt && !s->mem)
+		s->mem = mcfw_route_alloc(s->cfg.n_oifs);
 	return 0;
 }
 
@@ -637,7 +655,8 @@ static int mcfw_staged_prepare(struct mcfw_net *mn, struct mcfw_staged *s,
 		return 0;
 	}
 	if (!rt) {
-		rt = mcfw_route_create(mn, &s->cfg, BIT(cur), extack);
+		rt = mcfw_route_create(mn, &s->cfg, BIT(cur), s->mem, extack);
+		s->mem = NULL;
 		if (IS_ERR(rt))
 			return PTR_ERR(rt);
 		s->rt = rt;

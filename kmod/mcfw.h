@@ -456,9 +456,12 @@ struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
 struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
 				    __be32 src, const char *iif);
 struct mcfw_route *mcfw_route_next(struct mcfw_route *rt);
+struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs);
+void mcfw_route_free(struct mcfw_route *rt);
 struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 				     const struct mcfw_route_cfg *cfg,
-				     u8 genmask, struct netlink_ext_ack *extack);
+				     u8 genmask, struct mcfw_route *mem,
+				     struct netlink_ext_ack *extack);
 struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
 				  const struct mcfw_oifs *old,

@@ -168,7 +168,7 @@ static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 	}
 	if (!rt) {
 		*ev = MCFW_EV_ADD;
-		rt = mcfw_route_create(mn, cfg, 0, extack);
+		rt = mcfw_route_create(mn, cfg, 0, NULL, extack);
 	} else {
 		*ev = MCFW_EV_REPLACE;
 		oifs = mcfw_oifs_build(mn, cfg,

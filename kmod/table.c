@@ -353,15 +353,21 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
 
 	for (i = 0; i < oifs->n; i++)
 		n += !oifs->oif[i].ctrs;
-	if (!n && !rt)
-		return 0;
-	ctrs = mcfw_ctrs_alloc(!!rt, n);
-	if (!ctrs)
-		return -ENOMEM;
-	refcount_set(&ctrs->ref, n + !!rt);
-	if (rt) {
-		rt->ctrs = ctrs;
-		rt->stats = ctrs->pcpu;
+	if (rt && rt->ctrs) {
+		/* Allocated with the route for all its outputs, which are new. */
+		ctrs = rt->ctrs;
+		refcount_add(n, &ctrs->ref);
+	} else {
+		if (!n && !rt)
+			return 0;
+		ctrs = mcfw_ctrs_alloc(!!rt, n);
+		if (!ctrs)
+			return -ENOMEM;
+		refcount_set(&ctrs->ref, n + !!rt);
+		if (rt) {
+			rt->ctrs = ctrs;
+			rt->stats = ctrs->pcpu;
+		}
 	}
 	for (i = 0, n = 0; i < oifs->n; i++) {
 		if (oifs->oif[i].ctrs)
@@ -381,7 +387,7 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
  * @old: the route's current outputs, whose counters outputs it keeps
  *	share, or NULL
  * @rt: a route being created, whose own counters are allocated with its
- *	outputs', or NULL
+ *	outputs' (or were, with the array, by mcfw_route_alloc()), or NULL
  *
  * Context: process context, @mn->lock held.
  * Return: the array (not published), or an ERR_PTR; @old is unchanged.
@@ -397,9 +403,16 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 	int err;
 
 	lockdep_assert_held(&mn->lock);
-	oifs = kzalloc(struct_size(oifs, oif, cfg->n_oifs), GFP_KERNEL_ACCOUNT);
-	if (!oifs)
-		return ERR_PTR(-ENOMEM);
+	if (rt && rt->ctrs) {
+		/* The room mcfw_route_alloc() made, for cfg->n_oifs outputs. */
+		oifs = rcu_dereference_protected(rt->oifs[0], true);
+		RCU_INIT_POINTER(rt->oifs[0], NULL);
+	} else {
+		oifs = kzalloc(struct_size(oifs, oif, cfg->n_oifs),
+			       GFP_KERNEL_ACCOUNT);
+		if (!oifs)
+			return ERR_PTR(-ENOMEM);
+	}
 
 	for (i = 0; i < cfg->n_oifs; i++) {
 		oif = &oifs->oif[i];
@@ -476,11 +489,68 @@ static void mcfw_route_free_rcu(struct rcu_head *head)
 }
 
 /**
+ * mcfw_route_alloc - the memory of a route, ahead of its creation
+ * @n_oifs: the number of outputs it will have
+ *
+ * A batch allocates the routes it adds while it is staged, so that its
+ * commit, during which every other command of the namespace waits, only
+ * fills and links them. The route is empty and unlinked, with its
+ * counters and its outputs' (@ctrs, @stats) and, in @oifs[0] (never
+ * published as it is), room for @n_oifs outputs. Give it to
+ * mcfw_route_create() or to mcfw_route_free().
+ *
+ * Context: process context.
+ * Return: the route, or NULL.
+ */
+struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs)
+{
+	struct mcfw_oifs *oifs;
+	struct mcfw_route *rt;
+
+	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
+	if (!rt)
+		return NULL;
+	oifs = kzalloc(struct_size(oifs, oif, n_oifs), GFP_KERNEL_ACCOUNT);
+	if (!oifs)
+		goto free_rt;
+	rt->ctrs = mcfw_ctrs_alloc(true, n_oifs);
+	if (!rt->ctrs)
+		goto free_oifs;
+	/* The route's reference; mcfw_oifs_count_in() adds the outputs'. */
+	refcount_set(&rt->ctrs->ref, 1);
+	rt->stats = rt->ctrs->pcpu;
+	RCU_INIT_POINTER(rt->oifs[0], oifs);
+	return rt;
+
+free_oifs:
+	kfree(oifs);
+free_rt:
+	kfree(rt);
+	return NULL;
+}
+
+/**
+ * mcfw_route_free - free a route that was never linked
+ * @rt: from mcfw_route_alloc(), or one mcfw_route_create() gave up
+ *	(with no outputs in either generation but the room), or NULL
+ */
+void mcfw_route_free(struct mcfw_route *rt)
+{
+	if (!rt)
+		return;
+	kfree(rcu_dereference_protected(rt->oifs[0], true));
+	mcfw_ctrs_put(rt->ctrs);
+	kfree(rt);
+}
+
+/**
  * mcfw_route_create - add a route
  * @mn: the namespace's state
  * @cfg: the route; no route of its name exists
  * @genmask: 0 for a route active at once; BIT(gencursor) for one a
  *	commit makes active with the next generation
+ * @mem: its memory, from mcfw_route_alloc(), or NULL to allocate it
+ *	now; taken (used or freed) whatever happens
  * @extack: where to say why it failed
  *
  * The route is complete, outputs included, before it is linked: a packet
@@ -491,16 +561,21 @@ static void mcfw_route_free_rcu(struct rcu_head *head)
  */
 struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 				     const struct mcfw_route_cfg *cfg,
-				     u8 genmask, struct netlink_ext_ack *extack)
+				     u8 genmask, struct mcfw_route *mem,
+				     struct netlink_ext_ack *extack)
 {
 	struct mcfw_oifs *oifs;
 	struct mcfw_route *rt;
 	int err = -ENOMEM;
 
 	lockdep_assert_held(&mn->lock);
-	rt = kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
+	if (mem && mem->ctrs->n != cfg->n_oifs) {
+		mcfw_route_free(mem);
+		mem = NULL;
+	}
+	rt = mem ?: kzalloc(sizeof(*rt), GFP_KERNEL_ACCOUNT);
 	if (!rt)
-		goto free_rt;
+		goto fail;
 	memcpy(rt->owner, cfg->owner, sizeof(rt->owner));
 	rt->flags = cfg->flags;
 	rt->genmask = genmask;
@@ -535,14 +610,16 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 	return rt;
 
 release_oifs:
+	RCU_INIT_POINTER(rt->oifs[0], NULL);
+	RCU_INIT_POINTER(rt->oifs[1], NULL);
 	mcfw_oifs_release(mn, oifs, true);
-	mcfw_ctrs_put(rt->ctrs);
 put_entry:
 	mcfw_entry_put(mn, rt->entry);
 put_iif:
 	mcfw_iface_put(mn, rt->iif);
 free_rt:
-	kfree(rt);
+	mcfw_route_free(rt);
+fail:
 	if (err == -ENOMEM)
 		NL_SET_ERR_MSG(extack, "Out of memory for the route");
 	return ERR_PTR(err);

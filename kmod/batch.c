@@ -115,6 +115,8 @@ struct mcfw_flushed {
  * @flush_all: every owner was flushed
  * @failed: a command of the batch was refused: the commit will be
  * @n_staged: commands of the sender staged without failure
+ * @ctrs_blk: the block the counters of the routes it adds are carved
+ *	from, or NULL
  */
 struct mcfw_batch {
 	const struct sock *sk;
@@ -128,6 +130,7 @@ struct mcfw_batch {
 	bool flush_all;
 	bool failed;
 	unsigned int n_staged;
+	struct mcfw_ctrs_block *ctrs_blk;
 };
 
 static const struct rhashtable_params mcfw_staged_params = {
@@ -266,6 +269,7 @@ void mcfw_batch_free(struct mcfw_net *mn)
 		kfree(f);
 	list_for_each_entry_safe(o, otmp, &b->flushed, list)
 		kfree(o);
+	mcfw_ctrs_block_put(b->ctrs_blk);
 	kfree(b);
 }
 
@@ -448,7 +452,7 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 		s->mem = NULL;
 	}
 	if (!rt && !s->mem)
-		s->mem = mcfw_route_alloc(s->cfg.n_oifs);
+		s->mem = mcfw_route_alloc(s->cfg.n_oifs, &b->ctrs_blk);
 	return 0;
 }
 

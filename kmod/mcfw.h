@@ -146,12 +146,37 @@ struct mcfw_iface {
 };
 
 /**
+ * struct mcfw_ctrs_block - per-CPU memory the counters of several routes
+ *	share
+ * @ref: the batch that carves it, while it does, and each &struct
+ *	mcfw_ctrs carved from it; the last frees it
+ * @pcpu: %MCFW_CTRS_BLOCK bytes per CPU
+ * @used: bytes carved so far
+ *
+ * A batch that adds many routes carves their counters from blocks, one
+ * per-CPU allocation for dozens of routes rather than one each (the
+ * per-CPU allocator's search is most of what staging a route costs). A
+ * block's memory is not reused: it is freed when the last of its routes
+ * goes, so a few routes left of a large batch keep its blocks, at most
+ * the memory the batch's counters took.
+ */
+struct mcfw_ctrs_block {
+	refcount_t ref;
+	void __percpu *pcpu;
+	size_t used;
+};
+
+#define MCFW_CTRS_BLOCK	4096
+
+/**
  * struct mcfw_ctrs - per-CPU counters of a route's outputs, and of the
  *	route itself, in one allocation
  * @ref: the route and the outputs that count in it; the last frees it
  * @pcpu: the per-CPU area: the route's &struct mcfw_pcpu of
  *	%MCFW_C_ROUTE_NR counters if it has one (@route), then @n of
  *	%MCFW_C_OIF_NR, one per output
+ * @blk: the block @pcpu was carved from, or NULL if @pcpu is its own
+ *	allocation
  * @route: @pcpu begins with a route's counters
  * @n: number of outputs' slots
  * @base: each output's counter values at its last zeroing
@@ -163,6 +188,7 @@ struct mcfw_iface {
 struct mcfw_ctrs {
 	refcount_t ref;
 	void __percpu *pcpu;
+	struct mcfw_ctrs_block *blk;
 	bool route;
 	unsigned int n;
 	u64 base[][MCFW_C_OIF_NR];
@@ -456,7 +482,9 @@ struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
 struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
 				    __be32 src, const char *iif);
 struct mcfw_route *mcfw_route_next(struct mcfw_route *rt);
-struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs);
+struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs,
+				    struct mcfw_ctrs_block **blk);
+void mcfw_ctrs_block_put(struct mcfw_ctrs_block *blk);
 void mcfw_route_free(struct mcfw_route *rt);
 struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 				     const struct mcfw_route_cfg *cfg,

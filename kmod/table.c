@@ -255,14 +255,71 @@ static struct mcfw_pcpu __percpu *mcfw_ctrs_oif(const struct mcfw_ctrs *ctrs,
 	return (struct mcfw_pcpu __percpu *)((char __percpu *)ctrs->pcpu + off);
 }
 
+/**
+ * mcfw_ctrs_block_put - drop a reference to a block of counters
+ * @blk: the block, or NULL
+ *
+ * Context: any (it may be the last, from an RCU callback).
+ */
+void mcfw_ctrs_block_put(struct mcfw_ctrs_block *blk)
+{
+	if (blk && refcount_dec_and_test(&blk->ref)) {
+		free_percpu(blk->pcpu);
+		kfree(blk);
+	}
+}
+
+/*
+ * @size bytes of zeroed per-CPU memory from the block in @cur, or from a
+ * new one that replaces it there (the caller's reference to the old one
+ * is dropped). Returns the memory and, in @blkp, the block, with a
+ * reference for it; NULL if @size does not fit in a block or without
+ * memory.
+ */
+static void __percpu *mcfw_ctrs_block_carve(struct mcfw_ctrs_block **cur,
+					    size_t size,
+					    struct mcfw_ctrs_block **blkp)
+{
+	struct mcfw_ctrs_block *blk = *cur;
+	void __percpu *p;
+
+	size = ALIGN(size, __alignof__(struct mcfw_pcpu));
+	if (size > MCFW_CTRS_BLOCK)
+		return NULL;
+	if (!blk || blk->used + size > MCFW_CTRS_BLOCK) {
+		blk = kmalloc(sizeof(*blk), GFP_KERNEL_ACCOUNT);
+		if (!blk)
+			return NULL;
+		blk->pcpu = __alloc_percpu_gfp(MCFW_CTRS_BLOCK,
+					       __alignof__(struct mcfw_pcpu),
+					       GFP_KERNEL_ACCOUNT);
+		if (!blk->pcpu) {
+			kfree(blk);
+			return NULL;
+		}
+		refcount_set(&blk->ref, 1);
+		blk->used = 0;
+		mcfw_ctrs_block_put(*cur);
+		*cur = blk;
+	}
+	p = (void __percpu *)((char __percpu *)blk->pcpu + blk->used);
+	blk->used += size;
+	refcount_inc(&blk->ref);
+	*blkp = blk;
+	return p;
+}
+
 /*
  * Zeroed counters for @n outputs, and for a route first if @route, in
- * one per-CPU allocation: one per route and its outputs rather than one
- * each, which is most of what adding a route costs. Its reference count
- * is its number of users (the route, each output), set by the caller.
+ * one per-CPU area: one per route and its outputs rather than one each.
+ * The area is carved from the block in @blk if @blk is not NULL (see
+ * &struct mcfw_ctrs_block), else allocated. Its reference count is its
+ * number of users (the route, each output), set by the caller.
  */
-static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n)
+static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n,
+					 struct mcfw_ctrs_block **blk)
 {
+	size_t size = (route ? MCFW_ROUTE_SLOT : 0) + n * MCFW_OIF_SLOT;
 	struct mcfw_ctrs *ctrs;
 	unsigned int i;
 	int cpu;
@@ -272,10 +329,12 @@ static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n)
 		return NULL;
 	ctrs->route = route;
 	ctrs->n = n;
-	ctrs->pcpu = __alloc_percpu_gfp((route ? MCFW_ROUTE_SLOT : 0) +
-					n * MCFW_OIF_SLOT,
-					__alignof__(struct mcfw_pcpu),
-					GFP_KERNEL_ACCOUNT);
+	if (blk)
+		ctrs->pcpu = mcfw_ctrs_block_carve(blk, size, &ctrs->blk);
+	if (!ctrs->pcpu)
+		ctrs->pcpu = __alloc_percpu_gfp(size,
+						__alignof__(struct mcfw_pcpu),
+						GFP_KERNEL_ACCOUNT);
 	if (!ctrs->pcpu) {
 		kfree(ctrs);
 		return NULL;
@@ -294,7 +353,10 @@ static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n)
 static void mcfw_ctrs_put(struct mcfw_ctrs *ctrs)
 {
 	if (ctrs && refcount_dec_and_test(&ctrs->ref)) {
-		free_percpu(ctrs->pcpu);
+		if (ctrs->blk)
+			mcfw_ctrs_block_put(ctrs->blk);
+		else
+			free_percpu(ctrs->pcpu);
 		kfree(ctrs);
 	}
 }
@@ -360,7 +422,7 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
 	} else {
 		if (!n && !rt)
 			return 0;
-		ctrs = mcfw_ctrs_alloc(!!rt, n);
+		ctrs = mcfw_ctrs_alloc(!!rt, n, NULL);
 		if (!ctrs)
 			return -ENOMEM;
 		refcount_set(&ctrs->ref, n + !!rt);
@@ -491,6 +553,8 @@ static void mcfw_route_free_rcu(struct rcu_head *head)
 /**
  * mcfw_route_alloc - the memory of a route, ahead of its creation
  * @n_oifs: the number of outputs it will have
+ * @blk: the batch's block to carve its counters from (see &struct
+ *	mcfw_ctrs_block)
  *
  * A batch allocates the routes it adds while it is staged, so that its
  * commit, during which every other command of the namespace waits, only
@@ -502,7 +566,8 @@ static void mcfw_route_free_rcu(struct rcu_head *head)
  * Context: process context.
  * Return: the route, or NULL.
  */
-struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs)
+struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs,
+				    struct mcfw_ctrs_block **blk)
 {
 	struct mcfw_oifs *oifs;
 	struct mcfw_route *rt;
@@ -513,7 +578,7 @@ struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs)
 	oifs = kzalloc(struct_size(oifs, oif, n_oifs), GFP_KERNEL_ACCOUNT);
 	if (!oifs)
 		goto free_rt;
-	rt->ctrs = mcfw_ctrs_alloc(true, n_oifs);
+	rt->ctrs = mcfw_ctrs_alloc(true, n_oifs, blk);
 	if (!rt->ctrs)
 		goto free_oifs;
 	/* The route's reference; mcfw_oifs_count_in() adds the outputs'. */

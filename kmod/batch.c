@@ -13,6 +13,10 @@
  * deleted) and the owners the batch flushed. Staged routes are kept by
  * name in a hash of the batch's own.
  *
+ * The memory of the routes a batch adds is allocated while they are
+ * staged (the table cannot change under a batch), their counters carved
+ * from shared blocks in a large batch (&struct mcfw_ctrs_block).
+ *
  * The commit, under mcfw_net.lock from start to end, first builds
  * everything that can fail (new routes, inactive in the current
  * generation; new output arrays beside the current ones), undoing it all
@@ -115,6 +119,7 @@ struct mcfw_flushed {
  * @flush_all: every owner was flushed
  * @failed: a command of the batch was refused: the commit will be
  * @n_staged: commands of the sender staged without failure
+ * @n_mem: routes allocated ahead of the commit (mcfw_route_alloc())
  * @ctrs_blk: the block the counters of the routes it adds are carved
  *	from, or NULL
  */
@@ -130,6 +135,7 @@ struct mcfw_batch {
 	bool flush_all;
 	bool failed;
 	unsigned int n_staged;
+	unsigned int n_mem;
 	struct mcfw_ctrs_block *ctrs_blk;
 };
 
@@ -445,14 +451,20 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	 * A route the commit will add (the table has none of that name,
 	 * and a batch is refused if the table changes): allocate it now,
 	 * while the sender is still sending, rather than in the commit.
-	 * Without memory now, the commit tries again.
+	 * Without memory now, the commit tries again. Counters come from
+	 * blocks only once the batch has added enough routes to fill
+	 * them, so that small batches take no more than they need.
 	 */
-	if (s->mem && (rt || s->mem->ctrs->n != s->cfg.n_oifs)) {
+	if (s->mem && s->mem->ctrs->n != s->cfg.n_oifs) {
 		mcfw_route_free(s->mem);
 		s->mem = NULL;
 	}
-	if (!rt && !s->mem)
-		s->mem = mcfw_route_alloc(s->cfg.n_oifs, &b->ctrs_blk);
+	if (!rt && !s->mem && !b->failed) {
+		s->mem = mcfw_route_alloc(s->cfg.n_oifs,
+					  b->n_mem >= MCFW_CTRS_BLOCK_MIN ?
+					  &b->ctrs_blk : NULL);
+		b->n_mem += !!s->mem;
+	}
 	return 0;
 }
 

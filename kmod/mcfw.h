@@ -153,12 +153,14 @@ struct mcfw_iface {
  * @pcpu: %MCFW_CTRS_BLOCK bytes per CPU
  * @used: bytes carved so far
  *
- * A batch that adds many routes carves their counters from blocks, one
- * per-CPU allocation for dozens of routes rather than one each (the
- * per-CPU allocator's search is most of what staging a route costs). A
- * block's memory is not reused: it is freed when the last of its routes
- * goes, so a few routes left of a large batch keep its blocks, at most
- * the memory the batch's counters took.
+ * A batch that adds more than %MCFW_CTRS_BLOCK_MIN routes carves the
+ * counters of the others from blocks, one per-CPU allocation for dozens
+ * of routes rather than one each (under emulation the per-CPU
+ * allocator's search was most of what staging a route cost). A block's
+ * memory is not reused: it is freed when the last of its routes goes
+ * (after their grace period), so the few routes left of a large batch
+ * keep its blocks: at most the memory that batch's counters took, per
+ * batch.
  */
 struct mcfw_ctrs_block {
 	refcount_t ref;
@@ -166,12 +168,16 @@ struct mcfw_ctrs_block {
 	size_t used;
 };
 
-#define MCFW_CTRS_BLOCK	4096
+/* Bytes per CPU of a block; routes a batch adds before it uses blocks. */
+#define MCFW_CTRS_BLOCK		4096
+#define MCFW_CTRS_BLOCK_MIN	16
 
 /**
  * struct mcfw_ctrs - per-CPU counters of a route's outputs, and of the
- *	route itself, in one allocation
+ *	route itself, in one area (its own allocation, or carved from a
+ *	&struct mcfw_ctrs_block)
  * @ref: the route and the outputs that count in it; the last frees it
+ *	(or drops its reference to the block)
  * @pcpu: the per-CPU area: the route's &struct mcfw_pcpu of
  *	%MCFW_C_ROUTE_NR counters if it has one (@route), then @n of
  *	%MCFW_C_OIF_NR, one per output

@@ -598,6 +598,8 @@ free_rt:
  * mcfw_route_free - free a route that was never linked
  * @rt: from mcfw_route_alloc(), or one mcfw_route_create() gave up
  *	(with no outputs in either generation but the room), or NULL
+ *
+ * Context: process context.
  */
 void mcfw_route_free(struct mcfw_route *rt)
 {

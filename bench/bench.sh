@@ -729,8 +729,11 @@ load_mcfw_round() {	# N ROUND
 	if ! ltime "$RUN/l.dump" lmcfw -j route show; then
 		valid=0 why="route show failed: $(lerr)"
 	elif command -v jq >/dev/null; then
-		read -r a b < <(jq -r '[length, (map("\(.group) \(.source) \(.iif)") |
-			unique | length)] | @tsv' "$RUN/l.dump")
+		# A command substitution, not < <(...): bash reaps a process
+		# substitution later, and its CPU time would then be counted
+		# in the next ltime (save's "user" time).
+		read -r a b <<<"$(jq -r '[length, (map("\(.group) \(.source) \(.iif)") |
+			unique | length)] | @tsv' "$RUN/l.dump")"
 		[ "$a" = "$n" ] && [ "$b" = "$n" ] ||
 			valid=0 why="route show gave $a routes, $b distinct, expected $n"
 	else

@@ -9,6 +9,9 @@
 #   make deps            install the Debian packages the build and tests need
 #   make check           deps, builds for every supported kernel, style, DKMS,
 #                        and the selftests in QEMU on each supported kernel
+#                        and on a debug kernel (KASAN, UBSAN, lockdep,
+#                        kmemleak) built once from linux-source-6.1
+#   make check-debug     the same on the debug kernel only
 #   make demo            a market-data feed through two mcfw gateways and a
 #                        GRE tunnel, in a VM (DEMO_KERNEL=6.1|6.12)
 #   make bench           mcfw against ipmr, a userspace relay and a tc floor,
@@ -71,6 +74,10 @@ check:
 	selftests/deps.sh
 	selftests/check.sh $(KERNELS)
 
+check-debug:
+	selftests/deps.sh
+	selftests/check.sh debug
+
 DEMO_KERNEL ?= 6.12
 
 demo:
@@ -100,4 +107,4 @@ clean:
 	rm -f kmod/*.o kmod/.*.cmd
 
 .PHONY: all module tools module-install tools-install install dkms-install \
-	dkms-uninstall style deps check demo bench clean
+	dkms-uninstall style deps check check-debug demo bench clean

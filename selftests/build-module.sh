@@ -5,13 +5,16 @@
 # copy of the sources (so builds for several kernels do not share
 # objects). Fails on any compiler warning, W=1 included.
 #
-# Usage: selftests/build-module.sh 6.1|6.12|ABI
+# Usage: selftests/build-module.sh 6.1|6.12|debug|ABI
+# (debug: the debug kernel, built by "selftests/vm/vm.sh fetch debug")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 abi=$(selftests/vm/vm.sh abi "$1")
 out=$PWD/build/$abi
 kdir=/lib/modules/$abi/build
+# The debug kernel's tree is in the VM cache, not on the host.
+[ -d "$kdir" ] || kdir=${MCFW_CACHE:-$HOME/.cache/mcfw}/vm/$abi/root/lib/modules/$abi/build
 [ -d "$kdir" ] || { echo "build-module: no headers for $abi; run 'make deps'" >&2; exit 1; }
 
 rm -rf "$out"

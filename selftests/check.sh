@@ -6,13 +6,15 @@
 # Every step and every KTAP result line counts; the last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.
 #
-# Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12)
+# Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12 debug)
+# "debug" is the debug kernel (selftests/vm/debug-kernel.sh), built from
+# Debian's linux-source-6.1 the first time and cached.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
 kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 debug)
 
 logdir=$top/build/logs
 mkdir -p "$logdir"
@@ -96,12 +98,47 @@ install_check() {
 SUITES_TIMED="scale.sh"
 SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
+# The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
+# debug-kernel.sh) is much slower than a stock kernel under
+# TCG, so it runs the suites that exercise the module's lifecycle
+# (module.sh: load/unload cycles, namespaces), its netlink family and
+# batches (genl_test), the data path with its faults (forwarding.sh:
+# interfaces deleted, moved, down under traffic) and a real NIC (nic.sh):
+# about 14 minutes. Not there, to keep a warm make check under 30
+# minutes: what times something (scale.sh), what tests no kernel code
+# of mcfw's (unit.sh), and the tool's suites (mcfwctl.sh, 99 s; config.sh,
+# 420 s), whose kernel paths genl_test and forwarding.sh already take.
+# "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces the harness's slab
+# debugging.
+SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test forwarding.sh nic.sh}
+DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
+
+is_debug() { [[ $1 == debug || $1 == *-mcfwdbg-* ]]; }
+
+# Whether the debug kernel's build is cached: "yes", or "no" (this run
+# builds it; about 8 minutes on 2 cores).
+debug_cache_state() {
+	local rel
+	rel=$(selftests/vm/vm.sh abi debug 2>/dev/null) || { echo no; return; }
+	if [ -f "${MCFW_CACHE:-$HOME/.cache/mcfw}/debug-kernel/${rel##*-mcfwdbg-}/.complete" ]; then
+		echo yes
+	else
+		echo no
+	fi
+}
 
 # Count the KTAP lines the guest prints; a guest that fails without saying
 # which test failed still counts as one failure.
 vm_tests() {
 	local kernel=$1 abi=$2 rc out
 	out=$logdir/vm-$abi.log
+	if is_debug "$kernel"; then
+		MCFW_TESTS=$SUITES_ON_DEBUG MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $DEBUG_KERNEL_APPEND" \
+			selftests/vm/vm.sh run --timeout 3000 \
+			--ko "build/$abi/mcfw.ko" "$kernel" -- selftests/run_tests.sh 2>&1 |
+			tee "$out"
+		rc=${PIPESTATUS[0]}
+	else
 	{
 		MCFW_TESTS=$SUITES_DEBUG selftests/vm/vm.sh run --timeout 1800 \
 			--ko "build/$abi/mcfw.ko" "$kernel" -- selftests/run_tests.sh 2>&1
@@ -114,6 +151,7 @@ vm_tests() {
 		exit "$rc"
 	} | tee "$out"
 	rc=${PIPESTATUS[0]}
+	fi
 	local p f s
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")
 	p=$(grep -E '^ok [0-9]+ ' "$out" | grep -vc '# SKIP')
@@ -136,6 +174,12 @@ main()
 	local k abi
 	for k in "${kernels[@]}"; do
 		abis[$k]=$(selftests/vm/vm.sh abi "$k")
+		# The debug kernel's headers are its build tree: build it first
+		# (once; cached), then the module against it.
+		if is_debug "$k"; then
+			step "vm: debug kernel ${abis[$k]} built (cached: $(debug_cache_state))" \
+				selftests/vm/vm.sh fetch "$k"
+		fi
 		step "build: mcfw.ko for ${abis[$k]}, no warnings (W=1)" \
 			selftests/build-module.sh "${abis[$k]}"
 	done
@@ -143,9 +187,11 @@ main()
 	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
 	step "style: checkpatch.pl --strict" selftests/style.sh
 	for k in "${kernels[@]}"; do
+		is_debug "$k" && continue
 		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
 	done
 	for k in "${kernels[@]}"; do
+		is_debug "$k" && continue
 		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
 	done
 	for k in "${kernels[@]}"; do

@@ -13,6 +13,8 @@ pkgs=(
 	linux-source-6.1 perl
 	# DKMS packaging check
 	dkms
+	# the debug kernel, built from linux-source-6.1 (selftests/vm/debug-kernel.sh)
+	bison flex bc libelf-dev libssl-dev
 	# tests inside the VM run the host's own binaries
 	iproute2 ethtool tcpdump nftables util-linux procps jq groff-base man-db
 	# unit.sh: systemd-analyze verify; config.sh: a real JSON parser

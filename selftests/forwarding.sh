@@ -271,8 +271,8 @@ replace_under_traffic()
 
 	case_start
 	rtr route add 239.9.9.9 iif r0 oif r1 r2
-	recv_bg "$H1" h1 239.9.9.9 -T 12 && recv_bg "$H2" h2 239.9.9.9 -T 12 &&
-		recv_bg "$H3" h3 239.9.9.9 -T 12
+	recv_bg "$H1" h1 239.9.9.9 && recv_bg "$H2" h2 239.9.9.9 &&
+		recv_bg "$H3" h3 239.9.9.9
 	send "$SRC" s0 239.9.9.9 -n 1500 -r 500 &
 	sleep 1.2
 	rtr route replace 239.9.9.9 iif r0 oif r1 r3

@@ -4,18 +4,23 @@
 # Runs every mcfw selftest, in the VM (selftests/vm/vm.sh run ... --
 # selftests/run_tests.sh). Each program prints its own KTAP; a program that
 # fails without a "not ok" line gets one here, so nothing fails silently.
-# Exit status: non-zero if any program failed.
+# On a kernel with kmemleak (the debug kernel) the run ends with a scan
+# after mcfw's unload (kmemleak.sh). Exit status: non-zero if any program
+# failed.
 cd "$(dirname "$0")" || exit 1
 
 tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh scale.sh})
 rc=0
 
 echo "# kernel $(uname -r)"
+./kmemleak.sh clear
 for t in "${tests[@]}"; do
 	echo "# === $t"
 	out=$(mktemp)
+	t0=$SECONDS
 	./"$t" 2>&1 | tee "$out"
 	st=${PIPESTATUS[0]}
+	echo "# --- $t: $((SECONDS - t0)) s"
 	if [ "$st" -ne 0 ] && [ "$st" -ne 4 ]; then
 		rc=1
 		grep -qE '^not ok ' "$out" ||
@@ -23,4 +28,6 @@ for t in "${tests[@]}"; do
 	fi
 	rm -f "$out"
 done
+# On a kernel with kmemleak: unload mcfw and fail on its leaks.
+./kmemleak.sh check || rc=1
 exit $rc

@@ -2,11 +2,14 @@
 # QEMU (TCG) test harness for mcfw: boots Debian's own kernels with the
 # host's root file system shared read-only over 9p and runs one command.
 #
-#   vm.sh abi   6.1|6.12|ABI
-#   vm.sh fetch [6.1|6.12|ABI ...]
+#   vm.sh abi   6.1|6.12|debug|ABI
+#   vm.sh fetch [6.1|6.12|debug|ABI ...]
 #   vm.sh run   [--ko FILE.ko]... [--timeout SECONDS] [--nics MODEL|none]
 #               KERNEL -- CMD [ARGS...]
 #   vm.sh deps
+#
+# "debug" is the debug kernel built from Debian's linux-source-6.1 by
+# debug-kernel.sh (KASAN, UBSAN, lockdep, kmemleak); fetching it builds it.
 #
 # Exit status of "run": CMD's status; 3 for a kernel splat in dmesg (when
 # CMD succeeded) or a guest crash; 124 on timeout; 125 on harness errors.
@@ -27,6 +30,11 @@ NIC_MACS=(52:54:00:6d:63:0a 52:54:00:6d:63:0b)
 SPLAT_RE='(^|[^A-Za-z_])BUG([^A-Za-z_]|$)|WARNING:|KASAN|UBSAN|leak|RCU stall|rcu_sched self-detected stall|rcu: INFO|possible circular locking|lockdep|Oops|Call Trace|general protection|[Kk]ernel panic|hung_task|blocked for more than|unregister_netdevice: waiting for'
 # Boot-time CPU vulnerability reports that happen to contain those words.
 SPLAT_IGNORE_RE='RETBleed:|Spectre V[0-9]|MDS:|TAA:|MMIO Stale Data:|GDS:|SRBDS:|L1TF:|ITS:|VMSCAPE:|Speculative Store Bypass'
+# kmemleak's own status lines (debug kernel): run_tests.sh reads its
+# reports and fails those that name mcfw.
+SPLAT_IGNORE_RE+='|kmemleak: Kernel memory leak detector initiali[sz]ed|kmemleak: [0-9]+ new suspected memory leaks'
+# Its boot banners.
+SPLAT_IGNORE_RE+='|RCU lockdep checking is enabled'
 
 die() {
 	echo "vm: $*" >&2
@@ -51,6 +59,10 @@ resolve_abi() {
 	case $want in
 	6.1) meta=linux-image-amd64 ;;
 	6.12) meta=linux-image-6.12-amd64 ;;
+	debug)
+		"$VM_DIR/debug-kernel.sh" release || die "cannot name the debug kernel"
+		return
+		;;
 	*-*)
 		echo "$want"
 		return
@@ -114,6 +126,18 @@ fetch_one() {
 	tmp=$(mktemp -d "$CACHE_ROOT/.fetch.$abi.XXXXXX")
 	# shellcheck disable=SC2064 # expand now: tmp is local
 	trap "rm -rf '$tmp'" EXIT
+	if [[ ! -f $dir/.extracted && $abi == *-mcfwdbg-* ]]; then
+		echo "vm: installing the debug kernel $abi into $dir" >&2
+		rm -rf "$dir"
+		"$VM_DIR/debug-kernel.sh" install "$tmp/root" ||
+			die "the debug kernel $abi could not be built"
+		echo "debug-kernel.sh" >"$tmp/package"
+		touch "$tmp/.extracted"
+		mv "$tmp" "$dir"
+		tmp=$(mktemp -d "$CACHE_ROOT/.fetch.$abi.XXXXXX")
+		# shellcheck disable=SC2064
+		trap "rm -rf '$tmp'" EXIT
+	fi
 	if [[ ! -f $dir/.extracted ]]; then
 		echo "vm: fetching kernel $abi into $dir" >&2
 		rm -rf "$dir"
@@ -153,7 +177,12 @@ fetch_one() {
 	fi
 	# Uncompressed modules make the per-run depmod of --ko ~15x faster.
 	decompress_modules "$dir/root/lib/modules/$abi"
-	extract_vmlinux "$dir/root/boot/vmlinuz-$abi" "$tmp/vmlinux" || rm -f "$tmp/vmlinux"
+	# The debug kernel does not come up from its PVH entry (QEMU resets
+	# before the kernel prints anything; not investigated): it boots from
+	# its bzImage.
+	if [[ $abi != *-mcfwdbg-* ]]; then
+		extract_vmlinux "$dir/root/boot/vmlinuz-$abi" "$tmp/vmlinux" || rm -f "$tmp/vmlinux"
+	fi
 	build_initramfs "$abi" "$dir/root" "$tmp/initramfs.cpio"
 	rm -f "$dir/vmlinux"
 	[[ -f $tmp/vmlinux ]] && mv "$tmp/vmlinux" "$dir/vmlinux"

@@ -33,7 +33,7 @@ MCFW_CACHE ?= $(HOME)/.cache/mcfw
 export MCFW_CACHE
 
 # The Debian kernels mcfw supports: bookworm's 6.1 and 6.12 series.
-KERNELS ?= 6.1 6.12
+KERNELS ?= 6.1 6.12 debug
 
 all: module tools
 

@@ -39,8 +39,21 @@ static const struct genl_multicast_group mcfw_mcgrps[] = {
 	[MCFW_MCGRP_CONFIG_IDX] = { .name = MCFW_GENL_MCGRP_CONFIG },
 };
 
+/*
+ * An ifindex is a positive int: the policy refuses 0 and values above
+ * INT_MAX (which the device lookups would take as negative) with the
+ * core's extack message. NLA_POLICY_RANGE's s16 bounds cannot say that.
+ * Not const: 6.1's policy points to it without the qualifier.
+ */
+static struct netlink_range_validation mcfw_ifindex_range __ro_after_init = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
+#define MCFW_POLICY_IFINDEX NLA_POLICY_FULL_RANGE(NLA_U32, &mcfw_ifindex_range)
+
 const struct nla_policy mcfw_oif_policy[MCFW_OIF_A_MAX + 1] = {
-	[MCFW_OIF_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[MCFW_OIF_A_IFINDEX]	= MCFW_POLICY_IFINDEX,
 	[MCFW_OIF_A_TTL]	= NLA_POLICY_MIN(NLA_U8, 1),
 	[MCFW_OIF_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
@@ -52,7 +65,7 @@ static const struct nla_policy mcfw_oifs_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
-	[MCFW_A_IIF]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OIFS]		= NLA_POLICY_NESTED(mcfw_oifs_policy),
 	[MCFW_A_REPLACE]	= { .type = NLA_FLAG },
@@ -64,7 +77,7 @@ const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
-	[MCFW_A_IIF]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
 };
@@ -72,7 +85,7 @@ const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
-	[MCFW_A_IIF]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
 	[MCFW_A_NO_STATS]	= { .type = NLA_FLAG },
@@ -137,8 +150,7 @@ int mcfw_check_source(__be32 src, const struct nlattr *a,
 int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
 		     struct netlink_ext_ack *extack)
 {
-	if (!tb[MCFW_A_GROUP]) {
-		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_GROUP);
+	if (NL_REQ_ATTR_CHECK(extack, NULL, tb, MCFW_A_GROUP)) {
 		NL_SET_ERR_MSG(extack, "Missing group");
 		return -EINVAL;
 	}

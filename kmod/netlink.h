@@ -26,18 +26,6 @@ extern const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_route_flush_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_batch_begin_policy[MCFW_A_MAX + 1];
 
-/*
- * Rejects a request that lacks @attr: the extack points at it and says
- * @msg (a literal). Evaluates to true if it is missing.
- */
-#define mcfw_require(info, attr, msg) ({				\
-	struct genl_info *__mi = (info);				\
-	bool __missing = GENL_REQ_ATTR_CHECK(__mi, (attr));		\
-									\
-	if (__missing)							\
-		NL_SET_ERR_MSG(__mi->extack, msg);			\
-	__missing;							\
-})
 int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
 		     struct netlink_ext_ack *extack);
 int mcfw_check_group(__be32 grp, const struct nlattr *a,

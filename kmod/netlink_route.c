@@ -133,8 +133,10 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 		NL_SET_ERR_MSG(extack, "Missing input interface");
 		return -EINVAL;
 	}
-	if (mcfw_require(info, MCFW_A_OIFS, "Missing output interfaces"))
+	if (GENL_REQ_ATTR_CHECK(info, MCFW_A_OIFS)) {
+		NL_SET_ERR_MSG(extack, "Missing output interfaces");
 		return -EINVAL;
+	}
 	err = mcfw_parse_owner(tb[MCFW_A_OWNER], cfg->owner, extack);
 	if (err)
 		return err;

@@ -67,6 +67,8 @@ enum mcfw_plan {
  * @list: in mcfw_batch.list, in the order first staged
  * @key: its name
  * @present: the batch adds or replaces it; false: deletes it
+ * @live: the table has a route of that name (it cannot change under a
+ *	batch that may still commit)
  * @cfg: what it is, when @present (owns cfg.oifs)
  * @plan: what the commit does with it
  * @rt: the live route, or the one the commit creates
@@ -79,6 +81,7 @@ struct mcfw_staged {
 	struct list_head list;
 	struct mcfw_skey key;
 	bool present;
+	bool live;
 	struct mcfw_route_cfg cfg;
 	enum mcfw_plan plan;
 	struct mcfw_route *rt;
@@ -119,6 +122,8 @@ struct mcfw_flushed {
  * @flush_all: every owner was flushed
  * @failed: a command of the batch was refused: the commit will be
  * @n_staged: commands of the sender staged without failure
+ * @n_add: staged routes the table has not (present, not live)
+ * @n_del: live routes staged absent
  * @n_mem: routes allocated ahead of the commit (mcfw_route_alloc())
  * @ctrs_blk: the block the counters of the routes it adds are carved
  *	from, or NULL
@@ -135,6 +140,8 @@ struct mcfw_batch {
 	bool flush_all;
 	bool failed;
 	unsigned int n_staged;
+	unsigned int n_add;
+	unsigned int n_del;
 	unsigned int n_mem;
 	struct mcfw_ctrs_block *ctrs_blk;
 };
@@ -363,9 +370,28 @@ static const char *mcfw_batch_view(struct mcfw_net *mn, struct mcfw_batch *b,
 	return rt->owner;
 }
 
-/* A new staged entry of a name, absent; there is none yet. */
+/* Stages @s present or absent, keeping count of what the batch adds. */
+static void mcfw_staged_set(struct mcfw_batch *b, struct mcfw_staged *s,
+			    bool present)
+{
+	if (s->present && !s->live)
+		b->n_add--;
+	else if (!s->present && s->live)
+		b->n_del--;
+	s->present = present;
+	if (present && !s->live)
+		b->n_add++;
+	else if (!present && s->live)
+		b->n_del++;
+}
+
+/*
+ * A new staged entry of a name, absent; there is none yet. @live: the
+ * table has a route of that name.
+ */
 static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b, __be32 src,
-					   __be32 grp, const char *iif)
+					   __be32 grp, const char *iif,
+					   bool live)
 {
 	struct mcfw_staged *s;
 	int err;
@@ -380,21 +406,25 @@ static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b, __be32 src,
 		return ERR_PTR(err);
 	}
 	list_add_tail(&s->list, &b->list);
+	s->live = live;
+	b->n_del += live;
 	return s;
 }
 
 /* The staged entry of a name, created (absent) if there is none. */
-static struct mcfw_staged *mcfw_staged_get(struct mcfw_batch *b, __be32 src,
+static struct mcfw_staged *mcfw_staged_get(struct mcfw_net *mn,
+					   struct mcfw_batch *b, __be32 src,
 					   __be32 grp, const char *iif)
 {
 	struct mcfw_staged *s = mcfw_staged_find(b, src, grp, iif);
 
-	return s ?: mcfw_staged_new(b, src, grp, iif);
+	return s ?: mcfw_staged_new(b, src, grp, iif,
+				    mcfw_route_find(mn, src, grp, iif));
 }
 
-static void mcfw_staged_absent(struct mcfw_staged *s)
+static void mcfw_staged_absent(struct mcfw_batch *b, struct mcfw_staged *s)
 {
-	s->present = false;
+	mcfw_staged_set(b, s, false);
 	mcfw_route_free(s->mem);
 	s->mem = NULL;
 	kfree(s->cfg.oifs);
@@ -434,9 +464,16 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 		if (err)
 			return err;
 	}
+	/* What the batch adds alone cannot exceed the cap (see commit). */
+	if (!rt && !(s && s->present) &&
+	    b->n_add >= READ_ONCE(mcfw_route_max)) {
+		NL_SET_ERR_MSG(extack,
+			       "This batch adds more routes than the module parameter route_max allows");
+		return -ENOSPC;
+	}
 
 	if (!s) {
-		s = mcfw_staged_new(b, cfg->src, cfg->grp, cfg->iif);
+		s = mcfw_staged_new(b, cfg->src, cfg->grp, cfg->iif, rt);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 	}
@@ -445,7 +482,7 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	/* The staged route owns the outputs now. */
 	cfg->oifs = NULL;
 	cfg->n_oifs = 0;
-	s->present = true;
+	mcfw_staged_set(b, s, true);
 
 	/*
 	 * A route the commit will add (the table has none of that name,
@@ -502,10 +539,10 @@ static int __mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 	if (iif) {
 		if (!mcfw_batch_view(mn, b, src, grp, iif))
 			goto none;
-		s = mcfw_staged_get(b, src, grp, iif);
+		s = mcfw_staged_get(mn, b, src, grp, iif);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
-		mcfw_staged_absent(s);
+		mcfw_staged_absent(b, s);
 		return 1;
 	}
 
@@ -517,16 +554,16 @@ static int __mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 		hlist_for_each_entry(rt, &e->routes, enode) {
 			if (!mcfw_batch_view(mn, b, src, grp, rt->iif->name))
 				continue;
-			s = mcfw_staged_get(b, src, grp, rt->iif->name);
+			s = mcfw_staged_get(mn, b, src, grp, rt->iif->name);
 			if (IS_ERR(s))
 				return PTR_ERR(s);
-			mcfw_staged_absent(s);
+			mcfw_staged_absent(b, s);
 			n++;
 		}
 	}
 	list_for_each_entry(s, &b->list, list) {
 		if (s->present && s->key.src == src && s->key.grp == grp) {
-			mcfw_staged_absent(s);
+			mcfw_staged_absent(b, s);
 			n++;
 		}
 	}
@@ -586,7 +623,7 @@ static int __mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
 	}
 	list_for_each_entry(s, &b->list, list) {
 		if (s->present && (!owner || !strcmp(s->cfg.owner, owner))) {
-			mcfw_staged_absent(s);
+			mcfw_staged_absent(b, s);
 			n++;
 		}
 	}
@@ -768,6 +805,9 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 		gone = NULL;
 		goto out;
 	}
+	err = mcfw_table_room(mn, b->n_add, b->n_del + n_gone, extack);
+	if (err)
+		goto out;
 	list_for_each_entry(s, &b->list, list) {
 		err = mcfw_staged_prepare(mn, s, extack);
 		if (err)

@@ -69,6 +69,13 @@ module_param_cb(join_max, &mcfw_join_max_ops, &mcfw_join_max, 0644);
 MODULE_PARM_DESC(join_max,
 		 "Most group memberships the routes of one namespace hold, 0-65536 (default 1024)");
 
+#define MCFW_ROUTE_MAX_DEFAULT	1000000
+
+unsigned int mcfw_route_max __read_mostly = MCFW_ROUTE_MAX_DEFAULT;
+module_param_named(route_max, mcfw_route_max, uint, 0644);
+MODULE_PARM_DESC(route_max,
+		 "Most routes one namespace may hold (default 1000000)");
+
 static int __net_init mcfw_net_init(struct net *net)
 {
 	struct mcfw_net *mn = mcfw_pernet(net);
@@ -156,8 +163,8 @@ static int __init mcfw_init(void)
 	if (err)
 		goto unregister_notifier;
 
-	pr_info("version %s loaded, oif_max %u, join_max %u\n", MCFW_VERSION,
-		mcfw_oif_max, mcfw_join_max);
+	pr_info("version %s loaded, oif_max %u, join_max %u, route_max %u\n",
+		MCFW_VERSION, mcfw_oif_max, mcfw_join_max, mcfw_route_max);
 	return 0;
 
 unregister_notifier:

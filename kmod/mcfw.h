@@ -349,6 +349,7 @@ struct mcfw_net {
 extern unsigned int mcfw_net_id;
 extern unsigned int mcfw_oif_max;
 extern unsigned int mcfw_join_max;
+extern unsigned int mcfw_route_max;
 
 static inline struct mcfw_net *mcfw_pernet(const struct net *net)
 {
@@ -517,6 +518,8 @@ bool mcfw_route_matches(const struct mcfw_route *rt,
 			const struct mcfw_match *m);
 unsigned int mcfw_route_oif_waiting(struct mcfw_net *mn,
 				    const struct mcfw_route *rt);
+int mcfw_table_room(struct mcfw_net *mn, unsigned int add,
+		    unsigned int remove, struct netlink_ext_ack *extack);
 void mcfw_table_changed(struct mcfw_net *mn, bool cfg);
 void mcfw_iface_presence_changed(struct mcfw_net *mn,
 				 struct mcfw_iface *iface, bool present);

@@ -169,6 +169,9 @@ static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 		return ERR_PTR(-EEXIST);
 	}
 	if (!rt) {
+		err = mcfw_table_room(mn, 1, 0, extack);
+		if (err)
+			return ERR_PTR(err);
 		*ev = MCFW_EV_ADD;
 		rt = mcfw_route_create(mn, cfg, 0, NULL, extack);
 	} else {

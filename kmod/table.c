@@ -869,6 +869,33 @@ void mcfw_route_zero(struct mcfw_net *mn, struct mcfw_route *rt)
 }
 
 /**
+ * mcfw_table_room - may the table take routes
+ * @mn: the namespace's state
+ * @add: routes a change adds
+ * @remove: routes it removes
+ * @extack: where to say why not
+ *
+ * A namespace holds at most route_max routes (a module parameter that
+ * may change at any time): the memory of routes is charged to whoever
+ * adds them, and the cap bounds what one namespace can take.
+ *
+ * Context: @mn->lock held.
+ * Return: 0, or -ENOSPC if the table would hold more than route_max.
+ */
+int mcfw_table_room(struct mcfw_net *mn, unsigned int add,
+		    unsigned int remove, struct netlink_ext_ack *extack)
+{
+	u64 after = (u64)mn->nr_routes + add;
+
+	lockdep_assert_held(&mn->lock);
+	if (after <= remove || after - remove <= READ_ONCE(mcfw_route_max))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "This namespace would hold more routes than the module parameter route_max allows");
+	return -ENOSPC;
+}
+
+/**
  * mcfw_table_changed - note a change, for dumps and for batches
  * @mn: the namespace's state
  * @cfg: the configuration changed (not only a device's presence)

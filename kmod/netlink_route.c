@@ -413,9 +413,29 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /**
+ * struct mcfw_dump_pos - a place in the route tree, between two routes
+ * @grp: group of the route before it
+ * @src: its source
+ * @iif: its input name
+ */
+struct mcfw_dump_pos {
+	__be32 grp;
+	__be32 src;
+	char iif[IFNAMSIZ];
+};
+
+static void mcfw_dump_pos_set(struct mcfw_dump_pos *pos,
+			      const struct mcfw_route *rt)
+{
+	pos->grp = rt->entry->key.grp;
+	pos->src = rt->entry->key.src;
+	memcpy(pos->iif, rt->iif->name, IFNAMSIZ);
+}
+
+/**
  * struct mcfw_dump - where a route dump is, and what it looks for
  * @filter: the dump's filters
- * @last: the key of the last route sent (valid when @started)
+ * @last: after the last route sent (valid when @started)
  * @started: a route was sent
  * @no_stats: the replies leave counters out
  * @checked: the filters were checked (in the first call: 6.1 gives
@@ -423,11 +443,7 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
  */
 struct mcfw_dump {
 	struct mcfw_match filter;
-	struct {
-		__be32 grp;
-		__be32 src;
-		char iif[IFNAMSIZ];
-	} last;
+	struct mcfw_dump_pos last;
 	bool started;
 	bool no_stats;
 	bool checked;
@@ -517,11 +533,20 @@ static int mcfw_dump_check(struct mcfw_dump *d, struct netlink_callback *cb)
 	return 0;
 }
 
-/* Called in process context; takes mcfw_net.lock for each message. */
+/* Routes a dump walks past under the lock before it lets writers in. */
+#define MCFW_DUMP_WALK	1024
+
+/*
+ * Called in process context; takes mcfw_net.lock for each message, and
+ * drops it every MCFW_DUMP_WALK routes, so that a dump whose filters skip
+ * most of a large table holds it, and the CPU, for a bounded time.
+ */
 int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mcfw_net *mn = mcfw_pernet(sock_net(skb->sk));
 	struct mcfw_dump *d = (struct mcfw_dump *)cb->args[0];
+	struct mcfw_dump_pos pos;
+	unsigned int walked = 0;
 	struct mcfw_route *rt;
 	int err;
 
@@ -541,6 +566,20 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	for (; rt; rt = mcfw_route_next(rt)) {
 		if (d->filter.has_grp && rt->entry->key.grp != d->filter.grp)
 			break;
+		if (!(++walked % MCFW_DUMP_WALK)) {
+			/* Resume after the route before @rt, whatever changed. */
+			mcfw_dump_pos_set(&pos, rb_entry(rb_prev(&rt->tnode),
+							 struct mcfw_route,
+							 tnode));
+			mutex_unlock(&mn->lock);
+			cond_resched();
+			mutex_lock(&mn->lock);
+			cb->seq = READ_ONCE(mn->gen) + 1;
+			rt = mcfw_route_first(mn, pos.grp, pos.src, pos.iif);
+			if (!rt || (d->filter.has_grp &&
+				    rt->entry->key.grp != d->filter.grp))
+				break;
+		}
 		if (!mcfw_route_matches(rt, &d->filter))
 			continue;
 		err = mcfw_fill_route(skb, mn, rt, NETLINK_CB(cb->skb).portid,
@@ -549,9 +588,7 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				      !d->no_stats);
 		if (err)
 			break;
-		d->last.grp = rt->entry->key.grp;
-		d->last.src = rt->entry->key.src;
-		memcpy(d->last.iif, rt->iif->name, IFNAMSIZ);
+		mcfw_dump_pos_set(&d->last, rt);
 		d->started = true;
 	}
 	mutex_unlock(&mn->lock);

@@ -8,10 +8,20 @@
  *
  * Every operation has its own policy (or none, which makes the core reject
  * any attribute), validation is strict, and resv_start_op is 0 so the core
- * also checks the reserved header fields and netlink flags. Commands that
- * change state carry GENL_ADMIN_PERM: CAP_NET_ADMIN in the initial user
- * namespace, not merely in the namespace the caller owns. Every rejection
- * says why in the extended ack.
+ * also checks the reserved header fields and netlink flags. Every
+ * rejection says why in the extended ack.
+ *
+ * Who may change state: by default CAP_NET_ADMIN in the initial user
+ * namespace (GENL_ADMIN_PERM), not merely in a user namespace the caller
+ * created: Debian lets every user create one, and the module's
+ * configuration code should not be every local user's to reach. Loaded
+ * with userns_admin=1, root of a user namespace may manage the routes
+ * of the network namespaces it owns (GENL_UNS_ADMIN_PERM), for
+ * containers that route multicast: what it adds is charged to its
+ * memory cgroup (GFP_KERNEL_ACCOUNT) and bounded by route_max, oif_max
+ * and join_max, and its packets are those of its own namespace. Reading
+ * is open to everyone; a dump does work linear in the table, with
+ * resched points.
  *
  * Operations run in parallel (parallel_ops): mcfw_net.lock serialises
  * what needs it, dumps included. Reply buffers are allocated before the
@@ -582,7 +592,13 @@ free_msg:
 	return -EMSGSIZE;
 }
 
-static const struct genl_ops mcfw_genl_ops[] = {
+static bool mcfw_userns_admin;
+module_param_named(userns_admin, mcfw_userns_admin, bool, 0444);
+MODULE_PARM_DESC(userns_admin,
+		 "Root of a user namespace may change the routes of the network namespaces it owns (default no)");
+
+/* Flags as the table below has them; mcfw_genl_register() may relax them. */
+static struct genl_ops mcfw_genl_ops[] __ro_after_init = {
 	{
 		.cmd	= MCFW_CMD_INFO_GET,
 		.doit	= mcfw_nl_info_get,
@@ -671,7 +687,13 @@ struct genl_family mcfw_genl_family __ro_after_init = {
  */
 int __init mcfw_genl_register(void)
 {
+	unsigned int i;
 	int err;
+
+	for (i = 0; mcfw_userns_admin && i < ARRAY_SIZE(mcfw_genl_ops); i++)
+		if (mcfw_genl_ops[i].flags & GENL_ADMIN_PERM)
+			mcfw_genl_ops[i].flags ^= GENL_ADMIN_PERM |
+						  GENL_UNS_ADMIN_PERM;
 
 	err = mcfw_batch_notifier_register();
 	if (err)

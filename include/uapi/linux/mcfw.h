@@ -7,7 +7,11 @@
  * below is ABI: new ones are only ever appended before the __MAX entries.
  *
  * Commands that change state require CAP_NET_ADMIN in the initial user
- * namespace (GENL_ADMIN_PERM); commands that only read are open to all.
+ * namespace (GENL_ADMIN_PERM), or, if the module was loaded with
+ * userns_admin=1, in the user namespace that owns the network namespace
+ * (GENL_UNS_ADMIN_PERM); commands that only read are open to all. A
+ * namespace holds at most route_max routes (module parameter): adding
+ * more fails with -ENOSPC.
  *
  * A route is named by its group, its source (or any source) and the name
  * of its input interface. Interfaces are named, not numbered: a route

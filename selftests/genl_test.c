@@ -11,11 +11,14 @@
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -493,6 +496,18 @@ FIXTURE_TEARDOWN(routes)
 	__err;								\
 })
 
+/* The namespace's route count, asked with INFO_GET on @fd. */
+static int route_count(int fd, __u16 family)
+{
+	static char buf[BUFSZ];
+	struct reply r;
+
+	if (nl_send(fd, family, MCFW_CMD_INFO_GET, 0, 0, NULL, 0) ||
+	    nl_recv(fd, buf, &r) || r.error || !r.tb[MCFW_A_ROUTE_COUNT])
+		return -1;
+	return nla_u32(r.tb[MCFW_A_ROUTE_COUNT]);
+}
+
 TEST_F(routes, new_replies_with_the_route)
 {
 	__u32 oifs[] = { self->d1, self->d2 };
@@ -538,6 +553,25 @@ TEST_F(routes, unknown_interfaces_refused)
 	EXPECT_NE(0, self->r.msg[0]);
 	route_msg(&self->m, "239.1.1.1", NULL, self->d0, bad, 1);
 	EXPECT_EQ(-ENODEV, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+}
+
+/* Above INT_MAX an ifindex would be negative: the policy refuses it (range). */
+TEST_F(routes, ifindex_above_int_max_refused)
+{
+	__u32 oifs[] = { self->d1 }, big[] = { 0x80000000u };
+
+	route_msg(&self->m, "239.1.1.1", NULL, 0x80000000u, oifs, 1);
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, big, 1);
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg(&self->m, "239.1.1.1", NULL, 0xffffffffu, NULL, -1);
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg(&self->m, "239.1.1.1", NULL, 0x80000000u, NULL, -1);
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
 	EXPECT_NE(0, self->r.msg[0]);
 }
 
@@ -606,8 +640,28 @@ TEST_F(routes, get_and_delete_on_every_input)
 	EXPECT_STREQ("No such route", self->r.msg);
 }
 
-/* Counts a dump's routes until DONE; notes whether any part was flagged. */
-static int dump_count(int fd, bool *intr, void (*between)(void *), void *arg)
+/* Counts the route message @nlh in @seen if its group is 239.3.X.Y. */
+static void dump_seen(struct nlmsghdr *nlh, unsigned char *seen)
+{
+	struct nlattr *tb[MCFW_A_MAX + 1];
+	__u32 grp;
+
+	parse_attrs(tb, MCFW_A_MAX + 1, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+		    nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	if (!tb[MCFW_A_GROUP])
+		return;
+	grp = ntohl(nla_u32(tb[MCFW_A_GROUP]));
+	if ((grp >> 16) == ((239 << 8) | 3) && seen[grp & 0xffff] < 255)
+		seen[grp & 0xffff]++;
+}
+
+/*
+ * Counts a dump's routes until DONE; notes whether any part was flagged.
+ * @seen, if not NULL, counts the routes of each group 239.3.X.Y, at
+ * index X * 256 + Y.
+ */
+static int dump_walk(int fd, bool *intr, void (*between)(void *), void *arg,
+		     unsigned char *seen)
 {
 	static char buf[65536];	/* a dump part is sized for the largest route */
 	int n = 0, parts = 0;
@@ -640,13 +694,21 @@ static int dump_count(int fd, bool *intr, void (*between)(void *), void *arg)
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
 			n++;
+			if (seen)
+				dump_seen(nlh, seen);
 		}
 	}
+}
+
+static int dump_count(int fd, bool *intr, void (*between)(void *), void *arg)
+{
+	return dump_walk(fd, intr, between, arg, NULL);
 }
 
 struct change {
 	int fd;
 	__u16 family;
+	__u8 cmd;
 	struct msgbuf m;
 };
 
@@ -656,7 +718,8 @@ static void change_routes(void *arg)
 	struct reply r;
 	char buf[BUFSZ];
 
-	nl_send(c->fd, c->family, MCFW_CMD_ROUTE_NEW, 0, 0, c->m.data, c->m.len);
+	nl_send(c->fd, c->family, c->cmd ?: MCFW_CMD_ROUTE_NEW, 0, 0,
+		c->m.data, c->m.len);
 	nl_recv(c->fd, buf, &r);
 }
 
@@ -689,6 +752,78 @@ TEST_F(routes, dump_is_complete_or_flagged)
 			     0, NULL, 0));
 	EXPECT_LE(600, dump_count(fd2, &intr, change_routes, &c));
 	EXPECT_TRUE(intr);
+
+	/* A route deleted after the first part: flagged too. */
+	c.cmd = MCFW_CMD_ROUTE_DEL;
+	route_msg(&c.m, "239.3.2.50", NULL, self->d0, NULL, -1);
+	ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_ROUTE_GET, NLM_F_DUMP,
+			     0, NULL, 0));
+	EXPECT_LE(600, dump_count(fd2, &intr, change_routes, &c));
+	EXPECT_TRUE(intr);
+	route_msg(&self->m, "239.3.2.50", NULL, self->d0, NULL, -1);
+	EXPECT_EQ(-ENOENT, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	close(fd2);
+}
+
+/*
+ * Dumps while another process adds and deletes routes as fast as it can:
+ * every dump ends, and sends every route that stayed from its start to its
+ * end exactly once, flagged or not.
+ */
+TEST_F(routes, dump_under_churn_terminates)
+{
+	static unsigned char seen[65536];
+	__u32 oifs[] = { self->d1, self->d2 };
+	int i, j, n, flagged = 0, fd2;
+	char grp[32];
+	bool intr;
+	pid_t pid;
+
+	for (i = 0; i < 400; i++) {
+		snprintf(grp, sizeof(grp), "239.3.%d.%d", i / 200, i % 200 + 1);
+		route_msg(&self->m, grp, NULL, self->d0, oifs, 2);
+		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	}
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct change c = { .family = self->family };
+		time_t end = time(NULL) + 120;
+
+		/* Gone with the test, whatever happens to it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		c.fd = nl_open();
+		/* Churn among the stable routes, in groups between them. */
+		for (i = 0; time(NULL) < end; i++) {
+			snprintf(grp, sizeof(grp), "239.3.%d.%d", i % 2,
+				 201 + i % 50);
+			route_msg(&c.m, grp, NULL, self->d0, oifs, 2);
+			c.cmd = (i / 50) % 2 ? MCFW_CMD_ROUTE_DEL :
+					       MCFW_CMD_ROUTE_NEW;
+			if (c.cmd == MCFW_CMD_ROUTE_DEL)
+				route_msg(&c.m, grp, NULL, self->d0, NULL, -1);
+			change_routes(&c);
+		}
+		_exit(0);
+	}
+	fd2 = nl_open();
+	ASSERT_LE(0, fd2);
+	for (j = 0; j < 30; j++) {
+		memset(seen, 0, sizeof(seen));
+		ASSERT_EQ(0, nl_send(fd2, self->family, MCFW_CMD_ROUTE_GET,
+				     NLM_F_DUMP, 0, NULL, 0));
+		n = dump_walk(fd2, &intr, NULL, NULL, seen);
+		EXPECT_LE(400, n);
+		flagged += intr;
+		for (i = 0; i < 400; i++)
+			EXPECT_EQ(1, seen[(i / 200) * 256 + i % 200 + 1])
+				TH_LOG("dump %d: 239.3.%d.%d sent %d times", j,
+				       i / 200, i % 200 + 1,
+				       seen[(i / 200) * 256 + i % 200 + 1]);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	TH_LOG("%d of 30 dumps flagged NLM_F_DUMP_INTR", flagged);
 	close(fd2);
 }
 
@@ -1043,6 +1178,93 @@ TEST_F(routes, names_and_owners_checked)
 	EXPECT_TRUE(route_exists(_metadata, self, self->fd, "239.6.0.3", "d0"));
 }
 
+static int param_rw(const char *name, int set)
+{
+	char path[128];
+	int v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/mcfw/parameters/%s", name);
+	f = fopen(path, set >= 0 ? "w" : "r");
+	if (!f)
+		return -1;
+	if (set >= 0)
+		v = fprintf(f, "%d\n", set) > 0 ? set : -1;
+	else if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	if (fclose(f))
+		v = -1;
+	return v;
+}
+
+/* route_max caps a namespace's routes, for commands and for batches. */
+TEST_F(routes, route_max_caps_the_namespace)
+{
+	static const char * const o[] = { "d1" };
+	int saved = param_rw("route_max", -1);
+	char grp[32];
+	int i;
+
+	ASSERT_LT(0, saved);
+	ASSERT_EQ(3, param_rw("route_max", 3));
+	for (i = 1; i <= 3; i++) {
+		snprintf(grp, sizeof(grp), "239.9.0.%d", i);
+		route_msg_names(&self->m, grp, "d0", o, 1);
+		EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	}
+	route_msg_names(&self->m, "239.9.0.4", "d0", o, 1);
+	EXPECT_EQ(-ENOSPC, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(NULL, strstr(self->r.msg, "route_max"));
+	EXPECT_EQ(3, route_count(self->fd, self->family));
+	/* At the cap a replace still works: it adds nothing. */
+	route_msg_names(&self->m, "239.9.0.1", "d0", o, 1);
+	put(&self->m, MCFW_A_REPLACE, NULL, 0);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+
+	/* A batch that would end above the cap commits nothing. */
+	batch_begin_msg(&self->m, 0);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg(&self->m, "239.9.0.1", NULL, self->d0, NULL, -1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	route_msg_names(&self->m, "239.9.0.4", "d0", o, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg_names(&self->m, "239.9.0.5", "d0", o, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	self->m.len = 0;
+	EXPECT_EQ(-ENOSPC, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_NE(NULL, strstr(self->r.msg, "route_max"));
+	EXPECT_EQ(3, route_count(self->fd, self->family));
+	EXPECT_TRUE(route_exists(_metadata, self, self->fd, "239.9.0.1", "d0"));
+	EXPECT_FALSE(route_exists(_metadata, self, self->fd, "239.9.0.4", "d0"));
+
+	/* One out, one in: at the cap, not above it. */
+	batch_begin_msg(&self->m, 0);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	route_msg(&self->m, "239.9.0.1", NULL, self->d0, NULL, -1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	route_msg_names(&self->m, "239.9.0.4", "d0", o, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	self->m.len = 0;
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_EQ(3, route_count(self->fd, self->family));
+	EXPECT_TRUE(route_exists(_metadata, self, self->fd, "239.9.0.4", "d0"));
+
+	/* A batch that adds more than the cap alone is refused as it stages. */
+	batch_begin_msg(&self->m, MCFW_BATCH_F_REPLACE_OWNER);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_BATCH_BEGIN, 0));
+	for (i = 1; i <= 4; i++) {
+		snprintf(grp, sizeof(grp), "239.9.1.%d", i);
+		route_msg_names(&self->m, grp, "d0", o, 1);
+		EXPECT_EQ(i <= 3 ? 0 : -ENOSPC,
+			  route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	}
+	self->m.len = 0;
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_BATCH_COMMIT, 0));
+	EXPECT_EQ(3, route_count(self->fd, self->family));
+
+	EXPECT_EQ(saved, param_rw("route_max", saved));
+}
+
 /* The outputs of a big route come in several nests, each under 64 KiB. */
 TEST_F(routes, big_route_split_into_nests)
 {
@@ -1084,6 +1306,291 @@ TEST_F(routes, big_route_split_into_nests)
 	}
 	EXPECT_EQ(n, oifs);
 	EXPECT_EQ((n + 127) / 128, nests);
+}
+
+/*
+ * Sends self->m as ROUTE_NEW: it must be refused with a negative errno and
+ * an extack message, and leave the table as it was.
+ */
+static void expect_refused(struct __test_metadata *_metadata,
+			   struct _test_data_routes *self, const char *what)
+{
+	int n = route_count(self->fd, self->family), err;
+
+	err = route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0);
+	EXPECT_GT(0, err) TH_LOG("%s: not refused", what);
+	EXPECT_NE(0, self->r.msg[0]) TH_LOG("%s: no extack message", what);
+	EXPECT_EQ(n, route_count(self->fd, self->family))
+		TH_LOG("%s: the table changed", what);
+}
+
+/* A valid route: group, input d0, the outputs in a nest at its end. */
+static void route_msg_head(struct msgbuf *m, __u32 iif)
+{
+	struct in_addr a;
+
+	m->len = 0;
+	inet_pton(AF_INET, "239.8.0.1", &a);
+	put(m, MCFW_A_GROUP, &a, sizeof(a));
+	put_u32(m, MCFW_A_IIF, iif);
+}
+
+TEST_F(routes, truncated_attributes_refused)
+{
+	__u32 oifs[] = { self->d1 };
+	struct nlattr *last;
+
+	/* The last attribute claims more bytes than the message has. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	last = (struct nlattr *)(self->m.data + self->m.len);
+	put_u32(&self->m, MCFW_A_SOURCE, inet_addr("10.0.0.1"));
+	last->nla_len += 8;
+	expect_refused(_metadata, self, "attribute longer than the message");
+
+	/* An attribute shorter than its own header. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	last = (struct nlattr *)(self->m.data + self->m.len);
+	put_u32(&self->m, MCFW_A_SOURCE, inet_addr("10.0.0.1"));
+	last->nla_len = 2;
+	expect_refused(_metadata, self, "attribute shorter than its header");
+
+	/* Trailing bytes that are no attribute at all. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	memset(self->m.data + self->m.len, 0xff, 3);
+	self->m.len += 3;
+	expect_refused(_metadata, self, "trailing garbage");
+
+	/* An output nest cut short inside. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	last = (struct nlattr *)(self->m.data + self->m.len - 8);
+	last->nla_len = 12;
+	expect_refused(_metadata, self, "output attribute past its nest");
+
+	/* The same message, whole, is a route. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+TEST_F(routes, wrong_length_attributes_refused)
+{
+	__u32 oifs[] = { self->d1 };
+	__u64 wide = 0;
+	__u16 narrow = 0;
+	size_t nest, o;
+	__u32 ttl = 5;
+
+	self->m.len = 0;
+	put(&self->m, MCFW_A_GROUP, &narrow, sizeof(narrow));
+	put_u32(&self->m, MCFW_A_IIF, self->d0);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	put_oif(&self->m, self->d1);
+	nest_end(&self->m, nest);
+	expect_refused(_metadata, self, "2-byte group");
+
+	route_msg(&self->m, "239.8.0.1", NULL, 0, oifs, 1);
+	put(&self->m, MCFW_A_IIF, &wide, sizeof(wide));
+	expect_refused(_metadata, self, "8-byte ifindex");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	put(&self->m, MCFW_A_REPLACE, &ttl, sizeof(ttl));
+	expect_refused(_metadata, self, "flag with a payload");
+
+	route_msg_head(&self->m, self->d0);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	o = nest_start(&self->m, MCFW_A_OIF);
+	put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
+	put(&self->m, MCFW_OIF_A_TTL, &ttl, sizeof(ttl));
+	nest_end(&self->m, o);
+	nest_end(&self->m, nest);
+	expect_refused(_metadata, self, "4-byte TTL");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+TEST_F(routes, nested_flag_checked)
+{
+	__u32 oifs[] = { self->d1 };
+	struct nlattr *oif;
+	size_t nest;
+
+	/* The outputs' nest without NLA_F_NESTED. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	nest = self->m.len - NLA_HDRLEN - NLA_HDRLEN - 8;
+	((struct nlattr *)(self->m.data + nest))->nla_type &= ~NLA_F_NESTED;
+	expect_refused(_metadata, self, "MCFW_A_OIFS without NLA_F_NESTED");
+
+	/* One output's nest without it. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	oif = (struct nlattr *)(self->m.data + self->m.len - NLA_HDRLEN - 8);
+	oif->nla_type &= ~NLA_F_NESTED;
+	expect_refused(_metadata, self, "MCFW_A_OIF without NLA_F_NESTED");
+
+	/* A plain attribute that claims to be nested. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	((struct nlattr *)self->m.data)->nla_type |= NLA_F_NESTED;
+	expect_refused(_metadata, self, "MCFW_A_GROUP with NLA_F_NESTED");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+TEST_F(routes, unknown_attributes_refused)
+{
+	__u32 oifs[] = { self->d1 };
+	size_t nest, o;
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	put_u32(&self->m, MCFW_A_MAX + 1, 1);
+	expect_refused(_metadata, self, "attribute above MCFW_A_MAX");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	put_u32(&self->m, 0x3fff, 1);
+	expect_refused(_metadata, self, "attribute 0x3fff");
+
+	/* Known to the family, not to this command. */
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	put_u32(&self->m, MCFW_A_ROUTE_COUNT, 1);
+	expect_refused(_metadata, self, "MCFW_A_ROUTE_COUNT in ROUTE_NEW");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	put(&self->m, MCFW_A_UNSPEC, NULL, 0);
+	expect_refused(_metadata, self, "MCFW_A_UNSPEC");
+
+	route_msg_head(&self->m, self->d0);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	o = nest_start(&self->m, MCFW_A_OIF);
+	put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
+	put_u32(&self->m, MCFW_OIF_A_MAX + 1, 1);
+	nest_end(&self->m, o);
+	nest_end(&self->m, nest);
+	expect_refused(_metadata, self, "unknown attribute in an output");
+
+	/* Something other than MCFW_A_OIF in the outputs' nest. */
+	route_msg_head(&self->m, self->d0);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	put_u32(&self->m, MCFW_A_IIF, self->d1);
+	nest_end(&self->m, nest);
+	expect_refused(_metadata, self, "MCFW_A_IIF in the outputs' nest");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+TEST_F(routes, out_of_range_values_refused)
+{
+	char longname[IFNAMSIZ + 8], owner[MCFW_OWNER_MAX + 2];
+	__u32 oifs[] = { self->d1 }, zero[] = { 0 };
+	char unterminated[4] = { 'd', '0', 'x', 'y' };
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, zero, 1);
+	expect_refused(_metadata, self, "output ifindex 0");
+
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	route_msg(&self->m, "239.8.0.1", NULL, 0, oifs, 1);
+	put_str(&self->m, MCFW_A_IIF_NAME, longname);
+	expect_refused(_metadata, self, "input name longer than IFNAMSIZ");
+
+	route_msg(&self->m, "239.8.0.1", NULL, 0, oifs, 1);
+	put(&self->m, MCFW_A_IIF_NAME, unterminated, sizeof(unterminated));
+	expect_refused(_metadata, self, "input name without its NUL");
+
+	memset(owner, 'o', sizeof(owner) - 1);
+	owner[sizeof(owner) - 1] = 0;
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	put_str(&self->m, MCFW_A_OWNER, owner);
+	expect_refused(_metadata, self, "owner longer than MCFW_OWNER_MAX");
+
+	route_msg(&self->m, "239.8.0.1", "224.1.1.1", self->d0, oifs, 1);
+	expect_refused(_metadata, self, "multicast source");
+	route_msg(&self->m, "10.8.0.1", NULL, self->d0, oifs, 1);
+	expect_refused(_metadata, self, "unicast group");
+
+	route_msg(&self->m, "239.8.0.1", NULL, 0, oifs, 1);
+	put_str(&self->m, MCFW_A_IIF_NAME, "d0");
+	put_str(&self->m, MCFW_A_OWNER, "ooooooooooooooo");
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+/* Outputs by ifindex, @n of them, all d1 (refused long before devices). */
+static void route_msg_many(struct msgbuf *m, __u32 iif, __u32 oif, int n)
+{
+	size_t nest;
+	int i;
+
+	route_msg_head(m, iif);
+	nest = nest_start(m, MCFW_A_OIFS);
+	for (i = 0; i < n; i++)
+		put_oif(m, oif);
+	nest_end(m, nest);
+}
+
+TEST_F(routes, oversized_output_lists_refused)
+{
+	char name[IFNAMSIZ];
+	size_t nest, o;
+	int i;
+
+	route_msg_many(&self->m, self->d0, self->d1, 1000);
+	expect_refused(_metadata, self, "1,000 outputs");
+	EXPECT_EQ(-E2BIG, self->r.error);
+	route_msg_many(&self->m, self->d0, self->d1, 5000);
+	expect_refused(_metadata, self, "5,000 outputs");
+	EXPECT_EQ(-E2BIG, self->r.error);
+
+	/*
+	 * 5,000 outputs by name: more than 64 KiB, so the nest's 16-bit
+	 * length wraps and what follows it is read as attributes.
+	 */
+	route_msg_head(&self->m, self->d0);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "o%d", i);
+		o = nest_start(&self->m, MCFW_A_OIF);
+		put_str(&self->m, MCFW_OIF_A_IFNAME, name);
+		nest_end(&self->m, o);
+	}
+	ASSERT_LT(65535, self->m.len - nest);
+	nest_end(&self->m, nest);
+	expect_refused(_metadata, self, "a nest whose length wrapped");
+
+	route_msg_many(&self->m, self->d0, self->d1, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+}
+
+TEST_F(routes, another_namespace_interfaces_refused)
+{
+	char cmd[256], ns[64];
+	__u32 far, oifs[] = { self->d1 };
+
+	snprintf(ns, sizeof(ns), "mcfw-far-%d", getpid());
+	ASSERT_EQ(0, system("ip link add far type dummy"));
+	far = if_nametoindex("far");
+	ASSERT_NE(0, far);
+	snprintf(cmd, sizeof(cmd), "ip netns add %s && ip link set far netns %s",
+		 ns, ns);
+	ASSERT_EQ(0, system(cmd));
+	/* "far" lives in the other namespace, its ifindex free in ours. */
+	ASSERT_EQ(0, if_nametoindex("far"));
+
+	route_msg(&self->m, "239.8.0.1", NULL, far, oifs, 1);
+	expect_refused(_metadata, self, "input of another namespace");
+	EXPECT_EQ(-ENODEV, self->r.error);
+	oifs[0] = far;
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	expect_refused(_metadata, self, "output of another namespace");
+	EXPECT_EQ(-ENODEV, self->r.error);
+	route_msg_names(&self->m, "239.8.0.1", "far", (const char *[]){ "d1" }, 1);
+	expect_refused(_metadata, self, "input of another namespace, by name");
+	EXPECT_EQ(-ENODEV, self->r.error);
+
+	oifs[0] = self->d1;
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+
+	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns);
+	EXPECT_EQ(0, system(cmd));
 }
 
 TEST_HARNESS_MAIN

@@ -96,7 +96,7 @@ install_check() {
 # runs in a second guest without it, as the benchmark does, so that its
 # times are mcfw's and not the debugging's.
 SUITES_TIMED="scale.sh"
-SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh"
+SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
 # debug-kernel.sh) is much slower than a stock kernel under
@@ -186,6 +186,8 @@ main()
 	step "build: mcfwctl and C selftests, -Werror" build_tests
 	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
 	step "style: checkpatch.pl --strict" selftests/style.sh
+	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
+		selftests/spec.sh
 	for k in "${kernels[@]}"; do
 		is_debug "$k" && continue
 		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"

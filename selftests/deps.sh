@@ -11,6 +11,9 @@ pkgs=(
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev kmod
 	# checkpatch.pl and kselftest_harness.h, taken at build time
 	linux-source-6.1 perl
+	# the YNL tools (spec.sh, ynl.sh): ynl-gen-c.py, cli.py and the
+	# netlink spec schemas, and what they run on
+	linux-source-6.12 python3-yaml python3-jsonschema
 	# DKMS packaging check
 	dkms
 	# the debug kernel, built from linux-source-6.1 (selftests/vm/debug-kernel.sh)

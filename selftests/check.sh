@@ -96,7 +96,7 @@ install_check() {
 # runs in a second guest without it, as the benchmark does, so that its
 # times are mcfw's and not the debugging's.
 SUITES_TIMED="scale.sh"
-SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh"
+SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh fuzz.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
 # debug-kernel.sh) is much slower than a stock kernel under
@@ -110,7 +110,7 @@ NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 # 420 s), whose kernel paths genl_test and forwarding.sh already take.
 # "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces the harness's slab
 # debugging.
-SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test forwarding.sh nic.sh}
+SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test forwarding.sh nic.sh fuzz.sh}
 DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
 
 is_debug() { [[ $1 == debug || $1 == *-mcfwdbg-* ]]; }

@@ -96,7 +96,7 @@ install_check() {
 # runs in a second guest without it, as the benchmark does, so that its
 # times are mcfw's and not the debugging's.
 SUITES_TIMED="scale.sh"
-SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh fuzz.sh"
+SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh fuzz.sh limits.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
 # debug-kernel.sh) is much slower than a stock kernel under

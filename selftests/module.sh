@@ -20,6 +20,7 @@ ALL_TESTS="
 	hook_per_netns
 	genl_autoload
 	not_loaded_message
+	abandoned_dumps
 "
 
 NSP=mcfw-m-$$
@@ -180,6 +181,94 @@ not_loaded_message()
 	[ "$RC" -eq 0 ] && [ "$(json .module <<<"$OUT")" = null ]
 	check_err $? "mcfwctl -j version without the module: $RC '$OUT'"
 	log_test "mcfwctl: one-line hint when the module is not loaded; version still answers"
+}
+
+# A dump of @1's routes over a raw socket, left after its first part:
+# closed, or (@2 = hold) held open until the process is killed.
+dump_and_leave()
+{
+	exec ip netns exec "$1" python3 - "${2:-close}" <<'PY'
+import socket, struct, sys, time
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+s.bind((0, 0))
+def req(typ, flags, cmd, attrs=b''):
+    s.send(struct.pack('=IHHII', 20 + len(attrs), typ, flags, 1, 0) +
+           struct.pack('=BBH', cmd, 1, 0) + attrs)
+name = b'mcfw\0'
+req(0x10, 1, 3, struct.pack('=HH', 4 + len(name), 2) + name + b'\0' * 3)
+msg = s.recv(65536)
+off = 20
+while off < len(msg):
+    alen, atype = struct.unpack_from('=HH', msg, off)
+    if atype == 1:
+        family = struct.unpack_from('=H', msg, off + 4)[0]
+    off += (alen + 3) & ~3
+req(family, 0x301, 5)		# MCFW_CMD_ROUTE_GET, NLM_F_REQUEST | NLM_F_DUMP
+print('first part', len(s.recv(65536)), 'bytes', flush=True)
+if sys.argv[1] == 'hold':
+    time.sleep(600)
+s.close()
+PY
+}
+
+# Whether mcfw can be unloaded within @1 seconds.
+unloads_within()
+{
+	local i
+
+	for ((i = 0; i < $1 * 10; i++)); do
+		modprobe -r mcfw 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+abandoned_dumps()
+{
+	local ns=$NSP-dump conf out pid i
+
+	mcfw_load
+	ip netns add "$ns" || check_err 1 "ip netns add failed"
+	defer ip netns del "$ns"
+	ip -n "$ns" link add d0 up type dummy && ip -n "$ns" link add d1 up type dummy
+	conf=$(mktemp)
+	out=$(mktemp)
+	defer rm -f "$conf" "$out"
+	for ((i = 0; i < 3000; i++)); do
+		echo "route add 239.12.$((i / 250)).$((i % 250 + 1)) iif d0 oif d1"
+	done >"$conf"
+	mcfwctl -n "$ns" restore "$conf"
+	check_err $? "restore of 3000 routes failed"
+
+	# A socket closed after the first part of a dump.
+	run_cmd dump_and_leave "$ns"
+	[ "$RC" -eq 0 ] && grep -q '^first part [1-9]' <<<"$OUT"
+	check_err $? "the raw dump failed: $OUT $ERR"
+
+	# A process killed half-way through a dump, whose namespace is
+	# deleted before it dies.
+	dump_and_leave "$ns" hold >"$out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 300; i++)); do
+		grep -q '^first part' "$out" && break
+		sleep 0.1
+	done
+	grep -q '^first part [1-9]' "$out"
+	check_err $? "the held dump sent nothing: $(cat "$out")"
+	# The dump under way holds the module (the netlink core's reference).
+	modprobe -r mcfw 2>/dev/null
+	check_fail $? "mcfw unloaded while a dump was under way"
+	ip netns del "$ns"
+	check_err $? "ip netns del during the dump failed"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+
+	# Neither holds the module, nor the namespace's state.
+	unloads_within 10
+	check_err $? "mcfw could not be unloaded within 10 s of the abandoned dumps"
+	modprobe mcfw
+	check_err $? "mcfw could not be loaded again"
+	log_test "module: dumps abandoned half-way (socket closed, process killed) block neither netns deletion nor unload"
 }
 
 require_root

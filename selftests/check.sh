@@ -91,26 +91,30 @@ install_check() {
 	return $rc
 }
 
-# Every suite but the timed one runs in a guest with the harness's memory
-# debugging (slub_debug, page poisoning); scale.sh, which reports times,
-# runs in a second guest without it, as the benchmark does, so that its
-# times are mcfw's and not the debugging's.
+# Where each suite runs. On every stock kernel, in a guest with the
+# harness's memory debugging (slub_debug, page poisoning): what reaches
+# the module's code (SUITES_STOCK). On the last stock kernel only: what
+# tests the tool and the family's contract as a client sees them, whose
+# kernel paths genl_test and forwarding.sh take on every kernel
+# (SUITES_TOOL). scale.sh, which reports times, runs last, in a second
+# guest without the memory debugging, as the benchmark does, and with
+# nothing else running, so that its times are mcfw's.
 SUITES_TIMED="scale.sh"
-SUITES_DEBUG="module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh fuzz.sh limits.sh"
+SUITES_STOCK="module.sh mcfwctl.sh genl_test forwarding.sh nic.sh limits.sh fuzz.sh faults.sh"
+SUITES_TOOL="config.sh unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
-# debug-kernel.sh) is much slower than a stock kernel under
-# TCG, so it runs the suites that exercise the module's lifecycle
-# (module.sh: load/unload cycles, namespaces), its netlink family and
-# batches (genl_test), the data path with its faults (forwarding.sh:
-# interfaces deleted, moved, down under traffic) and a real NIC (nic.sh):
-# about 14 minutes. Not there, to keep a warm make check under 30
-# minutes: what times something (scale.sh), what tests no kernel code
-# of mcfw's (unit.sh), and the tool's suites (mcfwctl.sh, 99 s; config.sh,
-# 420 s), whose kernel paths genl_test and forwarding.sh already take.
+# debug-kernel.sh) is much slower than a stock kernel under TCG. It runs
+# the suites that exercise the module's lifecycle (module.sh: load/unload
+# cycles, namespaces, abandoned dumps), its netlink family and batches
+# (genl_test, fuzz.sh), the data path and its faults (forwarding.sh,
+# faults.sh: floods while interfaces, namespaces and the module come and
+# go) and a real NIC (nic.sh), in a guest of its own that runs beside
+# the stock kernels' (the machine's two cores are otherwise half idle).
+# Not there: what times something, and the tool's suites.
 # "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces the harness's slab
 # debugging.
-SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test forwarding.sh nic.sh fuzz.sh}
+SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test forwarding.sh nic.sh fuzz.sh faults.sh}
 DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
 
 is_debug() { [[ $1 == debug || $1 == *-mcfwdbg-* ]]; }
@@ -127,32 +131,24 @@ debug_cache_state() {
 	fi
 }
 
-# Count the KTAP lines the guest prints; a guest that fails without saying
-# which test failed still counts as one failure.
-vm_tests() {
-	local kernel=$1 abi=$2 rc out
-	out=$logdir/vm-$abi.log
-	if is_debug "$kernel"; then
-		MCFW_TESTS=$SUITES_ON_DEBUG MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $DEBUG_KERNEL_APPEND" \
-			selftests/vm/vm.sh run --timeout 3000 \
-			--ko "build/$abi/mcfw.ko" "$kernel" -- selftests/run_tests.sh 2>&1 |
-			tee "$out"
-		rc=${PIPESTATUS[0]}
-	else
-	{
-		MCFW_TESTS=$SUITES_DEBUG selftests/vm/vm.sh run --timeout 1800 \
-			--ko "build/$abi/mcfw.ko" "$kernel" -- selftests/run_tests.sh 2>&1
-		rc=$?
-		echo "# timed suites, without memory debugging: $SUITES_TIMED"
-		MCFW_TESTS=$SUITES_TIMED MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
-			selftests/vm/vm.sh run --timeout 1800 --nics none \
-			--ko "build/$abi/mcfw.ko" "$kernel" -- selftests/run_tests.sh 2>&1 ||
-			rc=$?
-		exit "$rc"
-	} | tee "$out"
-	rc=${PIPESTATUS[0]}
-	fi
-	local p f s
+# vm_run KERNEL ABI SUITES [vm.sh options]: the suites in a guest of
+# KERNEL; the guest's output on stdout, its exit status returned.
+vm_run() {
+	local kernel=$1 abi=$2 suites=$3
+	shift 3
+	MCFW_TESTS=$suites selftests/vm/vm.sh run "$@" \
+		--ko "build/$abi/mcfw.ko" "$kernel" -- selftests/run_tests.sh 2>&1
+}
+
+vm_run_debug() {
+	MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $DEBUG_KERNEL_APPEND" \
+		vm_run "$1" "$2" "$SUITES_ON_DEBUG" --timeout 3600
+}
+
+# vm_count LOG RC WHAT: count the KTAP lines of a guest's output; a guest
+# that fails without saying which test failed still counts as one failure.
+vm_count() {
+	local out=$1 rc=$2 p f s
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out")
 	p=$(grep -E '^ok [0-9]+ ' "$out" | grep -vc '# SKIP')
 	f=$(grep -cE '^not ok [0-9]+ ' "$out")
@@ -161,7 +157,7 @@ vm_tests() {
 	skipped=$((skipped + s))
 	n=$((n + p + f + s))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		fail "vm $abi: guest exited with $rc (log: $out)"
+		fail "vm $3: guest exited with $rc (log: $out)"
 	fi
 }
 
@@ -196,14 +192,54 @@ main()
 		is_debug "$k" && continue
 		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
 	done
+	local -a stock=()
+	local dbg="" dbg_pid="" out rc last suites
 	for k in "${kernels[@]}"; do
 		abi=${abis[$k]}
 		if [ ! -f "build/$abi/mcfw.ko" ]; then
 			fail "vm $abi: no module was built, selftests not run"
 			continue
 		fi
+		if is_debug "$k"; then
+			dbg=$k
+		else
+			stock+=("$k")
+		fi
+	done
+
+	# The debug kernel's guest in the background, the stock kernels'
+	# one after the other meanwhile; its output is shown when it ends.
+	if [ -n "$dbg" ]; then
+		echo "# selftests on ${abis[$dbg]}: running beside the stock kernels"
+		vm_run_debug "$dbg" "${abis[$dbg]}" >"$logdir/vm-${abis[$dbg]}.log" &
+		dbg_pid=$!
+	fi
+	last=${stock[${#stock[@]}-1]:-}
+	for k in "${stock[@]}"; do
+		abi=${abis[$k]}
+		suites=$SUITES_STOCK
+		[ "$k" = "$last" ] && suites+=" $SUITES_TOOL"
+		out=$logdir/vm-$abi.log
 		echo "# selftests on $abi"
-		vm_tests "$k" "$abi"
+		vm_run "$k" "$abi" "$suites" --timeout 2400 | tee "$out"
+		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
+	done
+	if [ -n "$dbg" ]; then
+		wait "$dbg_pid"
+		rc=$?
+		out=$logdir/vm-${abis[$dbg]}.log
+		echo "# selftests on ${abis[$dbg]}"
+		cat "$out"
+		vm_count "$out" "$rc" "${abis[$dbg]}"
+	fi
+	for k in "${stock[@]}"; do
+		abi=${abis[$k]}
+		out=$logdir/vm-$abi-timed.log
+		echo "# timed suites on $abi, without memory debugging: $SUITES_TIMED"
+		MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
+			vm_run "$k" "$abi" "$SUITES_TIMED" --timeout 1800 --nics none |
+			tee "$out"
+		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
 	done
 
 	if [ "$skipped" -gt 0 ]; then

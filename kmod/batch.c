@@ -695,7 +695,8 @@ static void mcfw_staged_unprepare(struct mcfw_net *mn, struct mcfw_staged *s)
 }
 
 /* Builds what @s needs; nothing a packet uses changes. */
-static int mcfw_staged_prepare(struct mcfw_net *mn, struct mcfw_staged *s,
+static int mcfw_staged_prepare(struct mcfw_net *mn, struct mcfw_batch *b,
+			       struct mcfw_staged *s,
 			       struct netlink_ext_ack *extack)
 {
 	u8 cur = mn->gencursor;
@@ -720,8 +721,11 @@ static int mcfw_staged_prepare(struct mcfw_net *mn, struct mcfw_staged *s,
 		s->plan = MCFW_PLAN_SAME;
 		return 0;
 	}
+	/* A large batch carves the new arrays' counters from its blocks. */
 	s->oifs = mcfw_oifs_build(mn, &s->cfg,
-				  mcfw_dereference(rt->oifs[cur], mn), NULL);
+				  mcfw_dereference(rt->oifs[cur], mn), NULL,
+				  b->n_staged >= MCFW_CTRS_BLOCK_MIN ?
+				  &b->ctrs_blk : NULL);
 	if (IS_ERR(s->oifs)) {
 		NL_SET_ERR_MSG(extack, "Out of memory for the outputs of a route");
 		return PTR_ERR(s->oifs);
@@ -809,7 +813,7 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 	if (err)
 		goto out;
 	list_for_each_entry(s, &b->list, list) {
-		err = mcfw_staged_prepare(mn, s, extack);
+		err = mcfw_staged_prepare(mn, b, s, extack);
 		if (err)
 			break;
 		cond_resched();

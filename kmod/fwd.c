@@ -25,6 +25,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <net/arp.h>
 #ifdef MCFW_HAVE_NET_GSO_H	/* 6.4 moved the GSO helpers there */
 #include <net/gso.h>
@@ -108,6 +110,55 @@ static int mcfw_fragment(struct net *net, struct sk_buff *skb,
 	return ip_do_fragment(net, NULL, skb, mcfw_frag_output);
 }
 
+/**
+ * struct mcfw_wire - what a packet stands for on the wire
+ * @pkts: datagrams: gso_segs for a GSO packet (merged by GRO, or sent
+ *	so by a local UDP GSO sender), else 1
+ * @bytes: their bytes, each with its own headers
+ */
+struct mcfw_wire {
+	u32 pkts;
+	u32 bytes;
+};
+
+/* As qdisc_pkt_len_init() counts a GSO packet for the wire. */
+static struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct mcfw_wire w = { .pkts = 1, .bytes = skb->len };
+	const struct tcphdr *th;
+	unsigned int hdr, segs;
+	struct tcphdr _th;
+	int toff;
+
+	if (!skb_is_gso(skb))
+		return w;
+	/* The headers every segment has: outer ones, tunnel, inner ones. */
+	toff = skb->encapsulation ? skb_inner_transport_offset(skb) :
+				    skb_transport_offset(skb);
+	hdr = toff - skb_network_offset(skb);
+	if (shinfo->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) {
+		th = skb_header_pointer(skb, toff, sizeof(_th), &_th);
+		if (th)
+			hdr += __tcp_hdrlen(th);
+	} else if (shinfo->gso_type & SKB_GSO_UDP_L4) {
+		hdr += sizeof(struct udphdr);
+	}
+	segs = shinfo->gso_segs;
+	/* From an untrusted source (virtio_net_hdr) it is to be computed. */
+	if (!segs || (shinfo->gso_type & SKB_GSO_DODGY)) {
+		if (skb->len <= hdr || !shinfo->gso_size)
+			return w;
+		segs = DIV_ROUND_UP(skb->len - hdr, shinfo->gso_size);
+	}
+	if (segs > 1) {
+		/* skb->len holds the headers once; each segment has them. */
+		w.bytes += (segs - 1) * hdr;
+		w.pkts = segs;
+	}
+	return w;
+}
+
 static bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu)
 {
 	if (skb_is_gso(skb))
@@ -174,12 +225,14 @@ static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 	return t;
 }
 
-/* Sends one copy of @skb out of @oif. Called with BHs disabled, under RCU. */
+/*
+ * Sends one copy of @skb (@w on the wire) out of @oif. Called with BHs
+ * disabled, under RCU.
+ */
 static void mcfw_output(struct net *net, struct sk_buff *skb,
-			const struct mcfw_oif *oif)
+			struct mcfw_wire w, const struct mcfw_oif *oif)
 {
 	struct net_device *dev = rcu_dereference(oif->iface->dev);
-	unsigned int len = skb->len;
 	enum mcfw_counter why;
 	struct sk_buff *nskb;
 	bool frag = false;
@@ -233,40 +286,50 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		goto drop;
 	}
 
-	mcfw_count2(oif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, len);
-	mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, 1,
-		    MCFW_C_OUT_BYTES, len);
+	mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, w.pkts,
+		    MCFW_C_OUT_BYTES, w.bytes);
 	return;
 
 drop:
-	mcfw_count(oif->stats, why);
-	mcfw_count(oif->iface->stats, why);
+	/*
+	 * The output's copies sent are what it was handed less these: the
+	 * handing (mcfw_forward()) is seen first; pairs with smp_rmb() in
+	 * mcfw_oif_read().
+	 */
+	smp_mb__before_atomic();
+	atomic64_add(w.pkts, &oif->stats->drops);
+	atomic64_add(w.bytes, &oif->stats->drop_bytes);
+	mcfw_count_n(oif->iface->stats, why, w.pkts);
 }
 
 /* Called with BHs disabled, under RCU. */
 static void mcfw_forward(struct net *net, struct mcfw_route *rt,
-			 const struct mcfw_oifs *oifs, struct sk_buff *skb)
+			 const struct mcfw_oifs *oifs, struct sk_buff *skb,
+			 struct mcfw_wire w)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct sk_buff *shared = NULL;
 	unsigned int i;
 
-	mcfw_count2(rt->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
-	mcfw_count2(rt->iif->stats, MCFW_C_PACKETS, 1, MCFW_C_BYTES, skb->len);
+	mcfw_count2(rt->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
+	mcfw_count2(rt->iif->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES,
+		    w.bytes);
 	/* Written only when it changes: most packets leave the line clean. */
 	if (READ_ONCE(rt->lastuse) != (jiffies | 1))
 		WRITE_ONCE(rt->lastuse, jiffies | 1);
 
 	if (iph->ttl <= 1) {
-		mcfw_count(rt->stats, MCFW_C_TTL_DROP);
-		mcfw_count(rt->iif->stats, MCFW_C_TTL_DROP);
+		mcfw_count_n(rt->stats, MCFW_C_TTL_DROP, w.pkts);
+		mcfw_count_n(rt->iif->stats, MCFW_C_TTL_DROP, w.pkts);
 		return;
 	}
 
+	/* Handed to every output: each counts its copies sent from this. */
+	mcfw_count2(oifs->fwd, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
 	if (oifs->n > 1)
 		shared = mcfw_share_data(skb);
 	for (i = 0; i < oifs->n; i++)
-		mcfw_output(net, shared ?: skb, &oifs->oif[i]);
+		mcfw_output(net, shared ?: skb, w, &oifs->oif[i]);
 	consume_skb(shared);
 }
 
@@ -330,10 +393,11 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 		rpf = rpf ?: any;
 	}
 	if (likely(rt))
-		mcfw_forward(state->net, rt, rcu_dereference(rt->oifs[gen]), skb);
+		mcfw_forward(state->net, rt, rcu_dereference(rt->oifs[gen]), skb,
+			     mcfw_wire_of(skb));
 	else if (rpf)
 		/* Routes of the pair exist, but not on this input. */
-		mcfw_count(rpf->stats, MCFW_C_RPF_FAIL);
+		mcfw_count_n(rpf->stats, MCFW_C_RPF_FAIL, mcfw_wire_of(skb).pkts);
 	local_bh_enable();
 
 	return NF_ACCEPT;

@@ -55,51 +55,59 @@
  * on inputs) is left to the interface work, which a command flushes
  * after dropping @lock, so the change is done when the command returns.
  * Joining groups goes through kernel sockets whose setsockopt() takes
- * RTNL itself: the interface work calls it holding neither lock.
+ * RTNL itself: the interface work calls it holding neither lock. Under
+ * RTNL, mcfw waits for no memory of more than a page: the notifier's
+ * announcement of a large route is reported lost instead (listeners
+ * resynchronise), see mcfw_ntf_route_rtnl().
  *
  * A command resolves interface names under @lock; the notifier for a
  * device appearing, leaving or being renamed runs after the device list
  * changed and takes @lock too, so either the command sees the change or
  * the notifier sees the command's interface.
  *
- * Counters are per CPU and written only by the CPU that owns them, with
- * bottom halves disabled; readers sum them with u64_stats retries.
- * Zeroing never writes them: it records the sums as a base that readers
+ * Counters of routes, interfaces and output arrays are per CPU and
+ * written only by the CPU that owns them, with bottom halves disabled;
+ * readers sum them with u64_stats retries. An output has no per-CPU
+ * counters: the copies it sent are the packets its output arrays handed
+ * it (mcfw_oifs.fwd, folded into mcfw_oif_stats.carried when an array
+ * goes) less the copies it dropped, which are shared atomics. Zeroing
+ * never writes counters: it records the values as a base that readers
  * subtract.
  */
 
 /**
  * enum mcfw_counter - indices of per-CPU counters
- * @MCFW_C_PACKETS: packets in (routes, interfaces) or copies out (outputs)
+ * @MCFW_C_PACKETS: packets in (routes, interfaces), or handed to the
+ *	outputs (output arrays)
  * @MCFW_C_BYTES: bytes of those
+ * @MCFW_C_RPF_FAIL: packets that arrived on the wrong interface
+ * @MCFW_C_TTL_DROP: packets with TTL 1 or less
  * @MCFW_C_SCOPE_DROP: copies not sent: TTL not above the output's threshold
  * @MCFW_C_MTU_DROP: copies not sent: too big for the output, DF set
  * @MCFW_C_DOWN_DROP: copies not sent: output absent, down or no carrier
  * @MCFW_C_XMIT_DROP: copies not sent: no memory, or the device refused
- * @MCFW_C_RPF_FAIL: packets that arrived on the wrong interface
- * @MCFW_C_TTL_DROP: packets with TTL 1 or less
  * @MCFW_C_OUT_PACKETS: copies sent out of an interface
  * @MCFW_C_OUT_BYTES: bytes of those copies
  * @MCFW_C_NR: number of counters
  *
- * Outputs use the first %MCFW_C_OIF_NR, routes the first %MCFW_C_ROUTE_NR
- * and interfaces all of them.
+ * Output arrays use the first %MCFW_C_FWD_NR, routes the first
+ * %MCFW_C_ROUTE_NR and interfaces all of them.
  */
 enum mcfw_counter {
 	MCFW_C_PACKETS,
 	MCFW_C_BYTES,
+	MCFW_C_RPF_FAIL,
+	MCFW_C_TTL_DROP,
 	MCFW_C_SCOPE_DROP,
 	MCFW_C_MTU_DROP,
 	MCFW_C_DOWN_DROP,
 	MCFW_C_XMIT_DROP,
-	MCFW_C_RPF_FAIL,
-	MCFW_C_TTL_DROP,
 	MCFW_C_OUT_PACKETS,
 	MCFW_C_OUT_BYTES,
 	MCFW_C_NR,
 };
 
-#define MCFW_C_OIF_NR	(MCFW_C_XMIT_DROP + 1)
+#define MCFW_C_FWD_NR	(MCFW_C_BYTES + 1)
 #define MCFW_C_ROUTE_NR	(MCFW_C_TTL_DROP + 1)
 
 /**
@@ -146,6 +154,26 @@ struct mcfw_iface {
 };
 
 /**
+ * struct mcfw_oif_stats - what one output of a route did
+ * @drops: copies it did not send (its threshold, the MTU, the device
+ *	absent or down, the transmit refused); bumped by any CPU
+ * @drop_bytes: their bytes
+ * @carried: packets and bytes handed to it by output arrays it was in
+ *	that are gone (mcfw_oifs_fold())
+ * @base: its packets, bytes and drops at its last zeroing
+ *
+ * Its copies sent: @carried plus what its current output array handed
+ * its outputs (mcfw_oifs.fwd), less @drops: no per-CPU memory for an
+ * output, however many outputs and CPUs there are.
+ */
+struct mcfw_oif_stats {
+	atomic64_t drops;
+	atomic64_t drop_bytes;
+	atomic64_t carried[MCFW_C_FWD_NR];
+	u64 base[3];
+};
+
+/**
  * struct mcfw_ctrs_block - per-CPU memory the counters of several routes
  *	share
  * @ref: the batch that carves it, while it does, and each &struct
@@ -173,23 +201,23 @@ struct mcfw_ctrs_block {
 #define MCFW_CTRS_BLOCK_MIN	16
 
 /**
- * struct mcfw_ctrs - per-CPU counters of a route's outputs, and of the
- *	route itself, in one area (its own allocation, or carved from a
- *	&struct mcfw_ctrs_block)
- * @ref: the route and the outputs that count in it; the last frees it
- *	(or drops its reference to the block)
- * @pcpu: the per-CPU area: the route's &struct mcfw_pcpu of
- *	%MCFW_C_ROUTE_NR counters if it has one (@route), then @n of
- *	%MCFW_C_OIF_NR, one per output
- * @blk: the block @pcpu was carved from, or NULL if @pcpu is its own
- *	allocation
+ * struct mcfw_ctrs - the counters an output array brings: its per-CPU
+ *	counters (and the route's, for a route's first array), and the
+ *	stats of the outputs it adds
+ * @ref: the route, the array counting in @pcpu and each array having
+ *	one of its outputs; the last frees it (or drops its reference to
+ *	the block)
+ * @pcpu: the per-CPU area (its own allocation, or carved from a &struct
+ *	mcfw_ctrs_block): the route's &struct mcfw_pcpu of %MCFW_C_ROUTE_NR
+ *	counters if @route, then the array's, of %MCFW_C_FWD_NR
+ * @blk: the block @pcpu was carved from, or NULL
  * @route: @pcpu begins with a route's counters
- * @n: number of outputs' slots
- * @base: each output's counter values at its last zeroing
+ * @n: number of outputs' stats in @oif
+ * @oif: the stats of the outputs the array adds
  *
  * A route's creation makes one for the route and its outputs; a replace
- * that adds outputs makes one for those. An output kept by a replace keeps
- * its slot, and so its counters.
+ * makes one for the new array and the outputs it adds. An output kept by
+ * a replace keeps its stats, and so its counts.
  */
 struct mcfw_ctrs {
 	refcount_t ref;
@@ -197,33 +225,40 @@ struct mcfw_ctrs {
 	struct mcfw_ctrs_block *blk;
 	bool route;
 	unsigned int n;
-	u64 base[][MCFW_C_OIF_NR];
+	struct mcfw_oif_stats oif[];
 };
 
 /**
  * struct mcfw_oif - one output of a route
  * @iface: the output interface
- * @stats: its counters (the first %MCFW_C_OIF_NR), a slot of @ctrs
- * @ctrs: the allocation they are in (the output holds a reference)
- * @slot: the index of @stats in @ctrs, for its base
+ * @stats: what it did, in @ctrs
+ * @ctrs: the allocation @stats is in (the output holds a reference)
  * @ttl: copy only packets whose TTL is greater than this (1..255)
  */
 struct mcfw_oif {
 	struct mcfw_iface *iface;
-	struct mcfw_pcpu __percpu *stats;
+	struct mcfw_oif_stats *stats;
 	struct mcfw_ctrs *ctrs;
-	u16 slot;
 	u8 ttl;
 };
 
 /**
  * struct mcfw_oifs - a route's outputs, immutable once published
  * @rcu: frees the array after readers are done
+ * @fwd: packets (and bytes) handed to the outputs through this array
+ *	(the first %MCFW_C_FWD_NR counters), in @ctrs
+ * @ctrs: the allocation @fwd is in (the array holds a reference)
+ * @folded: @fwd's sums already added to its outputs' carried counts
+ * @refold: fold @fwd once more when the array is freed
  * @n: number of entries in @oif
  * @oif: the outputs
  */
 struct mcfw_oifs {
 	struct rcu_head rcu;
+	struct mcfw_pcpu __percpu *fwd;
+	struct mcfw_ctrs *ctrs;
+	u64 folded[MCFW_C_FWD_NR];
+	bool refold;
 	unsigned int n;
 	struct mcfw_oif oif[];
 };
@@ -373,13 +408,13 @@ static inline void mcfw_count2(struct mcfw_pcpu __percpu *stats,
 }
 
 /* Called with bottom halves disabled. */
-static inline void mcfw_count(struct mcfw_pcpu __percpu *stats,
-			      enum mcfw_counter a)
+static inline void mcfw_count_n(struct mcfw_pcpu __percpu *stats,
+				enum mcfw_counter a, u64 n)
 {
 	struct mcfw_pcpu *s = this_cpu_ptr(stats);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->c[a]);
+	u64_stats_add(&s->c[a], n);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -447,11 +482,12 @@ struct mcfw_route_cfg {
 	struct mcfw_oif_cfg *oifs;
 };
 
-/* stats.c-like helpers, in table.c */
+/* Counters, in table.c */
 struct mcfw_pcpu __percpu *mcfw_stats_alloc(unsigned int n);
-u64 *mcfw_oif_base(const struct mcfw_oif *oif);
 void mcfw_stats_read(struct mcfw_pcpu __percpu *stats, unsigned int n,
 		     u64 *sum);
+void mcfw_oif_read(const struct mcfw_oifs *oifs, const struct mcfw_oif *oif,
+		   u64 *v);
 
 /* iface.c: device lifecycle */
 int mcfw_iface_init(struct mcfw_net *mn);
@@ -500,7 +536,8 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
 				  const struct mcfw_oifs *old,
-				  struct mcfw_route *rt);
+				  struct mcfw_route *rt,
+				  struct mcfw_ctrs_block **blk);
 void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs,
 		       bool now);
 void mcfw_route_replace(struct mcfw_net *mn, struct mcfw_route *rt,
@@ -572,6 +609,12 @@ int mcfw_genl_register(void);
 void mcfw_genl_unregister(void);
 void mcfw_ntf_route(struct mcfw_net *mn, const struct mcfw_route *rt,
 		    enum mcfw_event ev);
+void mcfw_ntf_route_rtnl(struct mcfw_net *mn, const struct mcfw_route *rt,
+			 enum mcfw_event ev, bool *lost);
+void mcfw_ntf_lost(struct mcfw_net *mn);
+
+/* Routes one device event announces from under RTNL, at most. */
+#define MCFW_NTF_RTNL_MAX	256
 void mcfw_ntf_flush(struct mcfw_net *mn, const char *owner, u32 removed);
 
 #endif /* _MCFW_H */

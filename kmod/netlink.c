@@ -17,11 +17,15 @@
  * configuration code should not be every local user's to reach. Loaded
  * with userns_admin=1, root of a user namespace may manage the routes
  * of the network namespaces it owns (GENL_UNS_ADMIN_PERM), for
- * containers that route multicast: what it adds is charged to its
- * memory cgroup (GFP_KERNEL_ACCOUNT) and bounded by route_max, oif_max
- * and join_max, and its packets are those of its own namespace. Reading
- * is open to everyone; a dump does work linear in the table, with
- * resched points.
+ * containers that route multicast: the routes, outputs, counters and
+ * batches it adds are charged to its memory cgroup (GFP_KERNEL_ACCOUNT;
+ * not the tables' hash buckets, nor a commit's transient arrays), they
+ * are bounded by route_max, oif_max and join_max, and its packets are
+ * those of its own namespace. It can still make the netdevice notifier,
+ * which runs under RTNL, walk its routes and wait for its commits; one
+ * device event announces at most MCFW_NTF_RTNL_MAX routes. Reading is
+ * open to everyone; a dump does work linear in the table, with resched
+ * points.
  *
  * Operations run in parallel (parallel_ops): mcfw_net.lock serialises
  * what needs it, dumps included. Reply buffers are allocated before the
@@ -36,6 +40,7 @@
 #include <linux/jiffies.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -265,13 +270,12 @@ static const u16 mcfw_route_stat_attrs[MCFW_C_ROUTE_NR] = {
 	[MCFW_C_TTL_DROP]	= MCFW_STATS_A_TTL_DROP,
 };
 
-/* An output reports these and the sum of its drop reasons. */
+/* An output reports its copies sent, their bytes and its drops. */
 static const u16 mcfw_oif_stat_attrs[] = {
-	[MCFW_C_PACKETS]	= MCFW_STATS_A_PACKETS,
-	[MCFW_C_BYTES]		= MCFW_STATS_A_BYTES,
+	MCFW_STATS_A_PACKETS, MCFW_STATS_A_BYTES, MCFW_STATS_A_DROPS,
 };
 
-#define MCFW_OIF_NR_STATS	(ARRAY_SIZE(mcfw_oif_stat_attrs) + 1)
+#define MCFW_OIF_NR_STATS	ARRAY_SIZE(mcfw_oif_stat_attrs)
 #define MCFW_ROUTE_NR_STATS	4
 
 size_t mcfw_stats_size(unsigned int n)
@@ -355,8 +359,34 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 	       nests * nla_total_size(0) + n_oifs * oif;	/* MCFW_A_OIFS */
 }
 
-static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif,
-			 bool stats)
+/* An output's counts, as mcfw_oif_read() has them, less its base. */
+static int mcfw_put_oif_stats(struct sk_buff *skb,
+			      const struct mcfw_oifs *oifs,
+			      const struct mcfw_oif *oif)
+{
+	struct nlattr *nest;
+	unsigned int i;
+	u64 v[3];
+
+	mcfw_oif_read(oifs, oif, v);
+	nest = nla_nest_start(skb, MCFW_OIF_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		/* See mcfw_oif_read(): never less than at the zeroing. */
+		v[i] = max(v[i], oif->stats->base[i]) - oif->stats->base[i];
+		if (nla_put_u64_64bit(skb, mcfw_oif_stat_attrs[i], v[i],
+				      MCFW_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oifs *oifs,
+			 const struct mcfw_oif *oif, bool stats)
 {
 	int ifindex = READ_ONCE(oif->iface->ifindex);
 	struct nlattr *nest;
@@ -368,10 +398,7 @@ static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oif *oif,
 	    nla_put_u8(skb, MCFW_OIF_A_TTL, oif->ttl) ||
 	    (!mcfw_iface_present(oif->iface) &&
 	     nla_put_flag(skb, MCFW_OIF_A_WAITING)) ||
-	    (stats &&
-	     mcfw_put_stats(skb, MCFW_OIF_A_STATS, oif->stats, MCFW_C_OIF_NR,
-			    mcfw_oif_base(oif), mcfw_oif_stat_attrs,
-			    ARRAY_SIZE(mcfw_oif_stat_attrs), true)))
+	    (stats && mcfw_put_oif_stats(skb, oifs, oif)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -441,7 +468,7 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 			if (!nest)
 				goto cancel;
 		}
-		if (i < oifs->n && mcfw_fill_oif(skb, &oifs->oif[i], stats))
+		if (i < oifs->n && mcfw_fill_oif(skb, oifs, &oifs->oif[i], stats))
 			goto cancel;
 	}
 	nla_nest_end(skb, nest);
@@ -461,7 +488,7 @@ bool mcfw_has_listeners(struct net *net)
 }
 
 /* Listeners must know they missed a change, and resynchronise. */
-static void mcfw_ntf_lost(struct mcfw_net *mn)
+void mcfw_ntf_lost(struct mcfw_net *mn)
 {
 	genl_set_err(&mcfw_genl_family, mn->net, 0, MCFW_MCGRP_CONFIG_IDX,
 		     -ENOBUFS);
@@ -482,33 +509,71 @@ void mcfw_ntf_send(struct mcfw_net *mn, struct sk_buff *skb)
 					MCFW_MCGRP_CONFIG_IDX, GFP_KERNEL);
 }
 
-/**
- * mcfw_ntf_route - announce a change to a route
- * @mn: the namespace's state
- * @rt: the route, as it is now (before it goes, for %MCFW_EV_DEL)
- * @ev: what happened
- *
- * Context: process context, @mn->lock held.
- */
-void mcfw_ntf_route(struct mcfw_net *mn, const struct mcfw_route *rt,
-		    enum mcfw_event ev)
+/* Returns false if listeners were told they lost it. */
+static bool __mcfw_ntf_route(struct mcfw_net *mn, const struct mcfw_route *rt,
+			     enum mcfw_event ev, bool rtnl)
 {
 	unsigned int n = mcfw_dereference(rt->oifs[mn->gencursor], mn)->n;
 	u8 cmd = ev == MCFW_EV_DEL ? MCFW_CMD_ROUTE_DEL : MCFW_CMD_ROUTE_NEW;
+	size_t size = mcfw_route_msg_size(n);
+	gfp_t gfp = GFP_KERNEL;
 	struct sk_buff *skb;
 
 	if (!mcfw_has_listeners(mn->net))
-		return;
-	skb = genlmsg_new(mcfw_route_msg_size(n), GFP_KERNEL);
+		return true;
+	/*
+	 * Under RTNL, wait for no memory of more than a page: a large route's
+	 * announcement that cannot be had at once is reported lost, and
+	 * listeners resynchronise with a dump, which does not hold RTNL.
+	 */
+	if (rtnl && nlmsg_total_size(GENL_HDRLEN + size) >
+		    SKB_WITH_OVERHEAD(PAGE_SIZE))
+		gfp = GFP_NOWAIT | __GFP_NOWARN;
+	skb = genlmsg_new(size, gfp);
 	if (skb && mcfw_fill_route(skb, mn, rt, 0, 0, 0, cmd, ev, NULL, true)) {
 		nlmsg_free(skb);
 		skb = NULL;
 	}
 	if (!skb) {
 		mcfw_ntf_lost(mn);
-		return;
+		return false;
 	}
 	mcfw_ntf_send(mn, skb);
+	return true;
+}
+
+/**
+ * mcfw_ntf_route - announce a change to a route
+ * @mn: the namespace's state
+ * @rt: the route, as it is now (before it goes, for %MCFW_EV_DEL)
+ * @ev: what happened
+ *
+ * Context: process context, @mn->lock held, RTNL not held.
+ */
+void mcfw_ntf_route(struct mcfw_net *mn, const struct mcfw_route *rt,
+		    enum mcfw_event ev)
+{
+	__mcfw_ntf_route(mn, rt, ev, false);
+}
+
+/**
+ * mcfw_ntf_route_rtnl - announce a change to a route, from under RTNL
+ * @mn: the namespace's state
+ * @rt: the route, as it is now
+ * @ev: what happened
+ * @lost: set once listeners were told they lost an announcement; then
+ *	nothing more is announced (they resynchronise anyway)
+ *
+ * As mcfw_ntf_route(), without waiting for memory of high order.
+ *
+ * Context: the netdevice notifier: RTNL and @mn->lock held.
+ */
+void mcfw_ntf_route_rtnl(struct mcfw_net *mn, const struct mcfw_route *rt,
+			 enum mcfw_event ev, bool *lost)
+{
+	ASSERT_RTNL();
+	if (!*lost)
+		*lost = !__mcfw_ntf_route(mn, rt, ev, true);
 }
 
 /**

@@ -178,7 +178,7 @@ static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 		*ev = MCFW_EV_REPLACE;
 		oifs = mcfw_oifs_build(mn, cfg,
 				       mcfw_dereference(rt->oifs[mn->gencursor],
-							mn), NULL);
+							mn), NULL, NULL);
 		if (IS_ERR(oifs))
 			return ERR_CAST(oifs);
 		mcfw_route_replace(mn, rt, cfg, oifs);
@@ -545,9 +545,9 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mcfw_net *mn = mcfw_pernet(sock_net(skb->sk));
 	struct mcfw_dump *d = (struct mcfw_dump *)cb->args[0];
+	struct mcfw_route *rt, *prev = NULL;
 	struct mcfw_dump_pos pos;
 	unsigned int walked = 0;
-	struct mcfw_route *rt;
 	int err;
 
 	err = mcfw_dump_check(d, cb);
@@ -566,11 +566,9 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	for (; rt; rt = mcfw_route_next(rt)) {
 		if (d->filter.has_grp && rt->entry->key.grp != d->filter.grp)
 			break;
-		if (!(++walked % MCFW_DUMP_WALK)) {
+		if (!(++walked % MCFW_DUMP_WALK) && prev) {
 			/* Resume after the route before @rt, whatever changed. */
-			mcfw_dump_pos_set(&pos, rb_entry(rb_prev(&rt->tnode),
-							 struct mcfw_route,
-							 tnode));
+			mcfw_dump_pos_set(&pos, prev);
 			mutex_unlock(&mn->lock);
 			cond_resched();
 			mutex_lock(&mn->lock);
@@ -580,6 +578,7 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				    rt->entry->key.grp != d->filter.grp))
 				break;
 		}
+		prev = rt;
 		if (!mcfw_route_matches(rt, &d->filter))
 			continue;
 		err = mcfw_fill_route(skb, mn, rt, NETLINK_CB(cb->skb).portid,

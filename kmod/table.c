@@ -11,8 +11,11 @@
  * in logarithmic time whatever changed meanwhile.
  *
  * A route's outputs are an immutable array, one pointer per generation
- * (see "DOC: Locking"); an output's counters are shared by the arrays
- * that have it, so a replace keeps the counters of the outputs it keeps.
+ * (see "DOC: Locking"). An output's stats are shared by the arrays that
+ * have it, so a replace keeps the counts of the outputs it keeps: the
+ * copies an output sent are the packets its arrays handed it (each
+ * array counts them per CPU; a gone array's count is folded into its
+ * outputs' stats) less the copies it dropped.
  *
  * Everything that changes the table is called with mcfw_net.lock held.
  */
@@ -243,14 +246,14 @@ static void mcfw_route_tree_add(struct mcfw_net *mn, struct mcfw_route *rt)
 	rb_insert_color(&rt->tnode, &mn->routes);
 }
 
-/* Size of a route's counters and of an output's, in a &struct mcfw_ctrs. */
+/* Size of a route's counters and of an array's, in a &struct mcfw_ctrs. */
 #define MCFW_ROUTE_SLOT	struct_size_t(struct mcfw_pcpu, c, MCFW_C_ROUTE_NR)
-#define MCFW_OIF_SLOT	struct_size_t(struct mcfw_pcpu, c, MCFW_C_OIF_NR)
+#define MCFW_FWD_SLOT	struct_size_t(struct mcfw_pcpu, c, MCFW_C_FWD_NR)
 
-static struct mcfw_pcpu __percpu *mcfw_ctrs_oif(const struct mcfw_ctrs *ctrs,
-						unsigned int slot)
+/* The output array's counters in @ctrs, after the route's if it has them. */
+static struct mcfw_pcpu __percpu *mcfw_ctrs_fwd(const struct mcfw_ctrs *ctrs)
 {
-	size_t off = (ctrs->route ? MCFW_ROUTE_SLOT : 0) + slot * MCFW_OIF_SLOT;
+	size_t off = ctrs->route ? MCFW_ROUTE_SLOT : 0;
 
 	return (struct mcfw_pcpu __percpu *)((char __percpu *)ctrs->pcpu + off);
 }
@@ -310,21 +313,20 @@ static void __percpu *mcfw_ctrs_block_carve(struct mcfw_ctrs_block **cur,
 }
 
 /*
- * Zeroed counters for @n outputs, and for a route first if @route, in
- * one per-CPU area: one per route and its outputs rather than one each.
- * The area is carved from the block in @blk if @blk is not NULL (see
- * &struct mcfw_ctrs_block), else allocated. Its reference count is its
- * number of users (the route, each output), set by the caller.
+ * Zeroed counters for an output array, and for a route first if @route,
+ * in one per-CPU area, with the stats of @n outputs. The area is carved
+ * from the block in @blk if @blk is not NULL (see &struct
+ * mcfw_ctrs_block), else allocated. Its reference count is its number of
+ * users (the route, the array, each output), set by the caller.
  */
 static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n,
 					 struct mcfw_ctrs_block **blk)
 {
-	size_t size = (route ? MCFW_ROUTE_SLOT : 0) + n * MCFW_OIF_SLOT;
+	size_t size = (route ? MCFW_ROUTE_SLOT : 0) + MCFW_FWD_SLOT;
 	struct mcfw_ctrs *ctrs;
-	unsigned int i;
 	int cpu;
 
-	ctrs = kzalloc(struct_size(ctrs, base, n), GFP_KERNEL_ACCOUNT);
+	ctrs = kzalloc(struct_size(ctrs, oif, n), GFP_KERNEL_ACCOUNT);
 	if (!ctrs)
 		return NULL;
 	ctrs->route = route;
@@ -343,9 +345,7 @@ static struct mcfw_ctrs *mcfw_ctrs_alloc(bool route, unsigned int n,
 		if (route)
 			u64_stats_init(&per_cpu_ptr((struct mcfw_pcpu __percpu *)
 						    ctrs->pcpu, cpu)->syncp);
-		for (i = 0; i < n; i++)
-			u64_stats_init(&per_cpu_ptr(mcfw_ctrs_oif(ctrs, i),
-						    cpu)->syncp);
+		u64_stats_init(&per_cpu_ptr(mcfw_ctrs_fwd(ctrs), cpu)->syncp);
 	}
 	return ctrs;
 }
@@ -362,22 +362,68 @@ static void mcfw_ctrs_put(struct mcfw_ctrs *ctrs)
 }
 
 /**
- * mcfw_oif_base - an output's counter values at its last zeroing
- * @oif: the output
+ * mcfw_oif_read - an output's counts, as they are now
+ * @oifs: the route's current output array
+ * @oif: the output, in @oifs
+ * @v: where to store its copies sent, their bytes and its drops (three
+ *	values, before its base is subtracted)
  *
- * Return: %MCFW_C_OIF_NR values.
+ * The drops are read first, so that what the output was handed includes
+ * every copy they count, but a copy of a packet still in flight through
+ * an array that a replace unpublished (its count not yet folded): what
+ * would be negative is 0 until then.
+ *
+ * Context: the route's namespace's lock held.
  */
-u64 *mcfw_oif_base(const struct mcfw_oif *oif)
+void mcfw_oif_read(const struct mcfw_oifs *oifs, const struct mcfw_oif *oif,
+		   u64 *v)
 {
-	return oif->ctrs->base[oif->slot];
+	struct mcfw_oif_stats *st = oif->stats;
+	u64 drops = atomic64_read(&st->drops);
+	u64 dbytes = atomic64_read(&st->drop_bytes);
+	u64 fwd[MCFW_C_FWD_NR] = {};
+
+	/* Pairs with smp_mb__before_atomic() where a copy is dropped. */
+	smp_rmb();
+	mcfw_stats_read(oifs->fwd, MCFW_C_FWD_NR, fwd);
+	fwd[0] += atomic64_read(&st->carried[0]);
+	fwd[1] += atomic64_read(&st->carried[1]);
+	v[0] = fwd[0] > drops ? fwd[0] - drops : 0;
+	v[1] = fwd[1] > dbytes ? fwd[1] - dbytes : 0;
+	v[2] = drops;
+}
+
+/*
+ * Adds what @oifs handed its outputs since its last fold to their
+ * carried counts. Called for an array a replace unpublished, whose
+ * outputs other arrays may keep: at once, so that readers see them
+ * counted as they were, and (mcfw_oifs.refold) once more when it is
+ * freed, for the packets readers still had in flight. Arrays of routes
+ * that go are never folded: nothing reads their outputs again.
+ */
+static void mcfw_oifs_fold(struct mcfw_oifs *oifs)
+{
+	u64 fwd[MCFW_C_FWD_NR] = {};
+	unsigned int i, c;
+
+	mcfw_stats_read(oifs->fwd, MCFW_C_FWD_NR, fwd);
+	for (c = 0; c < MCFW_C_FWD_NR; c++) {
+		for (i = 0; i < oifs->n; i++)
+			atomic64_add(fwd[c] - oifs->folded[c],
+				     &oifs->oif[i].stats->carried[c]);
+		oifs->folded[c] = fwd[c];
+	}
 }
 
 static void mcfw_oifs_free(struct mcfw_oifs *oifs)
 {
 	unsigned int i;
 
+	if (oifs->refold)
+		mcfw_oifs_fold(oifs);
 	for (i = 0; i < oifs->n; i++)
 		mcfw_ctrs_put(oifs->oif[i].ctrs);
+	mcfw_ctrs_put(oifs->ctrs);
 	kfree(oifs);
 }
 
@@ -407,8 +453,12 @@ void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs, bool now)
 		call_rcu(&oifs->rcu, mcfw_oifs_free_rcu);
 }
 
-/* Counters for the outputs of @oifs that have none, and for @rt. */
-static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
+/*
+ * Counters for @oifs, for its outputs that have none, and for @rt; the
+ * per-CPU ones carved from the block in @blk if it is not NULL.
+ */
+static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt,
+			      struct mcfw_ctrs_block **blk)
 {
 	struct mcfw_ctrs *ctrs;
 	unsigned int i, n = 0;
@@ -418,26 +468,24 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
 	if (rt && rt->ctrs) {
 		/* Allocated with the route for all its outputs, which are new. */
 		ctrs = rt->ctrs;
-		refcount_add(n, &ctrs->ref);
+		refcount_add(n + 1, &ctrs->ref);
 	} else {
-		if (!n && !rt)
-			return 0;
-		ctrs = mcfw_ctrs_alloc(!!rt, n, NULL);
+		ctrs = mcfw_ctrs_alloc(!!rt, n, blk);
 		if (!ctrs)
 			return -ENOMEM;
-		refcount_set(&ctrs->ref, n + !!rt);
+		refcount_set(&ctrs->ref, n + 1 + !!rt);
 		if (rt) {
 			rt->ctrs = ctrs;
 			rt->stats = ctrs->pcpu;
 		}
 	}
+	oifs->ctrs = ctrs;
+	oifs->fwd = mcfw_ctrs_fwd(ctrs);
 	for (i = 0, n = 0; i < oifs->n; i++) {
 		if (oifs->oif[i].ctrs)
 			continue;
 		oifs->oif[i].ctrs = ctrs;
-		oifs->oif[i].slot = n;
-		oifs->oif[i].stats = mcfw_ctrs_oif(ctrs, n);
-		n++;
+		oifs->oif[i].stats = &ctrs->oif[n++];
 	}
 	return 0;
 }
@@ -450,6 +498,8 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
  *	share, or NULL
  * @rt: a route being created, whose own counters are allocated with its
  *	outputs' (or were, with the array, by mcfw_route_alloc()), or NULL
+ * @blk: the block of a batch to carve the array's per-CPU counters from
+ *	(see &struct mcfw_ctrs_block), or NULL
  *
  * Context: process context, @mn->lock held.
  * Return: the array (not published), or an ERR_PTR; @old is unchanged.
@@ -457,7 +507,8 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt)
 struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
 				  const struct mcfw_oifs *old,
-				  struct mcfw_route *rt)
+				  struct mcfw_route *rt,
+				  struct mcfw_ctrs_block **blk)
 {
 	struct mcfw_oifs *oifs;
 	struct mcfw_oif *oif;
@@ -487,7 +538,6 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		for (j = 0; old && j < old->n; j++) {
 			if (old->oif[j].iface == oif->iface) {
 				oif->ctrs = old->oif[j].ctrs;
-				oif->slot = old->oif[j].slot;
 				oif->stats = old->oif[j].stats;
 				refcount_inc(&oif->ctrs->ref);
 				break;
@@ -495,7 +545,7 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		}
 		oifs->n++;
 	}
-	err = mcfw_oifs_count_in(oifs, rt);
+	err = mcfw_oifs_count_in(oifs, rt, blk);
 	if (err)
 		goto unwind;
 	return oifs;
@@ -658,7 +708,7 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 		goto put_iif;
 	}
 	/* Its counters come with its outputs' (rt->stats, rt->ctrs). */
-	oifs = mcfw_oifs_build(mn, cfg, NULL, rt);
+	oifs = mcfw_oifs_build(mn, cfg, NULL, rt, NULL);
 	if (IS_ERR(oifs)) {
 		err = PTR_ERR(oifs);
 		goto put_entry;
@@ -727,6 +777,9 @@ void mcfw_route_replace(struct mcfw_net *mn, struct mcfw_route *rt,
 	rcu_assign_pointer(rt->oifs[0], oifs);
 	rcu_assign_pointer(rt->oifs[1], oifs);
 	mcfw_route_account(mn, rt, oifs, 1);
+	/* Readers see the outputs it keeps counted as they were. */
+	mcfw_oifs_fold(old);
+	old->refold = true;
 	mcfw_oifs_release(mn, old, false);
 	mcfw_route_set_attrs(mn, rt, cfg);
 }
@@ -770,6 +823,8 @@ void mcfw_route_settle(struct mcfw_net *mn, struct mcfw_route *rt,
 		mcfw_route_account(mn, rt, old, -1);
 		RCU_INIT_POINTER(rt->oifs[!cur], now);
 		mcfw_route_account(mn, rt, now, 1);
+		/* After the commit's grace period: its count is final. */
+		mcfw_oifs_fold(old);
 		mcfw_oifs_release(mn, old, true);
 	}
 	if (cfg)
@@ -855,17 +910,13 @@ void mcfw_route_zero(struct mcfw_net *mn, struct mcfw_route *rt)
 {
 	const struct mcfw_oifs *oifs;
 	unsigned int i;
-	u64 *base;
 
 	lockdep_assert_held(&mn->lock);
 	memset(rt->base, 0, sizeof(rt->base));
 	mcfw_stats_read(rt->stats, MCFW_C_ROUTE_NR, rt->base);
 	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
-	for (i = 0; i < oifs->n; i++) {
-		base = mcfw_oif_base(&oifs->oif[i]);
-		memset(base, 0, MCFW_C_OIF_NR * sizeof(*base));
-		mcfw_stats_read(oifs->oif[i].stats, MCFW_C_OIF_NR, base);
-	}
+	for (i = 0; i < oifs->n; i++)
+		mcfw_oif_read(oifs, &oifs->oif[i], oifs->oif[i].stats->base);
 }
 
 /**
@@ -917,7 +968,9 @@ void mcfw_table_changed(struct mcfw_net *mn, bool cfg)
  * @present: which of the two
  *
  * Routes naming it start or stop waiting for it, in place; each is
- * announced.
+ * announced, up to %MCFW_NTF_RTNL_MAX of them: beyond, listeners are told
+ * to resynchronise (with a dump, which does not hold RTNL), so that one
+ * device event cannot hold RTNL for as long as a large table takes.
  *
  * Context: the netdevice notifier: RTNL and @mn->lock held.
  */
@@ -925,9 +978,10 @@ void mcfw_iface_presence_changed(struct mcfw_net *mn,
 				 struct mcfw_iface *iface, bool present)
 {
 	const struct mcfw_oifs *oifs;
-	struct mcfw_route *rt;
+	unsigned int n, told = 0;
 	int sign = present ? -1 : 1;
-	unsigned int n;
+	struct mcfw_route *rt;
+	bool lost = false;
 
 	lockdep_assert_held(&mn->lock);
 	for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
@@ -945,7 +999,14 @@ void mcfw_iface_presence_changed(struct mcfw_net *mn,
 		}
 		if (n < oifs->n)
 			WRITE_ONCE(mn->nr_oif_waiting, mn->nr_oif_waiting + sign);
-		mcfw_ntf_route(mn, rt, present ? MCFW_EV_RESUME : MCFW_EV_WAIT);
+		/* RTNL is held: a few announcements, else a resync. */
+		if (++told > MCFW_NTF_RTNL_MAX && !lost) {
+			mcfw_ntf_lost(mn);
+			lost = true;
+		}
+		mcfw_ntf_route_rtnl(mn, rt,
+				    present ? MCFW_EV_RESUME : MCFW_EV_WAIT,
+				    &lost);
 		cond_resched();
 	}
 	mcfw_table_changed(mn, false);

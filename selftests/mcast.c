@@ -5,13 +5,15 @@
  * derived from it, so the receiver can tell a damaged payload.
  *
  *   mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D]
- *                         [-r PPS] [-T SECONDS]
+ *                         [-r PPS] [-T SECONDS] [-g SEGS]
  *   mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]
  *
  * send: COUNT datagrams (default 100) of SIZE payload bytes (default 64)
  * with TTL (default 64) out of DEV, DF set with -D, paced at PPS (default
  * as fast as possible), or for SECONDS when -T is given (COUNT then caps).
- * It prints "sent N".
+ * With -g, each send hands the kernel SEGS datagrams at once, as one UDP
+ * GSO buffer (UDP_SEGMENT) that leaves as one GSO packet where the device
+ * takes them. It prints "sent N" (datagrams).
  *
  * recv: joins GROUP on DEV and counts datagrams to PORT until COUNT
  * arrived (default: no limit), nothing came for IDLE_MS after the first
@@ -24,6 +26,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -50,6 +53,7 @@ struct opts {
 	unsigned long pps;
 	double seconds;
 	long idle_ms;
+	unsigned int segs;
 };
 
 static void die(const char *what)
@@ -61,7 +65,7 @@ static void die(const char *what)
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"Usage: mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D] [-r PPS] [-T SECONDS]\n"
+		"Usage: mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D] [-r PPS] [-T SECONDS] [-g SEGS]\n"
 		"       mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]\n");
 	exit(2);
 }
@@ -87,7 +91,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		print_usage();
 	o->port = atoi(argv[3]);
 	optind = 4;
-	while ((c = getopt(argc, argv, "i:t:n:s:Dr:T:w:")) != -1) {
+	while ((c = getopt(argc, argv, "i:t:n:s:Dr:T:w:g:")) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifindex = if_nametoindex(optarg);
@@ -115,11 +119,15 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'w':
 			o->idle_ms = atol(optarg);
 			break;
+		case 'g':
+			o->segs = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			print_usage();
 		}
 	}
-	if (o->size < 4 || o->size > MAX_PAYLOAD)
+	if (o->size < 4 || o->size > MAX_PAYLOAD ||
+	    (o->segs > 1 && o->size * o->segs > MAX_PAYLOAD))
 		print_usage();
 }
 
@@ -154,20 +162,35 @@ static int do_send(struct opts *o)
 	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
 		die("IP_MTU_DISCOVER");
 
+	if (o->segs > 1) {
+		int gso = o->size;
+
+		if (setsockopt(fd, SOL_UDP, UDP_SEGMENT, &gso, sizeof(gso)))
+			die("UDP_SEGMENT");
+	}
+
 	while (sent < o->count && (!o->seconds || now() < deadline)) {
-		__u32 seq = sent;
+		unsigned long n = o->segs > 1 ? o->segs : 1, k;
 		size_t i;
 
-		memcpy(buf, &seq, sizeof(seq));
-		for (i = sizeof(seq); i < o->size; i++)
-			buf[i] = pattern(seq, i);
-		if (sendto(fd, buf, o->size, 0, (struct sockaddr *)&to,
+		if (n > o->count - sent)
+			n = o->count - sent;
+		/* Each datagram (GSO segment) its own number and pattern. */
+		for (k = 0; k < n; k++) {
+			unsigned char *d = buf + k * o->size;
+			__u32 seq = sent + k;
+
+			memcpy(d, &seq, sizeof(seq));
+			for (i = sizeof(seq); i < o->size; i++)
+				d[i] = pattern(seq, i);
+		}
+		if (sendto(fd, buf, n * o->size, 0, (struct sockaddr *)&to,
 			   sizeof(to)) < 0) {
 			if (errno == ENOBUFS || errno == EAGAIN)
 				continue;
 			die("sendto");
 		}
-		sent++;
+		sent += n;
 		if (o->pps) {
 			double due = start + (double)sent / o->pps;
 

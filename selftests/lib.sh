@@ -127,6 +127,13 @@ run_cmd()
 	return 0
 }
 
+# The debug kernel (KASAN, lockdep: selftests/vm/debug-kernel.sh), on
+# which everything takes many times longer: suites scale their loads.
+is_debug_kernel()
+{
+	[[ $(uname -r) == *-mcfwdbg-* ]]
+}
+
 require_root()
 {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -723,19 +723,29 @@ static void change_routes(void *arg)
 	nl_recv(c->fd, buf, &r);
 }
 
+/* @n routes of groups 239.3.(i / @per).(i % @per + 1), on d0, to d1 and d2. */
+static void add_groups(struct __test_metadata *_metadata,
+		       struct _test_data_routes *self, int n, int per)
+{
+	__u32 oifs[] = { self->d1, self->d2 };
+	char grp[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(grp, sizeof(grp), "239.3.%d.%d", i / per, i % per + 1);
+		route_msg(&self->m, grp, NULL, self->d0, oifs, 2);
+		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	}
+}
+
 TEST_F(routes, dump_is_complete_or_flagged)
 {
 	struct change c = { .family = self->family };
 	__u32 oifs[] = { self->d1, self->d2 };
-	char grp[32];
 	bool intr;
-	int i, fd2;
+	int fd2;
 
-	for (i = 0; i < 600; i++) {
-		snprintf(grp, sizeof(grp), "239.3.%d.%d", i / 250, i % 250 + 1);
-		route_msg(&self->m, grp, NULL, self->d0, oifs, 2);
-		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
-	}
+	add_groups(_metadata, self, 600, 250);
 
 	fd2 = nl_open();
 	ASSERT_LE(0, fd2);
@@ -779,11 +789,7 @@ TEST_F(routes, dump_under_churn_terminates)
 	bool intr;
 	pid_t pid;
 
-	for (i = 0; i < 400; i++) {
-		snprintf(grp, sizeof(grp), "239.3.%d.%d", i / 200, i % 200 + 1);
-		route_msg(&self->m, grp, NULL, self->d0, oifs, 2);
-		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
-	}
+	add_groups(_metadata, self, 400, 200);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {

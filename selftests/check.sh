@@ -91,30 +91,33 @@ install_check() {
 	return $rc
 }
 
-# Where each suite runs. On every stock kernel, in a guest with the
-# harness's memory debugging (slub_debug, page poisoning): what reaches
-# the module's code (SUITES_STOCK). On the last stock kernel only: what
-# tests the tool and the family's contract as a client sees them, whose
-# kernel paths genl_test and forwarding.sh take on every kernel
-# (SUITES_TOOL). scale.sh, which reports times, runs last, in a second
-# guest without the memory debugging, as the benchmark does, and with
-# nothing else running, so that its times are mcfw's.
+# Where each suite runs, to keep a warm make check near 30 minutes on two
+# emulated cores. Every stock kernel runs, in a guest with the harness's
+# memory debugging (slub_debug, page poisoning), the suites of the
+# module's lifecycle, its family and its data path (SUITES_STOCK). The
+# last one (6.12) also runs the rest (SUITES_NEWEST): the tool's suites,
+# limits and permissions, the family's contract as a client sees it, and
+# the fuzzer, the faults under a flood and the hostile packets, which the
+# debug kernel (6.1's source, with KASAN and lockdep) runs as well.
+# scale.sh, which reports times, runs last, in a second guest without
+# the memory debugging, as the benchmark does, with nothing beside it.
 SUITES_TIMED="scale.sh"
-SUITES_STOCK="module.sh mcfwctl.sh genl_test forwarding.sh nic.sh limits.sh fuzz.sh faults.sh"
-SUITES_TOOL="config.sh unit.sh ynl.sh"
+SUITES_STOCK="module.sh genl_test forwarding.sh nic.sh"
+SUITES_NEWEST="mcfwctl.sh limits.sh packets.sh fuzz.sh faults.sh config.sh unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 # The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
 # debug-kernel.sh) is much slower than a stock kernel under TCG. It runs
-# the suites that exercise the module's lifecycle (module.sh: load/unload
-# cycles, namespaces, abandoned dumps), its netlink family and batches
-# (genl_test, fuzz.sh), the data path and its faults (forwarding.sh,
-# faults.sh: floods while interfaces, namespaces and the module come and
-# go) and a real NIC (nic.sh), in a guest of its own that runs beside
-# the stock kernels' (the machine's two cores are otherwise half idle).
-# Not there: what times something, and the tool's suites.
+# in a guest of its own beside the stock kernels' (the machine's two
+# cores are otherwise idle half the time) the suites that exercise the
+# module's lifecycle (module.sh: load/unload cycles, namespaces,
+# abandoned dumps), its netlink family under hostile input (genl_test,
+# fuzz.sh), faults under a flood (faults.sh: interfaces, namespaces and
+# the module coming and going) and hostile packets (packets.sh). Not
+# there: what times something, the tool's suites, and the broader data
+# path suites (forwarding.sh, nic.sh), which the stock kernels run.
 # "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces the harness's slab
 # debugging.
-SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test forwarding.sh nic.sh fuzz.sh faults.sh}
+SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test fuzz.sh faults.sh packets.sh}
 DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
 
 is_debug() { [[ $1 == debug || $1 == *-mcfwdbg-* ]]; }
@@ -218,7 +221,7 @@ main()
 	for k in "${stock[@]}"; do
 		abi=${abis[$k]}
 		suites=$SUITES_STOCK
-		[ "$k" = "$last" ] && suites+=" $SUITES_TOOL"
+		[ "$k" = "$last" ] && suites+=" $SUITES_NEWEST"
 		out=$logdir/vm-$abi.log
 		echo "# selftests on $abi"
 		vm_run "$k" "$abi" "$suites" --timeout 2400 | tee "$out"

@@ -38,6 +38,8 @@
 #include <linux/netlink.h>
 #include <linux/mcfw.h>
 
+#include "nlbuf.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BUFSZ		65536
 #define MAX_IFACES	16
@@ -66,11 +68,6 @@ static bool one_in(unsigned int n)
 	return pick(n) == 0;
 }
 
-struct msg {
-	unsigned char d[BUFSZ];
-	size_t len;
-};
-
 static char *ifnames[MAX_IFACES];
 static __u32 ifindexes[MAX_IFACES];
 static unsigned int n_ifaces;
@@ -80,47 +77,10 @@ static struct {
 	unsigned long err[MAX_ERRNO];
 } st;
 
-static void put(struct msg *m, __u16 type, const void *data, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)(m->d + m->len);
-
-	if (m->len + NLA_HDRLEN + NLA_ALIGN(len) > sizeof(m->d) - 64)
-		return;
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	memset((char *)a + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
-	m->len += NLA_HDRLEN + NLA_ALIGN(len);
-}
-
-static void put_u32(struct msg *m, __u16 type, __u32 v)
-{
-	put(m, type, &v, sizeof(v));
-}
-
-static void put_str(struct msg *m, __u16 type, const char *s)
-{
-	put(m, type, s, strlen(s) + 1);
-}
-
-static size_t nest_start(struct msg *m, __u16 type)
-{
-	size_t at = m->len;
-
-	put(m, type | NLA_F_NESTED, NULL, 0);
-	return at;
-}
-
-static void nest_end(struct msg *m, size_t at)
-{
-	((struct nlattr *)(m->d + at))->nla_len = m->len - at;
-}
-
 /* Mutates the attribute that starts at @at and ends the message. */
-static void mutate(struct msg *m, size_t at)
+static void mutate(struct nlbuf *m, size_t at)
 {
-	struct nlattr *a = (struct nlattr *)(m->d + at);
+	struct nlattr *a = (struct nlattr *)(m->data + at);
 	size_t i;
 
 	switch (pick(6)) {
@@ -142,11 +102,11 @@ static void mutate(struct msg *m, size_t at)
 	case 4:		/* random payload bytes */
 		for (i = at + NLA_HDRLEN; i < m->len; i++)
 			if (one_in(4))
-				m->d[i] = rnd();
+				m->data[i] = rnd();
 		break;
 	default:	/* a few bytes that are no attribute */
 		for (i = 1 + pick(7); i; i--)
-			m->d[m->len++] = rnd();
+			m->data[m->len++] = rnd();
 		break;
 	}
 }
@@ -163,7 +123,7 @@ static __u32 a_group(void)
 	}
 }
 
-static void a_ifname(struct msg *m, __u16 type)
+static void a_ifname(struct nlbuf *m, __u16 type)
 {
 	static const char * const odd[] = {
 		"nosuch0", "", "a/b", "0123456789abcdefXYZ", ".", "..",
@@ -184,7 +144,7 @@ static __u32 a_ifindex(void)
 	return one_in(2) ? odd[pick(ARRAY_SIZE(odd))] : pick(64);
 }
 
-static void a_oifs(struct msg *m)
+static void a_oifs(struct nlbuf *m)
 {
 	unsigned int i, n = one_in(20) ? 1100 : pick(7);
 	size_t nest = nest_start(m, MCFW_A_OIFS), o, at;
@@ -212,7 +172,7 @@ static void a_oifs(struct msg *m)
 }
 
 /* One attribute, of @type's kind, often mutated when @hostile. */
-static void a_any(struct msg *m, __u16 type, bool hostile)
+static void a_any(struct nlbuf *m, __u16 type, bool hostile)
 {
 	static const char * const owners[] = {
 		"static", "fuzz", "pimd", "all", "no way", "0123456789abcdefg", "",
@@ -265,7 +225,7 @@ static void a_any(struct msg *m, __u16 type, bool hostile)
 }
 
 /* The attributes a command takes, most of the time; any, sometimes. */
-static void attrs_for(struct msg *m, __u8 cmd, bool hostile)
+static void attrs_for(struct nlbuf *m, __u8 cmd, bool hostile)
 {
 	static const __u16 route[] = {
 		MCFW_A_GROUP, MCFW_A_SOURCE, MCFW_A_IIF_NAME, MCFW_A_OIFS,
@@ -401,7 +361,7 @@ static int family_id(int fd)
 	struct {
 		struct nlmsghdr h;
 		struct genlmsghdr g;
-		struct msg m;
+		struct nlbuf m;
 	} req = {};
 	static unsigned char rb[BUFSZ];
 	struct nlmsghdr *h;
@@ -410,7 +370,7 @@ static int family_id(int fd)
 
 	put_str(&req.m, CTRL_ATTR_FAMILY_NAME, MCFW_GENL_NAME);
 	req.h.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + req.m.len;
-	memmove((char *)&req.g + GENL_HDRLEN, req.m.d, req.m.len);
+	memmove((char *)&req.g + GENL_HDRLEN, req.m.data, req.m.len);
 	req.h.nlmsg_type = GENL_ID_CTRL;
 	req.h.nlmsg_flags = NLM_F_REQUEST;
 	req.g.cmd = CTRL_CMD_GETFAMILY;
@@ -442,7 +402,7 @@ int main(int argc, char **argv)
 	static struct {
 		struct nlmsghdr h;
 		struct genlmsghdr g;
-		struct msg m;
+		struct nlbuf m;
 	} req;
 	unsigned long seed = 1, max = ~0UL, i;
 	double seconds = 30;
@@ -498,7 +458,7 @@ int main(int argc, char **argv)
 		req.g.cmd = cmd;
 		req.g.version = hostile && one_in(20) ? pick(256) : MCFW_GENL_VERSION;
 		req.g.reserved = hostile && one_in(20) ? rnd() : 0;
-		memmove((char *)&req.g + GENL_HDRLEN, req.m.d, req.m.len);
+		memmove((char *)&req.g + GENL_HDRLEN, req.m.data, req.m.len);
 		req.h.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + req.m.len;
 		if (hostile && one_in(30))	/* a header that lies */
 			req.h.nlmsg_len = NLMSG_HDRLEN + pick(req.h.nlmsg_len);

@@ -28,6 +28,7 @@
 #include <linux/mcfw.h>
 
 #include "kselftest_harness.h"
+#include "nlbuf.h"
 
 /* Large enough for a route of 256 outputs by name, with counters. */
 #define BUFSZ 131072
@@ -391,35 +392,7 @@ TEST_F(mcfw, route_flush_needs_cap_net_admin)
  * Routes, each test in a network namespace of its own with three dummy
  * devices, so nothing leaks between tests or into the rest of the suite.
  */
-struct msgbuf {
-	char data[BUFSZ];
-	size_t len;
-};
-
-static void put(struct msgbuf *m, __u16 type, const void *data, __u16 len)
-{
-	m->len = (char *)attr_put(m->data + m->len, type, data, len) - m->data;
-}
-
-static size_t nest_start(struct msgbuf *m, __u16 type)
-{
-	size_t at = m->len;
-
-	put(m, type | NLA_F_NESTED, NULL, 0);
-	return at;
-}
-
-static void nest_end(struct msgbuf *m, size_t at)
-{
-	((struct nlattr *)(m->data + at))->nla_len = m->len - at;
-}
-
-static void put_u32(struct msgbuf *m, __u16 type, __u32 v)
-{
-	put(m, type, &v, sizeof(v));
-}
-
-static void put_oif(struct msgbuf *m, __u32 ifindex)
+static void put_oif(struct nlbuf *m, __u32 ifindex)
 {
 	size_t oif = nest_start(m, MCFW_A_OIF);
 
@@ -428,7 +401,7 @@ static void put_oif(struct msgbuf *m, __u32 ifindex)
 }
 
 /* GROUP [SOURCE] IIF and the given outputs, as MCFW_CMD_ROUTE_NEW takes. */
-static void route_msg(struct msgbuf *m, const char *grp, const char *src,
+static void route_msg(struct nlbuf *m, const char *grp, const char *src,
 		      __u32 iif, const __u32 *oifs, int n)
 {
 	struct in_addr a;
@@ -458,7 +431,7 @@ FIXTURE(routes) {
 	__u32 d0, d1, d2;
 	char buf[BUFSZ];
 	struct reply r;
-	struct msgbuf m;
+	struct nlbuf m;
 };
 
 FIXTURE_SETUP(routes)
@@ -594,7 +567,7 @@ TEST_F(routes, more_outputs_than_oif_max_refused)
 }
 
 /* A route GRP on @iif with one output @oif whose TTL threshold is 0. */
-static void route_msg_ttl0(struct msgbuf *m, const char *grp, __u32 iif,
+static void route_msg_ttl0(struct nlbuf *m, const char *grp, __u32 iif,
 			   __u32 oif)
 {
 	size_t nest, o;
@@ -709,7 +682,7 @@ struct change {
 	int fd;
 	__u16 family;
 	__u8 cmd;
-	struct msgbuf m;
+	struct nlbuf m;
 };
 
 static void change_routes(void *arg)
@@ -919,13 +892,8 @@ TEST_F(routes, get_without_counters)
 
 /* Batches: staged on one socket, committed as one transaction. */
 
-static void put_str(struct msgbuf *m, __u16 type, const char *s)
-{
-	put(m, type, s, strlen(s) + 1);
-}
-
 /* A route by names: GROUP, IIF_NAME and outputs w0 .. w<n-1> or @names. */
-static void route_msg_names(struct msgbuf *m, const char *grp,
+static void route_msg_names(struct nlbuf *m, const char *grp,
 			    const char *iif, const char * const *names, int n)
 {
 	char name[16];
@@ -947,7 +915,7 @@ static void route_msg_names(struct msgbuf *m, const char *grp,
 	nest_end(m, nest);
 }
 
-static void batch_begin_msg(struct msgbuf *m, __u32 flags)
+static void batch_begin_msg(struct nlbuf *m, __u32 flags)
 {
 	m->len = 0;
 	put_u32(m, MCFW_A_BATCH_FLAGS, flags);
@@ -1331,7 +1299,7 @@ static void expect_refused(struct __test_metadata *_metadata,
 }
 
 /* A valid route: group, input d0, the outputs in a nest at its end. */
-static void route_msg_head(struct msgbuf *m, __u32 iif)
+static void route_msg_head(struct nlbuf *m, __u32 iif)
 {
 	struct in_addr a;
 
@@ -1520,7 +1488,7 @@ TEST_F(routes, out_of_range_values_refused)
 }
 
 /* Outputs by ifindex, @n of them, all d1 (refused long before devices). */
-static void route_msg_many(struct msgbuf *m, __u32 iif, __u32 oif, int n)
+static void route_msg_many(struct nlbuf *m, __u32 iif, __u32 oif, int n)
 {
 	size_t nest;
 	int i;

@@ -39,8 +39,11 @@ G=239.20.0.1
 PASS="udp big options hdronly l4short frag1 frag2 padded"
 REFUSED="badsum longlen shortlen ihl4 ihl15 version6 runt"
 
-# capture_bg NS DEV: pkt capture for 4 s; its output file is in CAPS.
+# capture_bg NS DEV: pkt capture until 2 s pass without a frame after
+# the first (60 s at most); its output file is in CAPS, its pid in
+# CAP_PIDS. capture_wait waits for them all.
 CAPS=()
+CAP_PIDS=()
 capture_bg()
 {
 	local f i
@@ -48,12 +51,19 @@ capture_bg()
 	f=$(mktemp)
 	CAPS+=("$f")
 	defer rm -f "$f"
-	ip netns exec "$1" "$PKT" capture "$2" 4 >"$f" 2>&1 &
-	for i in $(seq 1 100); do
+	ip netns exec "$1" "$PKT" capture "$2" 60 2000 >"$f" 2>&1 &
+	CAP_PIDS+=($!)
+	for i in $(seq 1 200); do
 		grep -q '^ready' "$f" && return 0
 		sleep 0.05
 	done
 	return 1
+}
+
+capture_wait()
+{
+	wait "${CAP_PIDS[@]}"
+	CAP_PIDS=()
 }
 
 # check_captured FILE WHERE: every case of PASS once, sound, TTL 63;
@@ -83,21 +93,28 @@ send_cases()
 
 malformed_frames_never_leave()
 {
-	local tcpd
+	local tcpd tlog i
 
 	case_start
 	CAPS=()
 	rtr route add "$G" iif r0 oif r1 r2
-	capture_bg "$H1" h1 && capture_bg "$H2" h2
-	check_err $? "captures did not start"
 	# A tcpdump on the input shares every packet mcfw sees.
-	ip netns exec "$RTR" tcpdump -i r0 -w /dev/null >/dev/null 2>&1 &
+	tlog=$(mktemp)
+	defer rm -f "$tlog"
+	ip netns exec "$RTR" tcpdump -i r0 -w /dev/null >"$tlog" 2>&1 &
 	tcpd=$!
 	defer kill "$tcpd"
-	sleep 1
+	for i in $(seq 1 300); do
+		grep -q 'listening on' "$tlog" && break
+		sleep 0.1
+	done
+	grep -q 'listening on' "$tlog"
+	check_err $? "tcpdump on r0 did not start: $(cat "$tlog")"
+	capture_bg "$H1" h1 && capture_bg "$H2" h2
+	check_err $? "captures did not start"
 	send_cases
 	check_err $? "pkt send failed"
-	sleep 4.5
+	capture_wait
 	check_captured "${CAPS[0]}" h1
 	check_captured "${CAPS[1]}" h2
 	[ "$(route_stat "$G" packets)" = "$(echo $PASS | wc -w)" ]
@@ -130,7 +147,7 @@ malformed_frames_with_conntrack()
 	check_err $? "captures did not start"
 	send_cases
 	check_err $? "pkt send failed"
-	sleep 4.5
+	capture_wait
 	check_captured "${CAPS[0]}" "h1 (conntrack)"
 	check_captured "${CAPS[1]}" "h2 (conntrack)"
 	[ "$(ip netns exec "$RTR" nft list table ip pk-ct | grep -o 'packets [0-9]*' | cut -d' ' -f2)" -gt 0 ]

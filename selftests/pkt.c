@@ -5,8 +5,11 @@
  * repair them.
  *
  *   pkt send DEV CASE...       one frame of each CASE out of DEV
- *   pkt capture DEV SECONDS    every IPv4 frame to 239.20.0.0/24 that
- *                              arrives on DEV for SECONDS, one line each
+ *   pkt capture DEV SECONDS [IDLE_MS]
+ *                              every IPv4 frame to 239.20.0.1 that
+ *                              arrives on DEV for SECONDS (or until none
+ *                              came for IDLE_MS after the last), one
+ *                              line each
  *   pkt list                   the cases
  *
  * Each case's frame is to group 239.20.0.1 from 10.1.0.2, with the case's
@@ -26,6 +29,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -246,34 +250,45 @@ static const char *check(const unsigned char *f, size_t len, const char **name,
 	return NULL;
 }
 
-static int do_capture(const char *dev, double seconds)
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static int do_capture(const char *dev, double seconds, double idle)
 {
 	static unsigned char f[65536];
-	struct timespec t0, t;
+	double end, until, left;
 	struct pollfd p;
 	const char *name, *bad;
 	unsigned int ttl, iplen;
 	in_addr_t g = inet_addr(GROUP);
 	ssize_t len;
-	double left;
 	int fd;
 
 	fd = open_on(dev);
 	printf("ready\n");
 	fflush(stdout);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	end = now() + seconds;
+	until = end;
 	p.fd = fd;
 	p.events = POLLIN;
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = seconds - (t.tv_sec - t0.tv_sec) - (t.tv_nsec - t0.tv_nsec) / 1e9;
-		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+		/* Other frames (ARP, IPv6, IGMP) do not extend an idle wait. */
+		left = until - now();
+		if (left <= 0 ||
+		    poll(&p, 1, left > INT_MAX / 1000 ? INT_MAX : (int)(left * 1000) + 1) <= 0)
 			break;
 		len = recv(fd, f, sizeof(f), 0);
 		if (len < ETH_HLEN + 20 || f[12] != (ETH_P_IP >> 8) ||
 		    f[13] != (ETH_P_IP & 0xff) ||
 		    ((const struct iphdr *)(f + ETH_HLEN))->daddr != g)
 			continue;
+		if (idle > 0 && now() + idle < end)
+			until = now() + idle;
 		ttl = 0;
 		iplen = 0;
 		bad = check(f, len, &name, &ttl, &iplen);
@@ -284,19 +299,36 @@ static int do_capture(const char *dev, double seconds)
 	return 0;
 }
 
+/* A number of seconds, or of milliseconds, >= 0; -1 if not one. */
+static double number(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0 || v > 1e6)
+		return -1;
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int i;
 
 	if (argc >= 3 && !strcmp(argv[1], "send"))
 		return do_send(argv[2], argc - 3, argv + 3);
-	if (argc == 4 && !strcmp(argv[1], "capture"))
-		return do_capture(argv[2], atof(argv[3]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "capture") &&
+	    number(argv[3]) >= 0 && (argc == 4 || number(argv[4]) >= 0))
+		return do_capture(argv[2], number(argv[3]),
+				  argc == 5 ? number(argv[4]) / 1000 : 0);
 	if (argc == 2 && !strcmp(argv[1], "list")) {
 		for (i = 0; i < ARRAY_SIZE(cases); i++)
 			printf("%s\t%s\n", cases[i].name, cases[i].why);
 		return 0;
 	}
-	fprintf(stderr, "Usage: pkt send DEV CASE... | pkt capture DEV SECONDS | pkt list\n");
+	fputs("Usage: pkt send DEV CASE...\n"
+	      "       pkt capture DEV SECONDS [IDLE_MS]\n"
+	      "       pkt list\n", stderr);
 	return 2;
 }

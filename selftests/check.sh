@@ -92,31 +92,34 @@ install_check() {
 }
 
 # Where each suite runs, to keep a warm make check near 30 minutes on two
-# emulated cores. Every stock kernel runs, in a guest with the harness's
-# memory debugging (slub_debug, page poisoning), the suites of the
-# module's lifecycle, its family and its data path (SUITES_STOCK). The
-# last one (6.12) also runs the rest (SUITES_NEWEST): the tool's suites,
-# limits and permissions, the family's contract as a client sees it, and
-# the fuzzer, the faults under a flood and the hostile packets, which the
-# debug kernel (6.1's source, with KASAN and lockdep) runs as well.
-# scale.sh, which reports times, runs last, in a second guest without
-# the memory debugging, as the benchmark does, with nothing beside it.
+# emulated cores. The debug kernel (KASAN, UBSAN, lockdep, kmemleak:
+# selftests/vm/debug-kernel.sh), built from 6.1's source, runs in a guest
+# of its own beside the stock kernels' guests (the machine's two cores
+# are otherwise idle half the time) the suites that exercise the
+# module's lifecycle (module.sh: load/unload cycles, namespaces,
+# abandoned dumps), its netlink family (genl_test) and hostile input to
+# it (fuzz.sh), faults under a flood (faults.sh: interfaces, namespaces,
+# rmmod and insmod 100 times) and hostile packets (packets.sh). It is
+# much slower than a stock kernel under emulation, so it runs nothing
+# else: not what times something, not the tool's suites, not the broader
+# data path suites. "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces
+# the harness's slab debugging there.
+#
+# The stock kernels run in a guest with the harness's memory debugging
+# (slub_debug, page poisoning). 6.1 runs the data path suites
+# (SUITES_STOCK), which the debug build of its source does not; 6.12,
+# the newest, runs those, the lifecycle and netlink suites the debug
+# kernel runs for 6.1 (SUITES_LIFECYCLE), and the rest (SUITES_NEWEST):
+# the tool's suites, limits and permissions, the family's contract as a
+# client sees it, the fuzzer, the faults and the hostile packets.
+# scale.sh, which reports times, runs last on each stock kernel, in a
+# second guest without the memory debugging, as the benchmark does, with
+# nothing beside it.
 SUITES_TIMED="scale.sh"
-SUITES_STOCK="module.sh genl_test forwarding.sh nic.sh"
+SUITES_STOCK="forwarding.sh nic.sh"
+SUITES_LIFECYCLE="module.sh genl_test"
 SUITES_NEWEST="mcfwctl.sh limits.sh packets.sh fuzz.sh faults.sh config.sh unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
-# The debug kernel (KASAN, UBSAN, lockdep, kmemleak: selftests/vm/
-# debug-kernel.sh) is much slower than a stock kernel under TCG. It runs
-# in a guest of its own beside the stock kernels' (the machine's two
-# cores are otherwise idle half the time) the suites that exercise the
-# module's lifecycle (module.sh: load/unload cycles, namespaces,
-# abandoned dumps), its netlink family under hostile input (genl_test,
-# fuzz.sh), faults under a flood (faults.sh: interfaces, namespaces and
-# the module coming and going) and hostile packets (packets.sh). Not
-# there: what times something, the tool's suites, and the broader data
-# path suites (forwarding.sh, nic.sh), which the stock kernels run.
-# "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces the harness's slab
-# debugging.
 SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test fuzz.sh faults.sh packets.sh}
 DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
 
@@ -183,18 +186,7 @@ main()
 			selftests/build-module.sh "${abis[$k]}"
 	done
 	step "build: mcfwctl and C selftests, -Werror" build_tests
-	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
-	step "style: checkpatch.pl --strict" selftests/style.sh
-	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
-		selftests/spec.sh
-	for k in "${kernels[@]}"; do
-		is_debug "$k" && continue
-		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
-	done
-	for k in "${kernels[@]}"; do
-		is_debug "$k" && continue
-		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
-	done
+
 	local -a stock=()
 	local dbg="" dbg_pid="" out rc last suites
 	for k in "${kernels[@]}"; do
@@ -209,18 +201,35 @@ main()
 			stock+=("$k")
 		fi
 	done
-
-	# The debug kernel's guest in the background, the stock kernels'
-	# one after the other meanwhile; its output is shown when it ends.
+	# The debug kernel's guest, the longest, starts as soon as it can and
+	# runs in the background while the host's checks and the stock
+	# kernels' guests run; its output is shown when it ends.
 	if [ -n "$dbg" ]; then
-		echo "# selftests on ${abis[$dbg]}: running beside the stock kernels"
+		echo "# selftests on ${abis[$dbg]}: running beside the rest"
 		vm_run_debug "$dbg" "${abis[$dbg]}" >"$logdir/vm-${abis[$dbg]}.log" &
 		dbg_pid=$!
 	fi
-	last=${stock[${#stock[@]}-1]:-}
+
+	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
+	step "style: checkpatch.pl --strict" selftests/style.sh
+	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
+		selftests/spec.sh
+	for k in "${stock[@]}"; do
+		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
+	done
+	for k in "${stock[@]}"; do
+		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
+	done
+	last=""
+	[ ${#stock[@]} -eq 0 ] || last=${stock[${#stock[@]} - 1]}
 	for k in "${stock[@]}"; do
 		abi=${abis[$k]}
 		suites=$SUITES_STOCK
+		# Without the debug kernel, every stock kernel runs the
+		# lifecycle and netlink suites.
+		if [ "$k" = "$last" ] || [ -z "$dbg" ]; then
+			suites="$SUITES_LIFECYCLE $suites"
+		fi
 		[ "$k" = "$last" ] && suites+=" $SUITES_NEWEST"
 		out=$logdir/vm-$abi.log
 		echo "# selftests on $abi"

@@ -12,13 +12,30 @@ cd "$(dirname "$0")" || exit 1
 tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test forwarding.sh config.sh nic.sh unit.sh ynl.sh limits.sh packets.sh fuzz.sh faults.sh scale.sh})
 rc=0
 
+# timed FILE: copy a program's output to stdout and FILE, with the
+# seconds each case took (the first: with the program's setup) on a
+# line before its result line, which its diagnostics follow.
+timed()
+{
+	local l tc=$SECONDS
+
+	while IFS= read -r l || [ -n "$l" ]; do
+		if [[ $l =~ ^(not\ )?ok\ [0-9]+ ]]; then
+			echo "# $((SECONDS - tc)) s:"
+			tc=$SECONDS
+		fi
+		printf '%s\n' "$l"
+		printf '%s\n' "$l" >>"$1"
+	done
+}
+
 echo "# kernel $(uname -r)"
 ./kmemleak.sh clear
 for t in "${tests[@]}"; do
 	echo "# === $t"
 	out=$(mktemp)
 	t0=$SECONDS
-	./"$t" 2>&1 | tee "$out"
+	./"$t" 2>&1 | timed "$out"
 	st=${PIPESTATUS[0]}
 	echo "# --- $t: $((SECONDS - t0)) s"
 	if [ "$st" -ne 0 ] && [ "$st" -ne 4 ]; then

@@ -56,6 +56,9 @@ DEL_LIMIT=${MCFW_FAULTS_DEL_LIMIT:-$(is_debug_kernel && echo 30 || echo 5)}
 # The kernel's warning comes after netdev_unregister_timeout_secs (10)
 # of such waits: it is given DEL_LIMIT too while faults.sh runs.
 UNREG_TIMEOUT=$(sysctl -n net.core.netdev_unregister_timeout_secs)
+# Rounds of each device fault (3 on a stock kernel, 1 on the debug
+# kernel, where each takes a minute).
+ROUNDS=${MCFW_FAULTS_ROUNDS:-$(is_debug_kernel && echo 1 || echo 3)}
 # rmmod/insmod cycles under the flood: 100 on the debug kernel, whose
 # KASAN, lockdep and kmemleak are what make them a proof; 20 on the
 # stock kernels.
@@ -63,7 +66,7 @@ CYCLES=${MCFW_FAULTS_CYCLES:-$(is_debug_kernel && echo 100 || echo 20)}
 # Seconds of the counted flood under the writers and the dumper: bound
 # by time, not by a packet count, since the debug kernel forwards far
 # fewer packets a second, and fewer still beside five busy processes.
-FLOOD_SECONDS=${MCFW_FAULTS_SECONDS:-$(is_debug_kernel && echo 40 || echo 20)}
+FLOOD_SECONDS=${MCFW_FAULTS_SECONDS:-$(is_debug_kernel && echo 30 || echo 20)}
 
 # Copies a veth could not hand to its peer (the peer's backlog was full).
 tx_dropped()	# DEV in the router
@@ -193,7 +196,7 @@ device_faults_under_flood()
 	sleep 1
 
 	# Outputs deleted and made again: gone promptly, then served again.
-	for i in 1 2 3; do
+	for ((i = 1; i <= ROUNDS; i++)); do
 		del_within "$DEL_LIMIT" ip -n "$RTR" link del r3
 		check_err $? "ip link del r3 took more than $DEL_LIMIT s (or failed), round $i"
 		veth_link "$RTR" r3 10.4.0.1/24 "$H3" h3 10.4.0.2/24 &&
@@ -204,13 +207,13 @@ device_faults_under_flood()
 	check_err $? "the remade r3 gets nothing"
 
 	# An output moved to another namespace and back, set down and up.
-	for i in 1 2 3; do
+	for ((i = 1; i <= ROUNDS; i++)); do
 		ip -n "$RTR" link set r2 netns "$ns" &&
 			ip -n "$ns" link set r2 netns "$RTR" &&
 			ip -n "$RTR" link set r2 up
 		check_err $? "moving r2 away and back failed, round $i"
 	done
-	for i in $(seq 1 10); do
+	for ((i = 1; i <= 3 * ROUNDS; i++)); do
 		ip -n "$RTR" link set r1 down && ip -n "$RTR" link set r1 up
 		check_err $? "r1 down/up failed, round $i"
 	done

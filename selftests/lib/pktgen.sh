@@ -16,11 +16,6 @@ PG_NS=
 PG_DEV=
 PG_PID=
 
-pg()	# "command" [file]
-{
-	ip netns exec "$PG_NS" sh -c "echo '$1' >/proc/net/pktgen/${2:-$PG_DEV}"
-}
-
 # pg_setup COUNT NS DEV [VAR=VALUE...]: the stream is 239.1.1.1 from
 # 10.1.0.2 to port $PORT, 100 bytes, injected into DEV's receive path
 # (mode netif_receive), one packet at a time without pacing; VAR=VALUE
@@ -45,19 +40,26 @@ pg_setup()
 		esac
 	done
 	mac=$(awk -F. '{ printf "01:00:5e:%02x:%02x:%02x", $2 % 128, $3, $4 }' <<<"$group")
-	for ((i = 0; i < 100; i++)); do
-		ip netns exec "$PG_NS" test -e /proc/net/pktgen/kpktgend_0 && break
-		sleep 0.05
-	done
-	pg rem_device_all kpktgend_0 && pg "add_device $PG_DEV" kpktgend_0 ||
-		return 1
-	for cmd in "xmit_mode $mode" "count $count" "pkt_size $size" \
-		"src_min 10.1.0.2" "src_max 10.1.0.2" "dst $group" \
-		"dst_mac $mac" "udp_src_min $PORT" "udp_src_max $PORT" \
-		"udp_dst_min $PORT" "udp_dst_max $PORT" "delay $delay" \
-		"burst $burst"; do
-		pg "$cmd" || return 1
-	done
+	# One process in the namespace for all of it: on the debug kernel
+	# each ip netns exec costs seconds.
+	ip netns exec "$PG_NS" sh -c '
+		dev=$1
+		shift
+		d=/proc/net/pktgen
+		i=0
+		while [ ! -e $d/kpktgend_0 ] && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		echo rem_device_all >$d/kpktgend_0 &&
+			echo "add_device $dev" >$d/kpktgend_0 || exit 1
+		for c in "$@"; do
+			echo "$c" >"$d/$dev" || exit 1
+		done' sh "$PG_DEV" "xmit_mode $mode" "count $count" \
+		"pkt_size $size" "src_min 10.1.0.2" "src_max 10.1.0.2" \
+		"dst $group" "dst_mac $mac" "udp_src_min $PORT" \
+		"udp_src_max $PORT" "udp_dst_min $PORT" "udp_dst_max $PORT" \
+		"delay $delay" "burst $burst"
 }
 
 # Runs pktgen in the background; pg_stop ends it.

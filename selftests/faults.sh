@@ -59,8 +59,8 @@ UNREG_TIMEOUT=$(sysctl -n net.core.netdev_unregister_timeout_secs)
 # Rounds of each device fault (3 on a stock kernel, 1 on the debug
 # kernel, where each takes a minute).
 ROUNDS=${MCFW_FAULTS_ROUNDS:-$(is_debug_kernel && echo 1 || echo 3)}
-# rmmod/insmod cycles under the flood: 100 on a stock kernel (under a
-# minute); 30 on the debug kernel, where KASAN, lockdep and kmemleak
+# rmmod/insmod cycles under the flood: 100 on a stock kernel (a minute
+# or two); 30 on the debug kernel, where KASAN, lockdep and kmemleak
 # watch them and each takes 3 to 6 s.
 CYCLES=${MCFW_FAULTS_CYCLES:-$(is_debug_kernel && echo 30 || echo 100)}
 # Seconds of the counted flood under the writers and the dumper: bound

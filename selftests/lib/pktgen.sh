@@ -24,7 +24,7 @@ PG_PID=
 pg_setup()
 {
 	local count=$1 group=239.1.1.1 mode=netif_receive size=100 delay=0
-	local burst=1 cmd i mac
+	local burst=1 cmd mac
 
 	PG_NS=$2
 	PG_DEV=$3
@@ -68,12 +68,6 @@ pg_start()
 	ip netns exec "$PG_NS" sh -c 'echo start >/proc/net/pktgen/pgctrl' \
 		>/dev/null 2>&1 &
 	PG_PID=$!
-}
-
-# Runs pktgen until it has sent its COUNT.
-pg_run()
-{
-	ip netns exec "$PG_NS" sh -c 'echo start >/proc/net/pktgen/pgctrl'
 }
 
 pg_stop()

@@ -7,7 +7,7 @@
 #   modules   staged /lib/modules (read-only) -> /newroot/lib/modules
 #   vmrun     per-run host dir (read-write)   -> /vmrun
 #             in:  cmd.sh (the command, run by bash in the chroot), bind
-#             out: rc, dmesg
+#             out: booted (the command is starting), rc, dmesg
 # The command's stdout/stderr go to ttyS1 (the caller's terminal); the
 # kernel console is ttyS0 (a log file on the host).
 export PATH=/bin:/sbin
@@ -83,7 +83,13 @@ cp /vmrun/cmd.sh "$NEWROOT/run/mcfw-vm/cmd.sh" || fail "no cmd.sh"
 
 exec 3<>/dev/ttyS1
 stty raw -echo <&3
+# The kernel logged its whole boot on the console; from here on only
+# warnings and worse (what "quiet" gives), as tests add and remove devices
+# by the thousand. dmesg keeps everything.
+dmesg -n 4
 echo "mcfw-vm: running command" >/dev/kmsg
+# vm.sh's boot watchdog: the guest booted.
+: >/vmrun/booted || fail "cannot write to vmrun"
 # Make the host's root the root of the mount namespace, as switch_root
 # does: a plain chroot would leave the command "chrooted", and the kernel
 # refuses new user namespaces (unshare -U) to chrooted processes. This

@@ -13,6 +13,8 @@
 #
 # Exit status of "run": CMD's status; 3 for a kernel splat in dmesg (when
 # CMD succeeded) or a guest crash; 124 on timeout; 125 on harness errors.
+# A guest that hangs while booting (CMD not started MCFW_VM_BOOT_TIMEOUT
+# seconds, default 300, after QEMU started) is booted once more.
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -350,9 +352,35 @@ nic_args() {
 	NIC_MAC_LIST=${NIC_MACS[*]}
 }
 
+# run_qemu TIMEOUT BOOT_TIMEOUT: run QEMU with qemu_args; its exit status,
+# or 200 when the guest had not reached its command (init.sh creates
+# io/booted) after BOOT_TIMEOUT seconds, in which case QEMU is killed.
+run_qemu() {
+	local timeout=$1 boot_timeout=$2 waited=0 rc=0
+	timeout -k 10 "$timeout" qemu-system-x86_64 "${qemu_args[@]}" \
+		</dev/null 2>"$RUN_DIR/qemu.err" &
+	QEMU_PID=$!
+	while [[ ! -f $RUN_DIR/io/booted ]] && kill -0 "$QEMU_PID" 2>/dev/null; do
+		if [[ $waited -ge $boot_timeout ]]; then
+			kill "$QEMU_PID" 2>/dev/null || true
+			wait "$QEMU_PID" 2>/dev/null || true
+			QEMU_PID=""
+			return 200
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait "$QEMU_PID" || rc=$?
+	QEMU_PID=""
+	return "$rc"
+}
+
 cmd_run() {
 	local kos=() timeout=600 kernel abi dir moddir ko var bind="" append
-	local rc qrc=0 splats line f boot qrun qmod
+	local rc qrc=0 splats line f boot qrun qmod qemu_args attempt
+	local boot_timeout=${MCFW_VM_BOOT_TIMEOUT:-300}
+	[[ $boot_timeout =~ ^[0-9]+$ && $boot_timeout -gt 0 ]] ||
+		die "MCFW_VM_BOOT_TIMEOUT must be a positive number of seconds"
 	local nics=${MCFW_VM_NICS:-$NIC_MODEL_DEFAULT} nics_from=default
 	[[ -n ${MCFW_VM_NICS:-} ]] && nics_from=chosen
 	while [[ $# -gt 0 ]]; do
@@ -453,8 +481,10 @@ cmd_run() {
 		(cd "$RUN_DIR/initrd" && echo init | cpio --quiet -o -H newc -R 0:0)
 	} >"$RUN_DIR/initrd.cpio"
 
+	# The whole boot log goes to the console log (kept when a run fails);
+	# init.sh lowers the console to warnings once the command starts.
 	append="console=ttyS0 panic=-1 slub_debug=FZPU page_poison=1 init_on_free=1"
-	append+=" panic_on_warn=1 oops=panic quiet log_buf_len=8M rdinit=/init"
+	append+=" panic_on_warn=1 oops=panic log_buf_len=8M rdinit=/init"
 	append+=" ${MCFW_VM_APPEND:-}"
 	# PVH boot of the uncompressed kernel, with qboot if there is one: both
 	# are much faster than decompressing a bzImage behind SeaBIOS.
@@ -467,20 +497,30 @@ cmd_run() {
 	# QEMU option values escape "," as ",,".
 	qrun=${RUN_DIR//,/,,}
 	qmod=${moddir//,/,,}
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-nodefaults -no-user-config -nographic -no-reboot \
-		-machine q35,accel=tcg -cpu max -smp 2 -m 2048 \
-		"${boot[@]}" -initrd "$RUN_DIR/initrd.cpio" -append "$append" \
-		-chardev "file,id=con,path=$qrun/console.log" -serial chardev:con \
-		-chardev "stdio,id=out,signal=off,logfile=$qrun/output.log" -serial chardev:out \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$qmod,mount_tag=modules,security_model=none,readonly=on,multidevs=remap" \
-		-virtfs "local,path=$qrun/io,mount_tag=vmrun,security_model=none" \
-		"${NIC_ARGS[@]}" \
-		</dev/null 2>"$RUN_DIR/qemu.err" &
-	QEMU_PID=$!
-	wait "$QEMU_PID" || qrc=$?
-	QEMU_PID=""
+	qemu_args=(-nodefaults -no-user-config -nographic -no-reboot
+		-machine q35,accel=tcg -cpu max -smp 2 -m 2048
+		"${boot[@]}" -initrd "$RUN_DIR/initrd.cpio" -append "$append"
+		-chardev "file,id=con,path=$qrun/console.log" -serial chardev:con
+		-chardev "stdio,id=out,signal=off,logfile=$qrun/output.log" -serial chardev:out
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+		-virtfs "local,path=$qmod,mount_tag=modules,security_model=none,readonly=on,multidevs=remap"
+		-virtfs "local,path=$qrun/io,mount_tag=vmrun,security_model=none"
+		"${NIC_ARGS[@]}")
+
+	# A guest that has not reached its command after boot_timeout seconds
+	# hung while booting (no test has run, no module of ours is loaded):
+	# keep its log and boot it once more.
+	for attempt in 1 2; do
+		qrc=0
+		run_qemu "$timeout" "$boot_timeout" || qrc=$?
+		[[ $qrc -eq 200 ]] || break
+		echo "vm: the guest did not reach its command within $boot_timeout s: a boot hang (attempt $attempt of 2)" >&2
+		echo "vm: ---- tail of the kernel console ----" >&2
+		tail -n 5 "$RUN_DIR/console.log" | tr -d '\r' >&2 || true
+		save_log "$abi"
+		[[ $attempt -eq 2 ]] && exit 124
+		rm -f "$RUN_DIR/console.log" "$RUN_DIR/output.log" "$RUN_DIR/qemu.err" "$RUN_DIR/io/booted"
+	done
 
 	if [[ $qrc -eq 124 || $qrc -eq 137 ]]; then
 		echo "vm: timeout: command did not finish within $timeout s, QEMU killed" >&2

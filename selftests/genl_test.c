@@ -84,7 +84,7 @@ static int dummy_add(const char *name)
 	} *req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	static struct nlbuf m;
-	char ack[1024];
+	char ack[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsgerr *e;
 	size_t info;
 	ssize_t n;

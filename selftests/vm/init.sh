@@ -84,8 +84,8 @@ cp /vmrun/cmd.sh "$NEWROOT/run/mcfw-vm/cmd.sh" || fail "no cmd.sh"
 exec 3<>/dev/ttyS1
 stty raw -echo <&3
 # The kernel logged its whole boot on the console; from here on only
-# warnings and worse (what "quiet" gives), as tests add and remove devices
-# by the thousand. dmesg keeps everything.
+# errors and worse (console level 4, what "quiet" gives), as tests add and
+# remove devices by the thousand. dmesg keeps everything.
 dmesg -n 4
 echo "mcfw-vm: running command" >/dev/kmsg
 # vm.sh's boot watchdog: the guest booted.

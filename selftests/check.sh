@@ -91,19 +91,20 @@ install_check() {
 	return $rc
 }
 
-# Where each suite runs, to keep a warm make check near 30 minutes on two
-# emulated cores. The debug kernel (KASAN, UBSAN, lockdep, kmemleak:
-# selftests/vm/debug-kernel.sh), built from 6.1's source, runs in a guest
-# of its own beside the stock kernels' guests (the machine's two cores
-# are otherwise idle half the time) the suites that exercise the
+# Where each suite runs, to keep a warm make check under 30 minutes on
+# two emulated cores. Guests run in two lanes, one per core (main()): the
+# debug kernel's, then the older stock kernels'; beside them the newest
+# stock kernel's. The debug kernel (KASAN, UBSAN, lockdep, kmemleak:
+# selftests/vm/debug-kernel.sh), built from 6.1's source, runs the
+# suites that exercise the
 # module's lifecycle (module.sh: load/unload cycles, namespaces,
 # abandoned dumps), its netlink family (genl_test) and hostile input to
 # it (fuzz.sh), faults under a flood (faults.sh: interfaces, namespaces,
 # rmmod and insmod 30 times; 100 on 6.12) and hostile packets
 # (packets.sh). It is much slower than a stock kernel under emulation,
 # so it runs nothing else: not what times something, not the tool's
-# suites, not the broader data path suites. "MCFW_DEBUG_SUITES=..." runs others. KASAN replaces
-# the harness's slab debugging there.
+# suites, not the broader data path suites ("MCFW_DEBUG_SUITES=..."
+# runs others). KASAN replaces the harness's slab debugging there.
 #
 # The stock kernels run in a guest with the harness's memory debugging
 # (slub_debug, page poisoning). 6.1 runs the data path suites
@@ -115,7 +116,7 @@ install_check() {
 # scale.sh, which reports times, runs after the newest stock kernel's
 # suites, in a second guest without the memory debugging, as the
 # benchmark does (BENCH_KERNEL=6.1 make bench measures 6.1).
-# The debug kernel's guest may still run beside it: its times are an
+# The other lane's guest may still run beside it: its times are an
 # indication (it fails only beyond a 180 s guard); make bench measures.
 SUITES_TIMED="scale.sh"
 SUITES_STOCK="forwarding.sh nic.sh"
@@ -169,6 +170,19 @@ vm_count() {
 	fi
 }
 
+# stock_suites KERNEL LAST DEBUG: what a stock kernel's guest runs. The
+# newest (LAST) runs everything but the timed suites; the others, the
+# data path suites, and the lifecycle and netlink ones too when there is
+# no debug kernel to run them.
+stock_suites() {
+	local suites=$SUITES_STOCK
+	if [ "$1" = "$2" ] || [ -z "$3" ]; then
+		suites="$SUITES_LIFECYCLE $suites"
+	fi
+	[ "$1" = "$2" ] && suites+=" $SUITES_NEWEST"
+	echo "$suites"
+}
+
 # The whole run is one function, parsed before it starts: editing this
 # file while a check runs cannot change what the running check does.
 main()
@@ -190,7 +204,7 @@ main()
 	step "build: mcfwctl and C selftests, -Werror" build_tests
 
 	local -a stock=()
-	local dbg="" dbg_pid="" out rc last suites
+	local dbg="" bg_pid="" out rc last
 	for k in "${kernels[@]}"; do
 		abi=${abis[$k]}
 		if [ ! -f "build/$abi/mcfw.ko" ]; then
@@ -203,13 +217,33 @@ main()
 			stock+=("$k")
 		fi
 	done
-	# The debug kernel's guest, the longest, starts as soon as it can and
-	# runs in the background while the host's checks and the stock
-	# kernels' guests run; its output is shown when it ends.
-	if [ -n "$dbg" ]; then
-		echo "# selftests on ${abis[$dbg]}: running beside the rest"
-		vm_run_debug "$dbg" "${abis[$dbg]}" >"$logdir/vm-${abis[$dbg]}.log" &
-		dbg_pid=$!
+	# Two lanes of guests, one per core. The background lane starts as
+	# soon as it can: the debug kernel's guest, then every stock kernel
+	# but the newest (the data path suites). The foreground lane, after
+	# the host's checks: the newest stock kernel, which runs the most,
+	# then scale.sh. A lane's output is shown when it ends.
+	last=""
+	[ ${#stock[@]} -eq 0 ] || last=${stock[${#stock[@]} - 1]}
+	local -a bg=()
+	[ -z "$dbg" ] || bg+=("$dbg")
+	for k in "${stock[@]}"; do
+		[ "$k" = "$last" ] || bg+=("$k")
+	done
+	if [ ${#bg[@]} -gt 0 ]; then
+		for k in "${bg[@]}"; do
+			echo "# selftests on ${abis[$k]}: running beside the rest"
+		done
+		for k in "${bg[@]}"; do
+			abi=${abis[$k]}
+			if is_debug "$k"; then
+				vm_run_debug "$k" "$abi" >"$logdir/vm-$abi.log"
+			else
+				vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg")" \
+					--timeout 2400 >"$logdir/vm-$abi.log"
+			fi
+			echo $? >"$logdir/vm-$abi.rc"
+		done &
+		bg_pid=$!
 	fi
 
 	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
@@ -222,36 +256,31 @@ main()
 	for k in "${stock[@]}"; do
 		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
 	done
-	last=""
-	[ ${#stock[@]} -eq 0 ] || last=${stock[${#stock[@]} - 1]}
-	for k in "${stock[@]}"; do
+	if [ -n "$last" ]; then
+		k=$last
 		abi=${abis[$k]}
-		suites=$SUITES_STOCK
-		# Without the debug kernel, every stock kernel runs the
-		# lifecycle and netlink suites.
-		if [ "$k" = "$last" ] || [ -z "$dbg" ]; then
-			suites="$SUITES_LIFECYCLE $suites"
-		fi
-		[ "$k" = "$last" ] && suites+=" $SUITES_NEWEST"
 		out=$logdir/vm-$abi.log
 		echo "# selftests on $abi"
-		vm_run "$k" "$abi" "$suites" --timeout 2400 | tee "$out"
+		vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg")" --timeout 2400 |
+			tee "$out"
 		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
-		[ "$k" = "$last" ] || continue
 		out=$logdir/vm-$abi-timed.log
 		echo "# timed suites on $abi, without memory debugging: $SUITES_TIMED"
 		MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
 			vm_run "$k" "$abi" "$SUITES_TIMED" --timeout 1800 --nics none |
 			tee "$out"
 		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
-	done
-	if [ -n "$dbg" ]; then
-		wait "$dbg_pid"
-		rc=$?
-		out=$logdir/vm-${abis[$dbg]}.log
-		echo "# selftests on ${abis[$dbg]}"
-		cat "$out"
-		vm_count "$out" "$rc" "${abis[$dbg]}"
+	fi
+	if [ -n "$bg_pid" ]; then
+		wait "$bg_pid"
+		for k in "${bg[@]}"; do
+			abi=${abis[$k]}
+			out=$logdir/vm-$abi.log
+			echo "# selftests on $abi"
+			cat "$out"
+			rc=$(cat "$logdir/vm-$abi.rc" 2>/dev/null)
+			vm_count "$out" "${rc:-125}" "$abi"
+		done
 	fi
 
 	if [ "$skipped" -gt 0 ]; then

@@ -96,11 +96,10 @@ install_check() {
 # debug kernel's, then the older stock kernels'; beside them the newest
 # stock kernel's. The debug kernel (KASAN, UBSAN, lockdep, kmemleak:
 # selftests/vm/debug-kernel.sh), built from 6.1's source, runs the
-# suites that exercise the
-# module's lifecycle (module.sh: load/unload cycles, namespaces,
-# abandoned dumps), its netlink family (genl_test) and hostile input to
-# it (fuzz.sh), faults under a flood (faults.sh: interfaces, namespaces,
-# rmmod and insmod 30 times; 100 on 6.12) and hostile packets
+# suites that exercise the module's lifecycle (module.sh: load/unload
+# cycles, namespaces, abandoned dumps), its netlink family (genl_test)
+# and hostile input to it (fuzz.sh), faults under a flood (faults.sh:
+# interfaces, namespaces, rmmod and insmod 100 times) and hostile packets
 # (packets.sh). It is much slower than a stock kernel under emulation,
 # so it runs nothing else: not what times something, not the tool's
 # suites, not the broader data path suites ("MCFW_DEBUG_SUITES=..."

@@ -29,7 +29,7 @@ load_unload_cycles()
 {
 	local i v cycles=20
 
-	# faults.sh unloads and loads it 30 times on the debug kernel.
+	# faults.sh unloads and loads it 100 times, under a flood.
 	is_debug_kernel && cycles=5
 	modprobe -r mcfw 2>/dev/null
 	for ((i = 1; i <= cycles; i++)); do

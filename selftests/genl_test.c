@@ -84,7 +84,10 @@ static int dummy_add(const char *name)
 	} *req;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	static struct nlbuf m;
-	char ack[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
+	union {
+		struct nlmsghdr nh;
+		char buf[1024];
+	} ack;
 	struct nlmsgerr *e;
 	size_t info;
 	ssize_t n;
@@ -113,12 +116,12 @@ static int dummy_add(const char *name)
 		close(fd);
 		return err;
 	}
-	n = recv(fd, ack, sizeof(ack), 0);
+	n = recv(fd, ack.buf, sizeof(ack.buf), 0);
 	err = n < 0 ? -errno : -EPROTO;
 	close(fd);
 	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(*e)) &&
-	    ((struct nlmsghdr *)ack)->nlmsg_type == NLMSG_ERROR) {
-		e = NLMSG_DATA((struct nlmsghdr *)ack);
+	    ack.nh.nlmsg_type == NLMSG_ERROR) {
+		e = NLMSG_DATA(&ack.nh);
 		err = e->error;
 	}
 	return err;

@@ -42,12 +42,12 @@ struct reply {
 	__u8 cmd;
 };
 
-static int nl_open(void)
+static int nl_open_proto(int proto)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int one = 1, fd;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -59,6 +59,11 @@ static int nl_open(void)
 	return fd;
 }
 
+static int nl_open(void)
+{
+	return nl_open_proto(NETLINK_GENERIC);
+}
+
 static void *attr_put(void *pos, __u16 type, const void *data,
 		      __u16 len)
 {
@@ -68,63 +73,6 @@ static void *attr_put(void *pos, __u16 type, const void *data,
 	nla->nla_len = NLA_HDRLEN + len;
 	memcpy((char *)nla + NLA_HDRLEN, data, len);
 	return (char *)pos + NLA_ALIGN(nla->nla_len);
-}
-
-/*
- * Creates dummy device @name, up, in the caller's namespace, over
- * rtnetlink: 0 or a negative errno. Every "routes" case makes three in a
- * namespace of its own; running "ip" for them cost more than the case
- * itself on the debug kernel, where each exec takes most of a second.
- */
-static int dummy_add(const char *name)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-	} *req;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	static struct nlbuf m;
-	union {
-		struct nlmsghdr nh;
-		char buf[1024];
-	} ack;
-	struct nlmsgerr *e;
-	size_t info;
-	ssize_t n;
-	int fd, err;
-
-	memset(&m, 0, sizeof(m));
-	m.len = NLMSG_ALIGN(sizeof(*req));
-	req = (void *)m.data;
-	req->nh.nlmsg_type = RTM_NEWLINK;
-	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	req->nh.nlmsg_seq = 1;
-	req->ifi.ifi_family = AF_UNSPEC;
-	req->ifi.ifi_flags = IFF_UP;
-	req->ifi.ifi_change = IFF_UP;
-	put_str(&m, IFLA_IFNAME, name);
-	info = nest_start(&m, IFLA_LINKINFO);
-	put_str(&m, IFLA_INFO_KIND, "dummy");
-	nest_end(&m, info);
-	req->nh.nlmsg_len = m.len;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, m.data, m.len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	n = recv(fd, ack.buf, sizeof(ack.buf), 0);
-	err = n < 0 ? -errno : -EPROTO;
-	close(fd);
-	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(*e)) &&
-	    ack.nh.nlmsg_type == NLMSG_ERROR) {
-		e = NLMSG_DATA(&ack.nh);
-		err = e->error;
-	}
-	return err;
 }
 
 /* Send one genl request; attrs/alen is the attribute payload. */
@@ -240,6 +188,45 @@ static int nl_recv(int fd, char *buf, struct reply *r)
 				    nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
 		}
 	}
+}
+
+/*
+ * Creates dummy device @name, up, in the caller's namespace, over
+ * rtnetlink: 0 or a negative errno, the kernel's extack message in @r.
+ * Every "routes" case makes three in a namespace of its own; running "ip"
+ * for them cost more than the case itself on the debug kernel, where each
+ * exec takes most of a second.
+ */
+static int dummy_add(const char *name, char *buf, struct reply *r)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} *req;
+	static struct nlbuf m;
+	size_t info;
+	int fd, err;
+
+	memset(&m, 0, sizeof(m));
+	m.len = NLMSG_ALIGN(sizeof(*req));
+	req = (void *)m.data;
+	req->nh.nlmsg_type = RTM_NEWLINK;
+	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	req->ifi.ifi_family = AF_UNSPEC;
+	req->ifi.ifi_flags = IFF_UP;
+	req->ifi.ifi_change = IFF_UP;
+	put_str(&m, IFLA_IFNAME, name);
+	info = nest_start(&m, IFLA_LINKINFO);
+	put_str(&m, IFLA_INFO_KIND, "dummy");
+	nest_end(&m, info);
+	req->nh.nlmsg_len = m.len;
+
+	fd = nl_open_proto(NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	err = send(fd, m.data, m.len, 0) < 0 ? -errno : nl_recv(fd, buf, r);
+	close(fd);
+	return err ?: r->error;
 }
 
 static __u32 nla_u32(const struct nlattr *nla)
@@ -498,9 +485,9 @@ FIXTURE_SETUP(routes)
 	int id;
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, dummy_add("d0"));
-	ASSERT_EQ(0, dummy_add("d1"));
-	ASSERT_EQ(0, dummy_add("d2"));
+	ASSERT_EQ(0, dummy_add("d0", self->buf, &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, dummy_add("d1", self->buf, &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, dummy_add("d2", self->buf, &self->r)) TH_LOG("%s", self->r.msg);
 	self->d0 = if_nametoindex("d0");
 	self->d1 = if_nametoindex("d1");
 	self->d2 = if_nametoindex("d2");

@@ -483,7 +483,7 @@ cmd_run() {
 	} >"$RUN_DIR/initrd.cpio"
 
 	# The whole boot log goes to the console log (kept when a run fails);
-	# init.sh lowers the console to warnings once the command starts.
+	# init.sh lowers the console to errors (level 4) once the command starts.
 	append="console=ttyS0 panic=-1 slub_debug=FZPU page_poison=1 init_on_free=1"
 	append+=" panic_on_warn=1 oops=panic log_buf_len=8M rdinit=/init"
 	append+=" ${MCFW_VM_APPEND:-}"

@@ -14,7 +14,8 @@
 # Exit status of "run": CMD's status; 3 for a kernel splat in dmesg (when
 # CMD succeeded) or a guest crash; 124 on timeout; 125 on harness errors.
 # A guest that hangs while booting (CMD not started MCFW_VM_BOOT_TIMEOUT
-# seconds, default 300, after QEMU started) is booted once more.
+# seconds, default 300, after QEMU started) or dies before CMD started is
+# booted once more.
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -298,6 +299,7 @@ cmd_fetch() {
 
 RUN_DIR=""
 QEMU_PID=""
+QEMU_SECONDS=0
 
 run_cleanup() {
 	if [[ -n $QEMU_PID ]]; then
@@ -353,9 +355,10 @@ nic_args() {
 }
 
 # run_qemu TIMEOUT BOOT_TIMEOUT: run QEMU with qemu_args; its exit status,
-# or 200 when the guest had not reached its command (init.sh creates
+# 200 when the guest had not reached its command (init.sh creates
 # io/booted) BOOT_TIMEOUT seconds after QEMU started, in which case QEMU
-# is killed.
+# is killed, or 201 when the guest died (panicked) before it reached its
+# command. QEMU_SECONDS is how long QEMU ran.
 run_qemu() {
 	local timeout=$1 boot_timeout=$2 t0=$SECONDS rc=0
 	timeout -k 10 "$timeout" qemu-system-x86_64 "${qemu_args[@]}" \
@@ -367,12 +370,21 @@ run_qemu() {
 			kill "$QEMU_PID" 2>/dev/null || true
 			wait "$QEMU_PID" 2>/dev/null || true
 			QEMU_PID=""
+			QEMU_SECONDS=$((SECONDS - t0))
 			return 200
 		fi
 		sleep 1
 	done
 	wait "$QEMU_PID" || rc=$?
 	QEMU_PID=""
+	QEMU_SECONDS=$((SECONDS - t0))
+	# A kernel that printed something and stopped before init.sh ran
+	# the command: nothing of ours had run in it. (QEMU that failed to
+	# start prints nothing: that is reported below, not retried.)
+	if [[ ! -f $RUN_DIR/io/booted && -s $RUN_DIR/console.log && $rc -ne 124 && $rc -ne 137 ]] &&
+		grep -q 'Linux version' "$RUN_DIR/console.log"; then
+		return 201
+	fi
 	return "$rc"
 }
 
@@ -509,9 +521,12 @@ cmd_run() {
 		"${NIC_ARGS[@]}")
 
 	# A guest that has not reached its command after boot_timeout seconds
-	# hung while booting (no test has run, no module of ours is loaded):
-	# keep its log and boot it once more, in the time that is left.
-	# The watchdog is off when it would not fire before the timeout.
+	# hung while booting, and one that died before it reached it crashed
+	# while booting (no test has run, no module of ours is loaded; both
+	# seen under TCG: an RCU self-test hang, an "Oops: int3" at a jump
+	# label the kernel was patching). Keep its log and boot it once
+	# more, in the time that is left. The watchdog is off when it would
+	# not fire before the timeout.
 	left=$timeout
 	for attempt in 1 2; do
 		qrc=0
@@ -520,13 +535,20 @@ cmd_run() {
 		else
 			run_qemu "$left" $((left + 60)) || qrc=$?
 		fi
-		[[ $qrc -eq 200 ]] || break
-		echo "vm: the guest did not reach its command within $boot_timeout s: a boot hang (attempt $attempt of 2)" >&2
+		case $qrc in
+		200) echo "vm: the guest did not reach its command within $boot_timeout s: a boot hang (attempt $attempt of 2)" >&2 ;;
+		201) echo "vm: the guest died before it reached its command: a boot crash (attempt $attempt of 2)" >&2 ;;
+		*) break ;;
+		esac
 		echo "vm: ---- tail of the kernel console ----" >&2
-		tail -n 5 "$RUN_DIR/console.log" 2>/dev/null | tr -d '\r' >&2 || true
+		tail -n $((qrc == 200 ? 5 : 40)) "$RUN_DIR/console.log" 2>/dev/null | tr -d '\r' >&2 || true
 		save_log "$abi"
-		left=$((left - boot_timeout))
+		left=$((left - QEMU_SECONDS))
 		if [[ $attempt -eq 2 || $left -le 0 ]]; then
+			if [[ $qrc -eq 201 ]]; then
+				echo "vm: the guest crashed while booting, twice" >&2
+				exit 3
+			fi
 			echo "vm: timeout: the guest did not boot within $timeout s" >&2
 			exit 124
 		fi

@@ -20,6 +20,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/jiffies.h>
 #include <linux/netfilter.h>
@@ -302,9 +303,32 @@ drop:
 	mcfw_count_n(oif->iface->stats, why, w.pkts);
 }
 
+/*
+ * A route's rate limit, the generic cell rate algorithm: a packet passes
+ * unless the bucket owes more than its burst; one that passes adds its
+ * cost at the rate (ns for its segments, or its bytes, as the kernel's
+ * packet schedulers compute it). Packets over the rate do not write: a
+ * flood of them, on any number of CPUs, only reads @r->tat, and writes
+ * happen at most at the configured rate.
+ */
+static bool mcfw_rate_allow(struct mcfw_rate *r, struct mcfw_wire w)
+{
+	s64 now = ktime_get_mono_fast_ns();
+	s64 tat = atomic64_read(&r->tat);
+	s64 cost;
+
+	cost = r->pkts ? psched_pkt2t_ns(&r->pr, w.pkts) :
+			 psched_l2t_ns(&r->br, w.bytes);
+	do {
+		if (tat - now > (s64)r->burst)
+			return false;
+	} while (!atomic64_try_cmpxchg(&r->tat, &tat, max(tat, now) + cost));
+	return true;
+}
+
 /* Called with BHs disabled, under RCU. */
 static void mcfw_forward(struct net *net, struct mcfw_route *rt,
-			 const struct mcfw_oifs *oifs, struct sk_buff *skb,
+			 struct mcfw_oifs *oifs, struct sk_buff *skb,
 			 struct mcfw_wire w)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -323,6 +347,12 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 		mcfw_count_n(rt->iif->stats, MCFW_C_TTL_DROP, w.pkts);
 		return;
 	}
+	if (unlikely(oifs->rate.pkts | oifs->rate.bits) &&
+	    !mcfw_rate_allow(&oifs->rate, w)) {
+		mcfw_count_n(rt->stats, MCFW_C_RATE_DROP, w.pkts);
+		mcfw_count_n(rt->iif->stats, MCFW_C_RATE_DROP, w.pkts);
+		return;
+	}
 
 	/* Handed to every output: each counts its copies sent from this. */
 	mcfw_count2(oifs->fwd, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
@@ -335,7 +365,8 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 
 /*
  * The route of @e active in @gen whose input is @in; *@any is set to the
- * first active route of @e, for the RPF count. Called under RCU.
+ * first active route of @e on another input, for the RPF count. Called
+ * under RCU.
  */
 static struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
 					const struct net_device *in, u8 gen,
@@ -355,16 +386,42 @@ static struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
 }
 
 /*
+ * A source no router forwards from, as ip_route_input_mc() refuses it:
+ * 0.0.0.0/8, 127.0.0.0/8 (unless the input routes localnet), multicast
+ * and the limited broadcast address.
+ */
+static bool mcfw_martian(__be32 src, const struct net_device *in)
+{
+	struct in_device *in_dev;
+
+	if (ipv4_is_loopback(src)) {
+		in_dev = __in_dev_get_rcu(in);
+		return !in_dev || !IN_DEV_ROUTE_LOCALNET(in_dev);
+	}
+	return mcfw_is_zeronet(src) || ipv4_is_multicast(src) ||
+	       ipv4_is_lbcast(src);
+}
+
+/*
  * Called with rcu_read_lock() held, in softirq or process context.
  *
  * The header was validated by ip_rcv(); options, fragments and short L4
  * data all reach here and are forwarded as they are.
+ *
+ * The route is found as the kernel's multicast routing finds it: the
+ * (S,G) entry first. An (S,G) route claims S's packets of G: arriving on
+ * an input none of the entry's routes has (or while its route waits for
+ * its input), they failed the RPF check, and no (*,G) route of that
+ * input forwards them, so a wildcard cannot make a loop. Only without an
+ * (S,G) route is the (*,G) entry looked up. Each is one hash lookup and
+ * a walk of that entry's routes, one per input, whatever the source: a
+ * flood of spoofed sources costs each packet the same.
  */
 static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct mcfw_route *rt, *rpf = NULL, *any;
+	struct mcfw_route *rt, *rpf = NULL;
 	struct mcfw_entry *e;
 	struct mcfw_net *mn;
 	u8 gen;
@@ -372,6 +429,9 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	/* 224.0.0.0/24 is link-local: never forwarded (RFC 5771). */
 	if (!ipv4_is_multicast(iph->daddr) ||
 	    ipv4_is_local_multicast(iph->daddr))
+		return NF_ACCEPT;
+	/* IGMP is the local stack's: reports are sent to the group itself. */
+	if (iph->protocol == IPPROTO_IGMP)
 		return NF_ACCEPT;
 	/* Our own multicast looped back to us is not ours to forward. */
 	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
@@ -386,11 +446,17 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	gen = smp_load_acquire(&mn->gencursor);
 	e = mcfw_entry_lookup(mn, iph->saddr, iph->daddr);
 	rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
-	if (!rt) {
-		any = NULL;
+	if (!rt && !rpf) {
 		e = mcfw_entry_lookup(mn, 0, iph->daddr);
-		rt = e ? mcfw_route_on(e, state->in, gen, &any) : NULL;
-		rpf = rpf ?: any;
+		rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
+		/* (S,G) routes refuse martian sources: only (*,G) meets them. */
+		if (rt && unlikely(mcfw_martian(iph->saddr, state->in))) {
+			u32 n = mcfw_wire_of(skb).pkts;
+
+			mcfw_count_n(rt->stats, MCFW_C_MARTIAN_DROP, n);
+			mcfw_count_n(rt->iif->stats, MCFW_C_MARTIAN_DROP, n);
+			goto out;
+		}
 	}
 	if (likely(rt))
 		mcfw_forward(state->net, rt, rcu_dereference(rt->oifs[gen]), skb,
@@ -398,6 +464,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	else if (rpf)
 		/* Routes of the pair exist, but not on this input. */
 		mcfw_count_n(rpf->stats, MCFW_C_RPF_FAIL, mcfw_wire_of(skb).pkts);
+out:
 	local_bh_enable();
 
 	return NF_ACCEPT;

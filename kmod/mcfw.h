@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/sch_generic.h>
 
 #include <linux/mcfw.h>
 
@@ -82,6 +83,9 @@
  * @MCFW_C_BYTES: bytes of those
  * @MCFW_C_RPF_FAIL: packets that arrived on the wrong interface
  * @MCFW_C_TTL_DROP: packets with TTL 1 or less
+ * @MCFW_C_MARTIAN_DROP: packets not forwarded: a source no router
+ *	forwards from (0.0.0.0/8, 127.0.0.0/8, multicast, broadcast)
+ * @MCFW_C_RATE_DROP: packets not forwarded: over the route's rate
  * @MCFW_C_SCOPE_DROP: copies not sent: TTL not above the output's threshold
  * @MCFW_C_MTU_DROP: copies not sent: too big for the output, DF set
  * @MCFW_C_DOWN_DROP: copies not sent: output absent, down or no carrier
@@ -98,6 +102,8 @@ enum mcfw_counter {
 	MCFW_C_BYTES,
 	MCFW_C_RPF_FAIL,
 	MCFW_C_TTL_DROP,
+	MCFW_C_MARTIAN_DROP,
+	MCFW_C_RATE_DROP,
 	MCFW_C_SCOPE_DROP,
 	MCFW_C_MTU_DROP,
 	MCFW_C_DOWN_DROP,
@@ -108,7 +114,7 @@ enum mcfw_counter {
 };
 
 #define MCFW_C_FWD_NR	(MCFW_C_BYTES + 1)
-#define MCFW_C_ROUTE_NR	(MCFW_C_TTL_DROP + 1)
+#define MCFW_C_ROUTE_NR	(MCFW_C_RATE_DROP + 1)
 
 /**
  * struct mcfw_pcpu - one CPU's counters of an object
@@ -243,6 +249,31 @@ struct mcfw_oif {
 };
 
 /**
+ * struct mcfw_rate - a route's rate limit: a GCRA token bucket
+ * @pkts: packets per second, or 0
+ * @bits: bits per second, or 0 (at most one of the two is set)
+ * @pr: @pkts as psched_pkt2t_ns() wants it
+ * @br: @bits as psched_l2t_ns() wants it
+ * @burst: ns of traffic at the rate that may pass at once
+ * @tat: ns (ktime_get_mono_fast_ns()) at which the bucket is full
+ *	again; written only by packets that pass, so a flood over the rate
+ *	only reads it
+ *
+ * See mcfw_rate_allow().
+ */
+struct mcfw_rate {
+	u64 pkts;
+	u64 bits;
+	struct psched_pktrate pr;
+	struct psched_ratecfg br;
+	u64 burst;
+	atomic64_t tat;
+};
+
+/* A burst of 10 ms at the rate passes at once (at least one packet). */
+#define MCFW_RATE_BURST_NS	(10 * NSEC_PER_MSEC)
+
+/**
  * struct mcfw_oifs - a route's outputs, immutable once published
  * @rcu: frees the array after readers are done
  * @fwd: packets (and bytes) handed to the outputs through this array
@@ -250,6 +281,7 @@ struct mcfw_oif {
  * @ctrs: the allocation @fwd is in (the array holds a reference)
  * @folded: @fwd's sums already added to its outputs' carried counts
  * @refold: fold @fwd once more when the array is freed
+ * @rate: the route's rate limit (the outputs' share of one)
  * @n: number of entries in @oif
  * @oif: the outputs
  */
@@ -259,6 +291,7 @@ struct mcfw_oifs {
 	struct mcfw_ctrs *ctrs;
 	u64 folded[MCFW_C_FWD_NR];
 	bool refold;
+	struct mcfw_rate rate;
 	unsigned int n;
 	struct mcfw_oif oif[];
 };
@@ -394,6 +427,15 @@ static inline struct mcfw_net *mcfw_pernet(const struct net *net)
 #define mcfw_dereference(p, mn) \
 	rcu_dereference_protected(p, lockdep_is_held(&(mn)->lock))
 
+/*
+ * 0.0.0.0/8, "this network" (RFC 1122): never a source to forward from.
+ * (ipv4_is_zeronet() has tested 0.0.0.0 alone since Linux 5.3.)
+ */
+static inline bool mcfw_is_zeronet(__be32 addr)
+{
+	return !(addr & htonl(0xff000000));
+}
+
 /* Called with bottom halves disabled. */
 static inline void mcfw_count2(struct mcfw_pcpu __percpu *stats,
 			       enum mcfw_counter a, u64 va,
@@ -469,6 +511,8 @@ struct mcfw_match {
  * @iif: input interface name
  * @owner: owner, NUL padded
  * @flags: MCFW_RF_*
+ * @rate_pkts: rate limit in packets per second, or 0
+ * @rate_bits: rate limit in bits per second, or 0
  * @n_oifs: number of entries in @oifs
  * @oifs: the outputs (allocated by the parser)
  */
@@ -478,6 +522,8 @@ struct mcfw_route_cfg {
 	char iif[IFNAMSIZ];
 	char owner[MCFW_OWNER_MAX + 1];
 	u8 flags;
+	u64 rate_pkts;
+	u64 rate_bits;
 	unsigned int n_oifs;
 	struct mcfw_oif_cfg *oifs;
 };

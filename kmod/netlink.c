@@ -86,6 +86,8 @@ const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_REPLACE]	= { .type = NLA_FLAG },
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
 	[MCFW_A_NOJOIN]		= { .type = NLA_FLAG },
+	[MCFW_A_RATE_PKTS]	= { .type = NLA_U64 },
+	[MCFW_A_RATE_BITS]	= { .type = NLA_U64 },
 };
 
 /* Delete, get, zero and dump filters name routes by key (and owner). */
@@ -150,7 +152,7 @@ int mcfw_check_source(__be32 src, const struct nlattr *a,
 		NL_SET_ERR_MSG_ATTR(extack, a, "Source is the broadcast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_zeronet(src)) {
+	if (mcfw_is_zeronet(src)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "Source is in 0.0.0.0/8 (leave it out for any source)");
 		return -EINVAL;
@@ -268,6 +270,8 @@ static const u16 mcfw_route_stat_attrs[MCFW_C_ROUTE_NR] = {
 	[MCFW_C_BYTES]		= MCFW_STATS_A_BYTES,
 	[MCFW_C_RPF_FAIL]	= MCFW_STATS_A_RPF_FAIL,
 	[MCFW_C_TTL_DROP]	= MCFW_STATS_A_TTL_DROP,
+	[MCFW_C_MARTIAN_DROP]	= MCFW_STATS_A_MARTIAN_DROP,
+	[MCFW_C_RATE_DROP]	= MCFW_STATS_A_RATE_DROP,
 };
 
 /* An output reports its copies sent, their bytes and its drops. */
@@ -276,7 +280,7 @@ static const u16 mcfw_oif_stat_attrs[] = {
 };
 
 #define MCFW_OIF_NR_STATS	ARRAY_SIZE(mcfw_oif_stat_attrs)
-#define MCFW_ROUTE_NR_STATS	4
+#define MCFW_ROUTE_NR_STATS	MCFW_C_ROUTE_NR
 
 size_t mcfw_stats_size(unsigned int n)
 {
@@ -353,6 +357,7 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 	       nla_total_size(IFNAMSIZ) +		/* MCFW_A_IIF_NAME */
 	       nla_total_size(MCFW_OWNER_MAX + 1) +	/* MCFW_A_OWNER */
 	       3 * nla_total_size(0) +			/* NOJOIN, WAITING, JOINED */
+	       nla_total_size_64bit(sizeof(u64)) +	/* MCFW_A_RATE_* */
 	       nla_total_size_64bit(sizeof(u64)) +	/* MCFW_A_LASTUSE */
 	       nla_total_size(sizeof(u8)) +		/* MCFW_A_EVENT */
 	       mcfw_stats_size(MCFW_ROUTE_NR_STATS) +
@@ -460,6 +465,13 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 		goto cancel;
 
 	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
+	if ((oifs->rate.pkts &&
+	     nla_put_u64_64bit(skb, MCFW_A_RATE_PKTS, oifs->rate.pkts,
+			       MCFW_A_PAD)) ||
+	    (oifs->rate.bits &&
+	     nla_put_u64_64bit(skb, MCFW_A_RATE_BITS, oifs->rate.bits,
+			       MCFW_A_PAD)))
+		goto cancel;
 	for (i = 0; i < oifs->n || !i; i++) {
 		if (!(i % MCFW_OIFS_PER_NEST)) {
 			if (nest)

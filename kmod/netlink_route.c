@@ -112,6 +112,37 @@ static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 	return 0;
 }
 
+/* A route's rate limit: packets or bits per second, in range; or none. */
+static int mcfw_parse_rate(struct nlattr **tb, struct mcfw_route_cfg *cfg,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *p = tb[MCFW_A_RATE_PKTS], *b = tb[MCFW_A_RATE_BITS];
+
+	if (p && b) {
+		NL_SET_ERR_MSG_ATTR(extack, b,
+				    "A route has one rate limit: in packets or in bits per second, not both");
+		return -EINVAL;
+	}
+	if (p) {
+		cfg->rate_pkts = nla_get_u64(p);
+		if (!cfg->rate_pkts || cfg->rate_pkts > MCFW_RATE_PKTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, p,
+					    "Rate limit out of range (1 to 1000000000 packets/s)");
+			return -EINVAL;
+		}
+	}
+	if (b) {
+		cfg->rate_bits = nla_get_u64(b);
+		if (cfg->rate_bits < MCFW_RATE_BITS_MIN ||
+		    cfg->rate_bits > MCFW_RATE_BITS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, b,
+					    "Rate limit out of range (8 bit/s to 10 Tbit/s)");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* The whole route a ROUTE_NEW request gives. */
 static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 {
@@ -142,6 +173,9 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 		return err;
 	if (nla_get_flag(tb[MCFW_A_NOJOIN]))
 		cfg->flags |= MCFW_RF_NOJOIN;
+	err = mcfw_parse_rate(tb, cfg, extack);
+	if (err)
+		return err;
 	return mcfw_parse_oifs(genl_info_net(info), tb[MCFW_A_OIFS], cfg,
 			       extack);
 }

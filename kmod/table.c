@@ -490,6 +490,28 @@ static int mcfw_oifs_count_in(struct mcfw_oifs *oifs, struct mcfw_route *rt,
 	return 0;
 }
 
+/*
+ * The rate limit @cfg gives; a replace that keeps the rate keeps the
+ * bucket as it was.
+ */
+static void mcfw_rate_init(struct mcfw_rate *r,
+			   const struct mcfw_route_cfg *cfg,
+			   const struct mcfw_oifs *old)
+{
+	struct tc_ratespec spec = { .linklayer = TC_LINKLAYER_ETHERNET };
+
+	memset(r, 0, sizeof(*r));
+	r->pkts = cfg->rate_pkts;
+	r->bits = cfg->rate_bits;
+	r->burst = MCFW_RATE_BURST_NS;
+	if (r->pkts)
+		psched_ppscfg_precompute(&r->pr, r->pkts);
+	if (r->bits)
+		psched_ratecfg_precompute(&r->br, &spec, div_u64(r->bits, 8));
+	if (old && old->rate.pkts == r->pkts && old->rate.bits == r->bits)
+		atomic64_set(&r->tat, atomic64_read(&old->rate.tat));
+}
+
 /**
  * mcfw_oifs_build - build the output array a route configuration asks for
  * @mn: the namespace's state
@@ -545,6 +567,7 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		}
 		oifs->n++;
 	}
+	mcfw_rate_init(&oifs->rate, cfg, old);
 	err = mcfw_oifs_count_in(oifs, rt, blk);
 	if (err)
 		goto unwind;
@@ -862,7 +885,8 @@ void mcfw_route_unlink(struct mcfw_net *mn, struct mcfw_route *rt)
  * @cfg: a configuration of the same name
  *
  * Context: @mn->lock held.
- * Return: true if owner, flags and outputs (in order) are the same.
+ * Return: true if owner, flags, rate limit and outputs (in order) are the
+ * same.
  */
 bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 		     const struct mcfw_route_cfg *cfg)
@@ -873,6 +897,8 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
 	if (strcmp(rt->owner, cfg->owner) ||
 	    (rt->flags & MCFW_RF_NOJOIN) != (cfg->flags & MCFW_RF_NOJOIN) ||
+	    oifs->rate.pkts != cfg->rate_pkts ||
+	    oifs->rate.bits != cfg->rate_bits ||
 	    oifs->n != cfg->n_oifs)
 		return false;
 	for (i = 0; i < oifs->n; i++)

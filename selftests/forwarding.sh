@@ -22,6 +22,7 @@ ALL_TESTS="
 	shared_data_intact_and_checksummed
 	star_g_route
 	rpf_failure_counted
+	sg_route_claims_its_source
 	ttl_one_not_forwarded
 	link_local_never_forwarded
 	bad_routes_rejected
@@ -40,6 +41,7 @@ ALL_TESTS="
 	df_too_big_dropped_else_fragmented
 	fragments_forwarded
 	threshold_per_output
+	rate_limit_at_two_rates
 	monitor_announces_changes
 "
 
@@ -161,6 +163,49 @@ rpf_failure_counted()
 	[ "$(route_stat 239.3.3.3 packets)" = 0 ]
 	check_err $? "route counted packets that failed RPF"
 	log_test "forwarding: RPF failure from another input, counted, no copies"
+}
+
+sg_route_stat()
+{
+	rtr -j -s route show "$1" source "$2" | json ".[0].stats.$3"
+}
+
+sg_route_claims_its_source()
+{
+	case_start
+	# s0's (S,G) route expects it on r1; the (*,G) of r0 must not take
+	# what arrives on r0 instead: that would loop through the wildcard.
+	rtr route add 239.3.7.7 source 10.1.0.2 iif r1 oif r2 &&
+		rtr route add 239.3.7.7 iif r0 oif r3
+	check_err $? "route add failed"
+	recv_bg "$H3" h3 239.3.7.7 && recv_bg "$H2" h2 239.3.7.7
+	send "$SRC" s0 239.3.7.7 -n 40
+	recv_wait
+	expect_recv 0 0 "h3: the (*,G) route forwarded a source an (S,G) route claims"
+	expect_recv 1 0 "h2"
+	[ "$(sg_route_stat 239.3.7.7 10.1.0.2 rpf_fail)" = 40 ] &&
+		[ "$(route_stat 239.3.7.7 packets)" = 0 ]
+	check_err $? "counters: $(rtr -s route show 239.3.7.7)"
+
+	# An (S,G) route that waits for its input claims its source too.
+	ip -n "$RTR" link add mcfw-w0 type dummy &&
+		rtr route replace 239.3.7.7 source 10.1.0.2 iif mcfw-w0 oif r2 &&
+		ip -n "$RTR" link del mcfw-w0
+	check_err $? "could not make the (S,G) route wait"
+	rtr route show 239.3.7.7 | grep -q 'iif mcfw-w0 oif r2 waiting mcfw-w0'
+	check_err $? "not waiting: $(rtr route show 239.3.7.7)"
+	recv_bg "$H3" h3 239.3.7.7
+	send "$SRC" s0 239.3.7.7 -n 40
+	recv_wait
+	expect_recv 2 0 "h3 while the (S,G) route waits"
+
+	# Without the (S,G) route, the (*,G) route takes the source.
+	rtr route del 239.3.7.7 source 10.1.0.2
+	recv_bg "$H3" h3 239.3.7.7
+	send "$SRC" s0 239.3.7.7 -n 40
+	recv_wait
+	expect_recv 3 40 "h3 via (*,G) once no (S,G) route claims the source"
+	log_test "forwarding: an (S,G) route claims its source: no (*,G) route of another input forwards it"
 }
 
 ttl_one_not_forwarded()
@@ -590,6 +635,71 @@ threshold_per_output()
 	[ "$(iface_stat r2 scope_drop)" = 20 ]
 	check_err $? "scope drops: $(iface_stat r2 scope_drop)"
 	log_test "forwarding: per-output TTL threshold"
+}
+
+# rate_round RATE SIZE PPS LIMIT PER: a route of rate RATE, fed PPS
+# datagrams/s of SIZE payload bytes for 4 s, forwards LIMIT units a
+# second (within 10 %), PER units each datagram; what it did not is
+# rate_drop.
+rate_round()
+{
+	local rate=$1 size=$2 pps=$3 limit=$4 per=$5 secs=4
+	local n=${#RECV_FILES[@]} in drop fwd got want
+
+	rtr -o all route flush
+	rtr route add 239.8.8.8 iif r0 oif r1 rate "$rate"
+	check_err $? "route add ... rate $rate failed"
+	recv_bg "$H1" h1 239.8.8.8
+	send "$SRC" s0 239.8.8.8 -s "$size" -r "$pps" -T "$secs" -n 10000000
+	recv_wait
+	in=$(route_stat 239.8.8.8 packets)
+	drop=$(route_stat 239.8.8.8 rate_drop)
+	fwd=$((in - drop))
+	got=$(recv_field "$n" received)
+	# At the rate for the sender's 4 s, plus the 10 ms burst.
+	want=$((limit * secs / per + limit / per / 100))
+	echo "# rate $rate: $in in, $fwd forwarded ($want expected), h1 got $got"
+	[ "$drop" -gt 0 ] && [ "$got" = "$fwd" ] &&
+		[ $((fwd * 10)) -ge $((want * 9)) ] &&
+		[ $((fwd * 10)) -le $((want * 11)) ]
+	check_err $? "rate $rate: $in in, $drop rate_drop, $fwd forwarded, h1 got $got, expected $want (10 %)"
+	[ "$(iface_stat r0 rate_drop)" = "$drop" ]
+	check_err $? "r0 rate_drop $(iface_stat r0 rate_drop), route $drop"
+}
+
+rate_limit_at_two_rates()
+{
+	local out
+
+	case_start
+	# Bad rates are refused before anything is sent, and change nothing.
+	for bad in 0pps 10 10xbit 7bit 1001mpps -5kpps; do
+		run_cmd rtr route add 239.8.8.8 iif r0 oif r1 rate "$bad"
+		[ "$RC" = 2 ] && grep -q 'rate' <<<"$ERR"
+		check_err $? "rate '$bad': exit $RC, $ERR"
+	done
+	[ "$(route_count)" = 0 ]
+	check_err $? "a refused rate left a route"
+
+	rtr route add 239.8.8.8 iif r0 oif r1 rate 2500pps
+	rtr route show 239.8.8.8 | grep -qx '(\*, 239.8.8.8) iif r0 oif r1 rate 2500pps'
+	check_err $? "show: $(rtr route show 239.8.8.8)"
+	rtr route replace 239.8.8.8 iif r0 oif r1 rate 1.5mbit
+	out=$(rtr -j route show 239.8.8.8 | json -c '.[0].rate')
+	[ "$out" = '{"bps":1500000}' ]
+	check_err $? "JSON rate after replace: $out"
+	rtr save | grep -qx 'route add 239.8.8.8 iif r0 oif r1 rate 1500kbit'
+	check_err $? "save: $(rtr save)"
+	rtr route replace 239.8.8.8 iif r0 oif r1
+	rtr route show 239.8.8.8 | grep -qx '(\*, 239.8.8.8) iif r0 oif r1'
+	check_err $? "replace without rate kept it: $(rtr route show 239.8.8.8)"
+
+	# Packets per second: 1000 of 4000 offered a second.
+	rate_round 1000pps 64 4000 1000 1
+	# Bits per second: 1000-byte IP packets (8000 bits) at 4 Mbit/s,
+	# 500 a second, of 1500 offered.
+	rate_round 4mbit 972 1500 4000000 8000
+	log_test "routes: a rate limit in packets or bits per second, measured, excess counted"
 }
 
 monitor_announces_changes()

@@ -25,6 +25,7 @@ source "$(dirname "$0")/lib.sh"
 ALL_TESTS="
 	malformed_frames_never_leave
 	malformed_frames_with_conntrack
+	martians_and_igmp_never_forwarded
 	udp_gso_sender_counted_per_datagram
 	gro_on_the_input_counted_per_datagram
 	two_routers_loop_dies_by_ttl
@@ -38,6 +39,9 @@ G=239.20.0.1
 # What ip_rcv() lets through to PRE_ROUTING, and what it refuses.
 PASS="udp big options hdronly l4short frag1 frag2 padded"
 REFUSED="badsum longlen shortlen ihl4 ihl15 version6 runt"
+# Sound frames no router forwards: martian sources (counted), IGMP.
+MARTIANS="src0 srclo srcmc srcbc"
+NEVER="$MARTIANS igmp"
 
 # capture_bg NS DEV: pkt capture until 2 s pass without a frame after
 # the first (60 s at most); its output file is in CAPS, its pid in
@@ -77,7 +81,7 @@ check_captured()
 		[ "$got" = 1 ]
 		check_err $? "$2: case $c arrived $got times as sent: $(grep "case $c " "$f")"
 	done
-	for c in $REFUSED; do
+	for c in $REFUSED $NEVER; do
 		grep -q "^case $c " "$f"
 		check_fail $? "$2: case $c was forwarded: $(grep "case $c " "$f")"
 	done
@@ -88,7 +92,7 @@ check_captured()
 send_cases()
 {
 	# shellcheck disable=SC2086
-	ip netns exec "$SRC" "$PKT" send s0 $PASS $REFUSED
+	ip netns exec "$SRC" "$PKT" send s0 $PASS $REFUSED $NEVER
 }
 
 malformed_frames_never_leave()
@@ -153,6 +157,36 @@ malformed_frames_with_conntrack()
 	[ "$(ip netns exec "$RTR" nft list table ip pk-ct | grep -o 'packets [0-9]*' | cut -d' ' -f2)" -gt 0 ]
 	check_err $? "conntrack saw nothing"
 	log_test "packets: with conntrack and defragmentation loaded, the same"
+}
+
+martians_and_igmp_never_forwarded()
+{
+	local n=$(echo $MARTIANS | wc -w)
+
+	case_start
+	CAPS=()
+	# A route cannot name a martian source: only (*,G) meets them.
+	run_cmd rtr route add "$G" source 127.0.0.1 iif r0 oif r1
+	[ "$RC" = 1 ] && grep -q 'loopback' <<<"$ERR"
+	check_err $? "a loopback source was not refused: $RC $ERR"
+	rtr route add "$G" iif r0 oif r1
+	capture_bg "$H1" h1
+	check_err $? "capture did not start"
+	# shellcheck disable=SC2086
+	ip netns exec "$SRC" "$PKT" send s0 udp $NEVER udp
+	check_err $? "pkt send failed"
+	capture_wait
+	for c in $NEVER; do
+		grep -q "^case $c " "${CAPS[0]}"
+		check_fail $? "case $c was forwarded: $(grep "case $c " "${CAPS[0]}")"
+	done
+	[ "$(grep -c '^case udp ttl 63 .* ok$' "${CAPS[0]}")" = 2 ]
+	check_err $? "the sound datagrams around them: $(cat "${CAPS[0]}")"
+	[ "$(route_stat "$G" martian_drop)" = "$n" ] &&
+		[ "$(iface_stat r0 martian_drop)" = "$n" ] &&
+		[ "$(route_stat "$G" packets)" = 2 ]
+	check_err $? "counters: $(rtr -s route show; rtr -s iface show r0)"
+	log_test "packets: martian sources and IGMP never forwarded; martians counted"
 }
 
 udp_gso_sender_counted_per_datagram()

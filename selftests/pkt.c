@@ -57,6 +57,8 @@ struct pcase {
 	unsigned short frag;	/* frag_off, host order */
 	bool badsum;
 	const char *why;	/* what it tests */
+	const char *saddr;	/* NULL: SOURCE */
+	unsigned char proto;	/* 0: UDP */
 };
 
 static const struct pcase cases[] = {
@@ -75,6 +77,17 @@ static const struct pcase cases[] = {
 	{ "ihl15",   15, 40, 0,        0, 4, 0, false, "IHL 15, past tot_len" },
 	{ "version6", 5, 0,  8 + 16,   0, 6, 0, false, "version 6 in an IPv4 frame" },
 	{ "runt",     5, 0,  0,        14 + 12, 4, 0, false, "a frame shorter than an IP header" },
+	/* Sound frames no router forwards (martian sources, IGMP). */
+	{ "src0",     5, 0,  8 + 16,   0, 4, 0, false, "a source in 0.0.0.0/8",
+	  .saddr = "0.1.2.3" },
+	{ "srclo",    5, 0,  8 + 16,   0, 4, 0, false, "a loopback source",
+	  .saddr = "127.0.0.1" },
+	{ "srcmc",    5, 0,  8 + 16,   0, 4, 0, false, "a multicast source",
+	  .saddr = "224.1.2.3" },
+	{ "srcbc",    5, 0,  8 + 16,   0, 4, 0, false, "the broadcast source",
+	  .saddr = "255.255.255.255" },
+	{ "igmp",     5, 0,  8,        0, 4, 0, false, "IGMP to the group",
+	  .proto = 2 },
 };
 
 static void die(const char *what)
@@ -128,8 +141,8 @@ static size_t build(const struct pcase *c, unsigned int id, unsigned char *f)
 	h->id = htons(id);
 	h->frag_off = htons(c->frag);
 	h->ttl = TTL;
-	h->protocol = IPPROTO_UDP;
-	h->saddr = inet_addr(SOURCE);
+	h->protocol = c->proto ?: IPPROTO_UDP;
+	h->saddr = inet_addr(c->saddr ?: SOURCE);
 	h->daddr = g;
 	if (hlen > 20 && hlen <= 24) {
 		/* Router alert (RFC 2113): type 148, length 4, value 0. */
@@ -137,7 +150,7 @@ static size_t build(const struct pcase *c, unsigned int id, unsigned char *f)
 		ip[21] = 4;
 	}
 	data = ip + (hlen < 20 ? 20 : hlen);
-	if (c->datalen >= 8 && !(c->frag & 0x1fff)) {
+	if (c->datalen >= 8 && !(c->frag & 0x1fff) && !c->proto) {
 		/* A UDP header to port 5001, without a checksum. */
 		data[0] = 5001 >> 8; data[1] = 5001 & 0xff;
 		data[2] = 5001 >> 8; data[3] = 5001 & 0xff;

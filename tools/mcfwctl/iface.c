@@ -137,8 +137,11 @@ static void iface_print(const struct iface *iface)
 	       (unsigned long long)c[MCFW_STATS_A_BYTES],
 	       (unsigned long long)c[MCFW_STATS_A_OUT_PACKETS],
 	       (unsigned long long)c[MCFW_STATS_A_OUT_BYTES]);
-	printf("    drops ttl %llu scope %llu mtu %llu down %llu xmit %llu total %llu\n",
+	printf("    drops ttl %llu martian %llu rate %llu",
 	       (unsigned long long)c[MCFW_STATS_A_TTL_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_MARTIAN_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_RATE_DROP]);
+	printf(" scope %llu mtu %llu down %llu xmit %llu total %llu\n",
 	       (unsigned long long)c[MCFW_STATS_A_SCOPE_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_MTU_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_DOWN_DROP],
@@ -157,6 +160,8 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		{ "out_packets", MCFW_STATS_A_OUT_PACKETS },
 		{ "out_bytes", MCFW_STATS_A_OUT_BYTES },
 		{ "ttl_drop", MCFW_STATS_A_TTL_DROP },
+		{ "martian_drop", MCFW_STATS_A_MARTIAN_DROP },
+		{ "rate_drop", MCFW_STATS_A_RATE_DROP },
 		{ "scope_drop", MCFW_STATS_A_SCOPE_DROP },
 		{ "mtu_drop", MCFW_STATS_A_MTU_DROP },
 		{ "down_drop", MCFW_STATS_A_DOWN_DROP },

@@ -108,7 +108,7 @@ static void usage(FILE *out)
 		"  " PROG_NAME " version\n"
 		"  " PROG_NAME " info\n"
 		"  " PROG_NAME " route { add | replace } GROUP [source SRC] iif DEV\n"
-		"                 oif OUTPUT [OUTPUT...] [owner NAME] [nojoin]\n"
+		"                 oif OUTPUT [OUTPUT...] [owner NAME] [nojoin] [rate RATE]\n"
 		"  " PROG_NAME " route { del | delete } GROUP [source SRC] [iif DEV]\n"
 		"  " PROG_NAME " route [{ show | list | ls } [GROUP] [source SRC] [iif DEV]\n"
 		"                 [owner NAME]]\n"

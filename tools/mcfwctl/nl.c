@@ -93,6 +93,8 @@ static const char * const mcfw_attr_names[MCFW_A_MAX + 1] = {
 	[MCFW_A_ALLMULTI]	= "MCFW_A_ALLMULTI",
 	[MCFW_A_NO_STATS]	= "MCFW_A_NO_STATS",
 	[MCFW_A_BATCH_COUNT]	= "MCFW_A_BATCH_COUNT",
+	[MCFW_A_RATE_PKTS]	= "MCFW_A_RATE_PKTS",
+	[MCFW_A_RATE_BITS]	= "MCFW_A_RATE_BITS",
 };
 
 /* Types of the attributes the kernel sends; others are accepted as is. */
@@ -125,6 +127,8 @@ static struct nla_policy mcfw_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_JOIN_COUNT]	= { .type = NLA_U32 },
 	[MCFW_A_JOIN_MAX]	= { .type = NLA_U32 },
 	[MCFW_A_ALLMULTI]	= { .type = NLA_FLAG },
+	[MCFW_A_RATE_PKTS]	= { .type = NLA_U64 },
+	[MCFW_A_RATE_BITS]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
@@ -139,6 +143,8 @@ static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
 	[MCFW_STATS_A_DROPS]		= { .type = NLA_U64 },
 	[MCFW_STATS_A_OUT_PACKETS]	= { .type = NLA_U64 },
 	[MCFW_STATS_A_OUT_BYTES]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_MARTIAN_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_RATE_DROP]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {

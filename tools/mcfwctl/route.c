@@ -46,7 +46,7 @@ static void route_usage(void)
 
 	printf("Usage: " PROG_NAME " [OPTIONS] route { add | replace } GROUP\n"
 	       "                 [source SRC] iif DEV oif OUTPUT [OUTPUT...]\n"
-	       "                 [owner NAME] [nojoin]\n"
+	       "                 [owner NAME] [nojoin] [rate RATE]\n"
 	       "       " PROG_NAME " [OPTIONS] route { del | delete } GROUP\n"
 	       "                 [source SRC] [iif DEV]\n"
 	       "       " PROG_NAME " [OPTIONS] route [{ show | list | ls } [GROUP]\n"
@@ -56,6 +56,7 @@ static void route_usage(void)
 	       "       " PROG_NAME " route help\n"
 	       "\n"
 	       "OUTPUT := DEV[:TTL]\n"
+	       "RATE := NUMBER{pps|kpps|mpps|bit|kbit|mbit|gbit|tbit}\n"
 	       "\n"
 	       "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(route_cmds); i++)
@@ -73,7 +74,9 @@ static void route_usage(void)
 	       "              a packet is copied to DEV only if its TTL is greater\n"
 	       "  owner NAME  who installed the route (default: -o, else static);\n"
 	       "              flush and show: only routes of NAME (all: every owner)\n"
-	       "  nojoin      do not join GROUP on the input interface\n");
+	       "  nojoin      do not join GROUP on the input interface\n"
+	       "  rate RATE   forward at most RATE (packets or bits per second,\n"
+	       "              a burst of 10 ms at the rate); the excess is rate_drop\n");
 }
 
 static int route_help(int argc, char **argv)
@@ -191,6 +194,10 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 				    MCFW_OWNER_DEFAULT);
 	rt->waiting = tb[MCFW_A_WAITING];
 	rt->nojoin = tb[MCFW_A_NOJOIN];
+	if (tb[MCFW_A_RATE_PKTS])
+		rt->rate_pkts = nla_get_u64(tb[MCFW_A_RATE_PKTS]);
+	if (tb[MCFW_A_RATE_BITS])
+		rt->rate_bits = nla_get_u64(tb[MCFW_A_RATE_BITS]);
 	rt->joined = tb[MCFW_A_JOINED];
 	if (tb[MCFW_A_LASTUSE]) {
 		rt->has_lastuse = true;
@@ -205,6 +212,8 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 		rt->bytes = c[MCFW_STATS_A_BYTES];
 		rt->rpf_fail = c[MCFW_STATS_A_RPF_FAIL];
 		rt->ttl_drop = c[MCFW_STATS_A_TTL_DROP];
+		rt->martian_drop = c[MCFW_STATS_A_MARTIAN_DROP];
+		rt->rate_drop = c[MCFW_STATS_A_RATE_DROP];
 	}
 	if (mroute_parse_oifs(gnlh, rt, what) < 0) {
 		mroute_free(rt);
@@ -223,6 +232,37 @@ void mroute_free(struct mroute *rt)
 static bool owner_is_default(const struct mroute *rt)
 {
 	return !strcmp(rt->owner, MCFW_OWNER_DEFAULT);
+}
+
+/*
+ * A rate as "rate" reads it back: in the largest unit it is a whole
+ * number of (1000 based, as tc's).
+ */
+static void format_rate(const struct mroute *rt, char *buf, size_t size)
+{
+	static const char * const bit_units[] = { "bit", "kbit", "mbit", "gbit", "tbit" };
+	static const char * const pkt_units[] = { "pps", "kpps", "mpps" };
+	const char * const *units = rt->rate_pkts ? pkt_units : bit_units;
+	size_t n = rt->rate_pkts ? ARRAY_SIZE(pkt_units) : ARRAY_SIZE(bit_units);
+	__u64 v = rt->rate_pkts ?: rt->rate_bits;
+	size_t u = 0;
+
+	while (u + 1 < n && v && !(v % 1000)) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, size, "%llu%s", (unsigned long long)v, units[u]);
+}
+
+static void print_rate(const struct mroute *rt)
+{
+	char rate[32];
+
+	if (!rt->rate_pkts && !rt->rate_bits)
+		return;
+	format_rate(rt, rate, sizeof(rate));
+	fputs(" rate ", stdout);
+	fputs(rate, stdout);
 }
 
 static void print_oifs(const struct mroute *rt)
@@ -258,6 +298,7 @@ void mroute_print(const struct mroute *rt, const char *event)
 		printf(" owner %s", rt->owner);
 	if (rt->nojoin)
 		fputs(" nojoin", stdout);
+	print_rate(rt);
 	for (i = 0; i < rt->n_oifs; i++)
 		waiting |= rt->oifs[i].waiting;
 	if (waiting) {
@@ -275,6 +316,9 @@ void mroute_print(const struct mroute *rt, const char *event)
 	       (unsigned long long)rt->packets, (unsigned long long)rt->bytes,
 	       (unsigned long long)rt->rpf_fail,
 	       (unsigned long long)rt->ttl_drop);
+	printf(" martian_drop %llu rate_drop %llu",
+	       (unsigned long long)rt->martian_drop,
+	       (unsigned long long)rt->rate_drop);
 	if (rt->has_lastuse)
 		printf(" idle %llu.%02llus\n",
 		       (unsigned long long)rt->lastuse_ms / 1000,
@@ -338,6 +382,16 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 	json_array_close(jw);
 	json_string(jw, "owner", rt->owner);
 	json_bool(jw, "nojoin", rt->nojoin);
+	if (rt->rate_pkts || rt->rate_bits) {
+		json_object_open(jw, "rate");
+		if (rt->rate_pkts)
+			json_u64(jw, "pps", rt->rate_pkts);
+		else
+			json_u64(jw, "bps", rt->rate_bits);
+		json_object_close(jw);
+	} else {
+		json_null(jw, "rate");
+	}
 	json_bool(jw, "joined", rt->joined);
 	json_bool(jw, "waiting", rt->waiting);
 	json_array_open(jw, "waiting_for");
@@ -353,6 +407,8 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		json_u64(jw, "bytes", rt->bytes);
 		json_u64(jw, "rpf_fail", rt->rpf_fail);
 		json_u64(jw, "ttl_drop", rt->ttl_drop);
+		json_u64(jw, "martian_drop", rt->martian_drop);
+		json_u64(jw, "rate_drop", rt->rate_drop);
 		if (rt->has_lastuse)
 			json_u64(jw, "idle_ms", rt->lastuse_ms);
 		else
@@ -384,6 +440,7 @@ void mroute_print_command(const struct mroute *rt)
 	}
 	if (rt->nojoin)
 		fputs(" nojoin", stdout);
+	print_rate(rt);
 	putchar('\n');
 }
 
@@ -395,6 +452,7 @@ enum {
 	KW_OIF		= 1 << 2,
 	KW_OWNER	= 1 << 3,
 	KW_NOJOIN	= 1 << 4,
+	KW_RATE		= 1 << 5,
 };
 
 struct route_oif_arg {
@@ -411,6 +469,8 @@ struct route_args {
 	const char *iif;	/* NULL: not given */
 	const char *owner;	/* NULL: not given */
 	bool nojoin;
+	__u64 rate_pkts;	/* 0: not given */
+	__u64 rate_bits;
 	unsigned int n_oifs;
 	struct route_oif_arg *oifs;
 };
@@ -424,7 +484,7 @@ static void route_args_free(struct route_args *a)
 static int keyword(const char *word)
 {
 	/* Called for every word of every line of a file: most are not. */
-	if (!strchr("sion", word[0]))
+	if (!strchr("sionr", word[0]))
 		return 0;
 	if (!strcmp(word, "source"))
 		return KW_SOURCE;
@@ -436,7 +496,58 @@ static int keyword(const char *word)
 		return KW_OWNER;
 	if (!strcmp(word, "nojoin"))
 		return KW_NOJOIN;
+	if (!strcmp(word, "rate"))
+		return KW_RATE;
 	return 0;
+}
+
+/*
+ * "NUMBER UNIT": packets per second (pps, kpps, mpps) or bits per second
+ * (bit, kbit, mbit, gbit, tbit: 1000 based, as tc's); NUMBER may have
+ * a fraction ("1.5mbit"). Returns -1 to go on, or the exit status.
+ */
+static int parse_rate(struct route_args *a, const char *word)
+{
+	static const struct {
+		const char *unit;
+		double mult;
+		bool pkts;
+	} units[] = {
+		{ "pps", 1, true }, { "kpps", 1e3, true }, { "mpps", 1e6, true },
+		{ "bit", 1, false }, { "kbit", 1e3, false },
+		{ "mbit", 1e6, false }, { "gbit", 1e9, false },
+		{ "tbit", 1e12, false },
+	};
+	double v;
+	char *end;
+	size_t i;
+
+	errno = 0;
+	v = strtod(word, &end);
+	if (end == word || errno || !(v > 0) || word[0] < '0' || word[0] > '9')
+		goto bad;
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcasecmp(end, units[i].unit))
+			break;
+	if (i == ARRAY_SIZE(units))
+		goto bad;
+	v = v * units[i].mult + 0.5;
+	if (units[i].pkts) {
+		if (v < 1 || v > MCFW_RATE_PKTS_MAX)
+			return usage_error("%s: rate '%s' out of range (1pps to 1000mpps)",
+					   a->what, word);
+		a->rate_pkts = v;
+	} else {
+		if (v < 8 || v > MCFW_RATE_BITS_MAX)
+			return usage_error("%s: rate '%s' out of range (8bit to 10tbit)",
+					   a->what, word);
+		a->rate_bits = v;
+	}
+	return -1;
+bad:
+	return usage_error("%s: invalid rate '%s' (a number with a unit: %s)",
+			   a->what, word,
+			   "pps, kpps, mpps, bit, kbit, mbit, gbit, tbit");
 }
 
 static int parse_addr(const struct route_args *a, const char *kind,
@@ -565,6 +676,10 @@ static int route_args_parse(int argc, char **argv, unsigned int max_groups,
 			if (ret >= 0)
 				return ret;
 			a->has_source = true;
+		} else if (kw == KW_RATE) {
+			ret = parse_rate(a, argv[i + 1]);
+			if (ret >= 0)
+				return ret;
 		} else if (kw == KW_IIF) {
 			a->iif = argv[i + 1];
 			if (strlen(a->iif) >= IF_NAMESIZE)
@@ -654,7 +769,7 @@ static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 /* Room for the attributes of a route: key plus, per output, 32 bytes. */
 static size_t route_msg_payload(const struct route_args *a)
 {
-	return 128 + (size_t)a->n_oifs * 32;
+	return 160 + (size_t)a->n_oifs * 32;
 }
 
 /* A request of @a could not be built: say so, drop it, EXIT_FAIL. */
@@ -689,6 +804,10 @@ static int route_set_msg(struct mcfw_nl *nl, const struct route_args *a,
 	if (!*msg || put_key(*msg, a, 0) < 0 ||
 	    nla_put_string(*msg, MCFW_A_OWNER, owner) < 0 ||
 	    (a->nojoin && nla_put_flag(*msg, MCFW_A_NOJOIN) < 0) ||
+	    (a->rate_pkts &&
+	     nla_put_u64(*msg, MCFW_A_RATE_PKTS, a->rate_pkts) < 0) ||
+	    (a->rate_bits &&
+	     nla_put_u64(*msg, MCFW_A_RATE_BITS, a->rate_bits) < 0) ||
 	    (replace && nla_put_flag(*msg, MCFW_A_REPLACE) < 0))
 		goto nomem;
 	switch (put_oifs(*msg, a)) {
@@ -740,7 +859,7 @@ static int route_set(int argc, char **argv, bool replace)
 	if (argc > 1 && is_help(argv[1]))
 		return route_help(argc, argv);
 	ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF | KW_OIF |
-			       KW_OWNER | KW_NOJOIN, &a);
+			       KW_OWNER | KW_NOJOIN | KW_RATE, &a);
 	if (ret < 0)
 		ret = route_args_complete(&a);
 	if (ret >= 0)
@@ -1151,7 +1270,8 @@ int route_batch_line(struct mcfw_nl *nl, int argc, char **argv,
 
 	if (cmd->function == route_add || cmd->function == route_replace) {
 		ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF |
-				       KW_OIF | KW_OWNER | KW_NOJOIN, &a);
+				       KW_OIF | KW_OWNER | KW_NOJOIN | KW_RATE,
+				       &a);
 		if (ret < 0)
 			ret = route_args_complete(&a);
 		if (ret < 0 && restore_owner && a.owner &&

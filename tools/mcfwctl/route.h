@@ -32,6 +32,8 @@ struct mroute {
 	bool waiting;		/* the input is absent */
 	char owner[MCFW_OWNER_MAX + 1];
 	bool nojoin;
+	__u64 rate_pkts;	/* rate limit, packets/s, or 0 */
+	__u64 rate_bits;	/* rate limit, bits/s, or 0 */
 	bool joined;
 	bool has_lastuse;
 	__u64 lastuse_ms;	/* since the last packet */
@@ -40,6 +42,8 @@ struct mroute {
 	__u64 bytes;
 	__u64 rpf_fail;
 	__u64 ttl_drop;
+	__u64 martian_drop;
+	__u64 rate_drop;
 	unsigned int n_oifs;
 	struct mroute_oif *oifs;
 };
@@ -55,7 +59,7 @@ void mroute_free(struct mroute *rt);
 
 /*
  * One line "[EVENT ](S, G) iif DEV oif DEV[:TTL]... [owner NAME] [nojoin]
- * [waiting DEV...]" and, with -s, the counters below it.
+ * [rate RATE] [waiting DEV...]" and, with -s, the counters below it.
  */
 void mroute_print(const struct mroute *rt, const char *event);
 

@@ -34,6 +34,10 @@
 #define MCFW_OWNER_MAX		15
 /* The owner of routes that name none. */
 #define MCFW_OWNER_DEFAULT	"static"
+/* Rate limits: packets per second, bits per second. */
+#define MCFW_RATE_PKTS_MAX	1000000000ULL
+#define MCFW_RATE_BITS_MIN	8ULL
+#define MCFW_RATE_BITS_MAX	10000000000000ULL
 
 /**
  * enum mcfw_cmd - generic netlink commands of the mcfw family
@@ -49,10 +53,11 @@
  * @MCFW_CMD_ROUTE_NEW: do (admin): add the route %MCFW_A_GROUP,
  *	%MCFW_A_SOURCE (absent: any source), input %MCFW_A_IIF_NAME (or
  *	%MCFW_A_IIF, an ifindex) with outputs %MCFW_A_OIFS, %MCFW_A_OWNER
- *	(default "static") and %MCFW_A_NOJOIN. Outside a batch every
+ *	(default "static"), %MCFW_A_NOJOIN and a rate limit,
+ *	%MCFW_A_RATE_PKTS or %MCFW_A_RATE_BITS. Outside a batch every
  *	interface must exist. Fails with -EEXIST when the route exists,
- *	unless %MCFW_A_REPLACE is set: then its outputs, owner and flags are
- *	replaced atomically (or it is created). Replies with the route
+ *	unless %MCFW_A_REPLACE is set: then its outputs, owner, flags and
+ *	rate limit are replaced atomically (or it is created). Replies with the route
  *	(outside a batch); announced with the same command.
  * @MCFW_CMD_ROUTE_DEL: do (admin): delete the route %MCFW_A_GROUP,
  *	%MCFW_A_SOURCE (absent: the any-source route) on input
@@ -194,6 +199,12 @@ enum mcfw_event {
  *	the sender sent in the batch; the commit is refused unless that
  *	many were staged (a command the netlink core refused, by policy or
  *	permission, never reaches the batch to fail it)
+ * @MCFW_A_RATE_PKTS: u64, the route forwards at most this many packets
+ *	per second (1 to 10^9); the excess is counted as
+ *	%MCFW_STATS_A_RATE_DROP. A burst of 10 ms at the rate (at least one
+ *	packet) passes at once. A GRO packet counts as its segments.
+ * @MCFW_A_RATE_BITS: u64, likewise in bits per second (8 to 10^13), of
+ *	the IP packets as %MCFW_STATS_A_BYTES counts them
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -231,6 +242,8 @@ enum mcfw_attr {
 	MCFW_A_ALLMULTI,
 	MCFW_A_NO_STATS,
 	MCFW_A_BATCH_COUNT,
+	MCFW_A_RATE_PKTS,
+	MCFW_A_RATE_BITS,
 
 	/* private: */
 	__MCFW_A_MAX,
@@ -269,7 +282,8 @@ enum mcfw_oif_attr {
 /**
  * enum mcfw_stats_attr - counters, each a u64 (%MCFW_A_STATS)
  *
- * A route reports @PACKETS/@BYTES it accepted, @RPF_FAIL and @TTL_DROP.
+ * A route reports @PACKETS/@BYTES it accepted, @RPF_FAIL, @TTL_DROP,
+ * @MARTIAN_DROP and @RATE_DROP.
  * An output reports the copies it sent as @PACKETS/@BYTES and copies it
  * did not send as @DROPS, split by reason (@SCOPE_DROP ... @XMIT_DROP).
  * An interface reports packets in (@PACKETS/@BYTES), copies out
@@ -294,6 +308,11 @@ enum mcfw_oif_attr {
  *	sent; interfaces: every drop reason)
  * @MCFW_STATS_A_OUT_PACKETS: copies sent out of an interface
  * @MCFW_STATS_A_OUT_BYTES: bytes of those copies
+ * @MCFW_STATS_A_MARTIAN_DROP: packets not forwarded: their source is one
+ *	no router forwards from (0.0.0.0/8, 127.0.0.0/8, multicast,
+ *	255.255.255.255); not counted in @PACKETS
+ * @MCFW_STATS_A_RATE_DROP: packets not forwarded: over the route's rate
+ *	limit (%MCFW_A_RATE_PPS, %MCFW_A_RATE_BPS); counted in @PACKETS
  */
 enum mcfw_stats_attr {
 	MCFW_STATS_A_UNSPEC,
@@ -309,6 +328,8 @@ enum mcfw_stats_attr {
 	MCFW_STATS_A_DROPS,
 	MCFW_STATS_A_OUT_PACKETS,
 	MCFW_STATS_A_OUT_BYTES,
+	MCFW_STATS_A_MARTIAN_DROP,
+	MCFW_STATS_A_RATE_DROP,
 
 	/* private: */
 	__MCFW_STATS_A_MAX,

@@ -305,7 +305,7 @@ drop:
 
 /*
  * A route's rate limit, the generic cell rate algorithm: a packet passes
- * unless the bucket owes more than its burst; one that passes adds its
+ * unless the bucket owes its burst or more; one that passes adds its
  * cost at the rate (ns for its segments, or its bytes, as the kernel's
  * packet schedulers compute it). Packets over the rate do not write: a
  * flood of them, on any number of CPUs, only reads @r->tat, and writes
@@ -320,7 +320,7 @@ static bool mcfw_rate_allow(struct mcfw_rate *r, struct mcfw_wire w)
 	cost = r->pkts ? psched_pkt2t_ns(&r->pr, w.pkts) :
 			 psched_l2t_ns(&r->br, w.bytes);
 	do {
-		if (tat - now > (s64)r->burst)
+		if (tat - now >= (s64)r->burst)
 			return false;
 	} while (!atomic64_try_cmpxchg(&r->tat, &tat, max(tat, now) + cost));
 	return true;
@@ -403,10 +403,75 @@ static bool mcfw_martian(__be32 src, const struct net_device *in)
 }
 
 /*
+ * The options policy: the counter of the reason a packet with options is
+ * not forwarded, or %MCFW_C_NR to forward it as it is. Malformed options
+ * (as ip_options_compile() would refuse them: a length past the header,
+ * a pointer before the data) first; then Router Alert, which is for the
+ * local stack (RFC 2113); then source routing the input does not accept
+ * (accept_source_route, as ip_rcv_options() has it); then Record Route
+ * and Timestamp, which each copy would have to fill in for its own
+ * output: dropped rather than forwarded wrong. Other options (NOP, End,
+ * security, stream ID...) are forwarded as they came.
+ */
+static enum mcfw_counter mcfw_options(const struct sk_buff *skb,
+				      struct net_device *in)
+{
+	const u8 *p = skb_network_header(skb) + sizeof(struct iphdr);
+	int left = ip_hdrlen(skb) - sizeof(struct iphdr);
+	bool ra = false, srr = false, record = false;
+	struct in_device *in_dev;
+	u8 len;
+
+	while (left > 0 && p[0] != IPOPT_END) {
+		if (p[0] == IPOPT_NOOP) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 2 || p[1] < 2 || p[1] > left)
+			return MCFW_C_BADOPT_DROP;
+		len = p[1];
+		switch (p[0]) {
+		case IPOPT_RA:
+			if (len != 4)
+				return MCFW_C_BADOPT_DROP;
+			ra = true;
+			break;
+		case IPOPT_LSRR:
+		case IPOPT_SSRR:
+		case IPOPT_RR:
+			if (len < 3 || p[2] < 4)
+				return MCFW_C_BADOPT_DROP;
+			if (p[0] == IPOPT_RR)
+				record = true;
+			else
+				srr = true;
+			break;
+		case IPOPT_TIMESTAMP:
+			if (len < 4 || p[2] < 5)
+				return MCFW_C_BADOPT_DROP;
+			record = true;
+			break;
+		}
+		p += len;
+		left -= len;
+	}
+	if (ra)
+		return MCFW_C_RA_DROP;
+	if (srr) {
+		in_dev = __in_dev_get_rcu(in);
+		if (!in_dev || !IN_DEV_SOURCE_ROUTE(in_dev))
+			return MCFW_C_SRR_DROP;
+	}
+	return record ? MCFW_C_RECORD_DROP : MCFW_C_NR;
+}
+
+/*
  * Called with rcu_read_lock() held, in softirq or process context.
  *
- * The header was validated by ip_rcv(); options, fragments and short L4
- * data all reach here and are forwarded as they are.
+ * The header was validated by ip_rcv(); fragments and short L4 data
+ * reach here and are forwarded as they are, options as mcfw_options()
+ * has it.
  *
  * The route is found as the kernel's multicast routing finds it: the
  * (S,G) entry first. An (S,G) route claims S's packets of G: arriving on
@@ -422,6 +487,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mcfw_route *rt, *rpf = NULL;
+	enum mcfw_counter why;
 	struct mcfw_entry *e;
 	struct mcfw_net *mn;
 	u8 gen;
@@ -451,12 +517,14 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 		rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
 		/* (S,G) routes refuse martian sources: only (*,G) meets them. */
 		if (rt && unlikely(mcfw_martian(iph->saddr, state->in))) {
-			u32 n = mcfw_wire_of(skb).pkts;
-
-			mcfw_count_n(rt->stats, MCFW_C_MARTIAN_DROP, n);
-			mcfw_count_n(rt->iif->stats, MCFW_C_MARTIAN_DROP, n);
-			goto out;
+			why = MCFW_C_MARTIAN_DROP;
+			goto drop;
 		}
+	}
+	if (rt && unlikely(iph->ihl > 5)) {
+		why = mcfw_options(skb, state->in);
+		if (why != MCFW_C_NR)
+			goto drop;
 	}
 	if (likely(rt))
 		mcfw_forward(state->net, rt, rcu_dereference(rt->oifs[gen]), skb,
@@ -468,6 +536,11 @@ out:
 	local_bh_enable();
 
 	return NF_ACCEPT;
+
+drop:
+	mcfw_count_n(rt->stats, why, mcfw_wire_of(skb).pkts);
+	mcfw_count_n(rt->iif->stats, why, mcfw_wire_of(skb).pkts);
+	goto out;
 }
 
 static const struct nf_hook_ops mcfw_nf_ops_v4 = {

@@ -86,6 +86,11 @@
  * @MCFW_C_MARTIAN_DROP: packets not forwarded: a source no router
  *	forwards from (0.0.0.0/8, 127.0.0.0/8, multicast, broadcast)
  * @MCFW_C_RATE_DROP: packets not forwarded: over the route's rate
+ * @MCFW_C_RA_DROP: packets not forwarded: a Router Alert option
+ * @MCFW_C_SRR_DROP: packets not forwarded: source routed (LSRR, SSRR),
+ *	which the input's accept_source_route does not allow
+ * @MCFW_C_RECORD_DROP: packets not forwarded: Record Route or Timestamp
+ * @MCFW_C_BADOPT_DROP: packets not forwarded: malformed options
  * @MCFW_C_SCOPE_DROP: copies not sent: TTL not above the output's threshold
  * @MCFW_C_MTU_DROP: copies not sent: too big for the output, DF set
  * @MCFW_C_DOWN_DROP: copies not sent: output absent, down or no carrier
@@ -104,6 +109,10 @@ enum mcfw_counter {
 	MCFW_C_TTL_DROP,
 	MCFW_C_MARTIAN_DROP,
 	MCFW_C_RATE_DROP,
+	MCFW_C_RA_DROP,
+	MCFW_C_SRR_DROP,
+	MCFW_C_RECORD_DROP,
+	MCFW_C_BADOPT_DROP,
 	MCFW_C_SCOPE_DROP,
 	MCFW_C_MTU_DROP,
 	MCFW_C_DOWN_DROP,
@@ -114,7 +123,7 @@ enum mcfw_counter {
 };
 
 #define MCFW_C_FWD_NR	(MCFW_C_BYTES + 1)
-#define MCFW_C_ROUTE_NR	(MCFW_C_RATE_DROP + 1)
+#define MCFW_C_ROUTE_NR	(MCFW_C_BADOPT_DROP + 1)
 
 /**
  * struct mcfw_pcpu - one CPU's counters of an object
@@ -274,7 +283,8 @@ struct mcfw_rate {
 #define MCFW_RATE_BURST_NS	(10 * NSEC_PER_MSEC)
 
 /**
- * struct mcfw_oifs - a route's outputs, immutable once published
+ * struct mcfw_oifs - a route's outputs, immutable once published but for
+ *	the counters and the rate limit's bucket
  * @rcu: frees the array after readers are done
  * @fwd: packets (and bytes) handed to the outputs through this array
  *	(the first %MCFW_C_FWD_NR counters), in @ctrs

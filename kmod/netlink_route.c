@@ -127,7 +127,7 @@ static int mcfw_parse_rate(struct nlattr **tb, struct mcfw_route_cfg *cfg,
 		cfg->rate_pkts = nla_get_u64(p);
 		if (!cfg->rate_pkts || cfg->rate_pkts > MCFW_RATE_PKTS_MAX) {
 			NL_SET_ERR_MSG_ATTR(extack, p,
-					    "Rate limit out of range (1 to 1000000000 packets/s)");
+					    "Rate limit out of range (1 to 10000000 packets/s)");
 			return -EINVAL;
 		}
 	}
@@ -136,7 +136,7 @@ static int mcfw_parse_rate(struct nlattr **tb, struct mcfw_route_cfg *cfg,
 		if (cfg->rate_bits < MCFW_RATE_BITS_MIN ||
 		    cfg->rate_bits > MCFW_RATE_BITS_MAX) {
 			NL_SET_ERR_MSG_ATTR(extack, b,
-					    "Rate limit out of range (8 bit/s to 10 Tbit/s)");
+					    "Rate limit out of range (8 bit/s to 10 Gbit/s)");
 			return -EINVAL;
 		}
 	}

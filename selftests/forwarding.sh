@@ -187,9 +187,11 @@ sg_route_claims_its_source()
 		[ "$(route_stat 239.3.7.7 packets)" = 0 ]
 	check_err $? "counters: $(rtr -s route show 239.3.7.7)"
 
-	# An (S,G) route that waits for its input claims its source too.
+	# An (S,G) route that waits for its input claims its source too
+	# (the only (S,G) route of the pair, now).
 	ip -n "$RTR" link add mcfw-w0 type dummy &&
-		rtr route replace 239.3.7.7 source 10.1.0.2 iif mcfw-w0 oif r2 &&
+		rtr route add 239.3.7.7 source 10.1.0.2 iif mcfw-w0 oif r2 &&
+		rtr route del 239.3.7.7 source 10.1.0.2 iif r1 &&
 		ip -n "$RTR" link del mcfw-w0
 	check_err $? "could not make the (S,G) route wait"
 	rtr route show 239.3.7.7 | grep -q 'iif mcfw-w0 oif r2 waiting mcfw-w0'
@@ -669,7 +671,7 @@ rate_round()
 
 rate_limit_at_two_rates()
 {
-	local out
+	local out f
 
 	case_start
 	# Bad rates are refused before anything is sent, and change nothing.
@@ -686,13 +688,23 @@ rate_limit_at_two_rates()
 	check_err $? "show: $(rtr route show 239.8.8.8)"
 	rtr route replace 239.8.8.8 iif r0 oif r1 rate 1.5mbit
 	out=$(rtr -j route show 239.8.8.8 | json -c '.[0].rate')
-	[ "$out" = '{"bps":1500000}' ]
+	[ "$out" = '{"bits":1500000}' ]
 	check_err $? "JSON rate after replace: $out"
 	rtr save | grep -qx 'route add 239.8.8.8 iif r0 oif r1 rate 1500kbit'
 	check_err $? "save: $(rtr save)"
 	rtr route replace 239.8.8.8 iif r0 oif r1
 	rtr route show 239.8.8.8 | grep -qx '(\*, 239.8.8.8) iif r0 oif r1'
 	check_err $? "replace without rate kept it: $(rtr route show 239.8.8.8)"
+	# The maxima, and a batch (a route's outputs built ahead).
+	f=$(mktemp)
+	defer rm -f "$f"
+	printf '%s\n' "route replace 239.8.8.8 iif r0 oif r1 rate 10mpps" \
+		"route add 239.8.8.9 iif r0 oif r1 rate 10gbit" >"$f"
+	rtr -b "$f"
+	check_err $? "-b with rates failed"
+	[ "$(rtr route show | grep -c 'rate 10mpps$\|rate 10gbit$')" = 2 ]
+	check_err $? "the maxima: $(rtr route show)"
+	rtr route del 239.8.8.9
 
 	# Packets per second: 1000 of 4000 offered a second.
 	rate_round 1000pps 64 4000 1000 1

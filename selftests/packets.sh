@@ -26,6 +26,7 @@ ALL_TESTS="
 	malformed_frames_never_leave
 	malformed_frames_with_conntrack
 	martians_and_igmp_never_forwarded
+	options_policy
 	udp_gso_sender_counted_per_datagram
 	gro_on_the_input_counted_per_datagram
 	two_routers_loop_dies_by_ttl
@@ -37,11 +38,14 @@ source "$(dirname "$0")/lib/topology.sh"
 PKT=$TOPDIR/selftests/pkt
 G=239.20.0.1
 # What ip_rcv() lets through to PRE_ROUTING, and what it refuses.
-PASS="udp big options hdronly l4short frag1 frag2 padded"
+PASS="udp big optnop hdronly l4short frag1 frag2 padded"
 REFUSED="badsum longlen shortlen ihl4 ihl15 version6 runt"
 # Sound frames no router forwards: martian sources (counted), IGMP.
 MARTIANS="src0 srclo srcmc srcbc"
-NEVER="$MARTIANS igmp"
+# Options mcfw does not forward, by policy: Router Alert ("options"),
+# source routing (unless accepted), record route, timestamp, malformed.
+OPTDROP="options optlsrr optrr optts optbad"
+NEVER="$MARTIANS igmp $OPTDROP"
 
 # capture_bg NS DEV: pkt capture until 2 s pass without a frame after
 # the first (60 s at most); its output file is in CAPS, its pid in
@@ -123,7 +127,7 @@ malformed_frames_never_leave()
 	check_captured "${CAPS[1]}" h2
 	[ "$(route_stat "$G" packets)" = "$(echo $PASS | wc -w)" ]
 	check_err $? "the route counted $(route_stat "$G" packets) packets"
-	log_test "packets: malformed frames never leave; options, fragments, short L4 leave as they came"
+	log_test "packets: malformed frames never leave; fragments, short L4, NOP options leave as they came"
 }
 
 malformed_frames_with_conntrack()
@@ -187,6 +191,54 @@ martians_and_igmp_never_forwarded()
 		[ "$(route_stat "$G" packets)" = 2 ]
 	check_err $? "counters: $(rtr -s route show; rtr -s iface show r0)"
 	log_test "packets: martian sources and IGMP never forwarded; martians counted"
+}
+
+# opt_stat WHAT: the route's and r0's count of WHAT, "route/r0".
+opt_stat()
+{
+	echo "$(route_stat "$G" "$1")/$(iface_stat r0 "$1")"
+}
+
+options_policy()
+{
+	local c
+
+	case_start
+	CAPS=()
+	rtr route add "$G" iif r0 oif r1
+	capture_bg "$H1" h1
+	check_err $? "capture did not start"
+	# shellcheck disable=SC2086
+	ip netns exec "$SRC" "$PKT" send s0 optnop $OPTDROP
+	check_err $? "pkt send failed"
+	capture_wait
+	grep -q '^case optnop ttl 63 .* ok$' "${CAPS[0]}"
+	check_err $? "NOP and End options were not forwarded: $(cat "${CAPS[0]}")"
+	for c in $OPTDROP; do
+		grep -q "^case $c " "${CAPS[0]}"
+		check_fail $? "case $c was forwarded: $(grep "case $c " "${CAPS[0]}")"
+	done
+	[ "$(opt_stat ra_drop)" = 1/1 ] && [ "$(opt_stat srr_drop)" = 1/1 ] &&
+		[ "$(opt_stat record_drop)" = 2/2 ] &&
+		[ "$(opt_stat badopt_drop)" = 1/1 ] &&
+		[ "$(route_stat "$G" packets)" = 1 ]
+	check_err $? "counters by reason: $(rtr -s route show; rtr -s iface show r0)"
+
+	# Source routing the input accepts is forwarded as it came.
+	ip netns exec "$RTR" sysctl -qw net.ipv4.conf.all.accept_source_route=1 \
+		net.ipv4.conf.r0.accept_source_route=1
+	check_err $? "sysctl accept_source_route failed"
+	defer ip netns exec "$RTR" sysctl -qw net.ipv4.conf.all.accept_source_route=0 \
+		net.ipv4.conf.r0.accept_source_route=0
+	capture_bg "$H1" h1
+	ip netns exec "$SRC" "$PKT" send s0 optlsrr
+	check_err $? "pkt send failed"
+	capture_wait
+	grep -q '^case optlsrr ttl 63 .* ok$' "${CAPS[1]}"
+	check_err $? "an accepted source route was not forwarded: $(cat "${CAPS[1]}")"
+	[ "$(opt_stat srr_drop)" = 1/1 ]
+	check_err $? "srr_drop $(opt_stat srr_drop)"
+	log_test "packets: options: Router Alert, refused source routes, record route, timestamp, malformed not forwarded, counted by reason"
 }
 
 udp_gso_sender_counted_per_datagram()

@@ -59,6 +59,7 @@ struct pcase {
 	const char *why;	/* what it tests */
 	const char *saddr;	/* NULL: SOURCE */
 	unsigned char proto;	/* 0: UDP */
+	const char *opts;	/* the options, NULL: a Router Alert */
 };
 
 static const struct pcase cases[] = {
@@ -88,6 +89,17 @@ static const struct pcase cases[] = {
 	  .saddr = "255.255.255.255" },
 	{ "igmp",     5, 0,  8,        0, 4, 0, false, "IGMP to the group",
 	  .proto = 2 },
+	/* Options other than a Router Alert (the "options" case). */
+	{ "optnop",   6, 0,  8 + 16,   0, 4, 0, false, "options: NOPs and End",
+	  .opts = "\x01\x01\x01\x00" },
+	{ "optlsrr",  7, 0,  8 + 16,   0, 4, 0, false, "options: loose source route",
+	  .opts = "\x83\x07\x04\x0a\x02\x00\x02\x00" },
+	{ "optrr",    7, 0,  8 + 16,   0, 4, 0, false, "options: record route",
+	  .opts = "\x07\x07\x04\x00\x00\x00\x00\x00" },
+	{ "optts",    7, 0,  8 + 16,   0, 4, 0, false, "options: timestamp",
+	  .opts = "\x44\x08\x05\x00\x00\x00\x00\x00" },
+	{ "optbad",   6, 0,  8 + 16,   0, 4, 0, false, "options: a length past the header",
+	  .opts = "\x44\x0a\x05\x00" },
 };
 
 static void die(const char *what)
@@ -144,7 +156,9 @@ static size_t build(const struct pcase *c, unsigned int id, unsigned char *f)
 	h->protocol = c->proto ?: IPPROTO_UDP;
 	h->saddr = inet_addr(c->saddr ?: SOURCE);
 	h->daddr = g;
-	if (hlen > 20 && hlen <= 24) {
+	if (c->opts && hlen > 20) {
+		memcpy(ip + 20, c->opts, hlen - 20);
+	} else if (hlen > 20 && hlen <= 24) {
 		/* Router alert (RFC 2113): type 148, length 4, value 0. */
 		ip[20] = 148;
 		ip[21] = 4;

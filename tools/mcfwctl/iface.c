@@ -141,6 +141,11 @@ static void iface_print(const struct iface *iface)
 	       (unsigned long long)c[MCFW_STATS_A_TTL_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_MARTIAN_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_RATE_DROP]);
+	printf(" ra %llu srr %llu record %llu badopt %llu",
+	       (unsigned long long)c[MCFW_STATS_A_RA_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_SRR_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_RECORD_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_BADOPT_DROP]);
 	printf(" scope %llu mtu %llu down %llu xmit %llu total %llu\n",
 	       (unsigned long long)c[MCFW_STATS_A_SCOPE_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_MTU_DROP],
@@ -162,6 +167,10 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		{ "ttl_drop", MCFW_STATS_A_TTL_DROP },
 		{ "martian_drop", MCFW_STATS_A_MARTIAN_DROP },
 		{ "rate_drop", MCFW_STATS_A_RATE_DROP },
+		{ "ra_drop", MCFW_STATS_A_RA_DROP },
+		{ "srr_drop", MCFW_STATS_A_SRR_DROP },
+		{ "record_drop", MCFW_STATS_A_RECORD_DROP },
+		{ "badopt_drop", MCFW_STATS_A_BADOPT_DROP },
 		{ "scope_drop", MCFW_STATS_A_SCOPE_DROP },
 		{ "mtu_drop", MCFW_STATS_A_MTU_DROP },
 		{ "down_drop", MCFW_STATS_A_DOWN_DROP },

@@ -145,6 +145,10 @@ static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
 	[MCFW_STATS_A_OUT_BYTES]	= { .type = NLA_U64 },
 	[MCFW_STATS_A_MARTIAN_DROP]	= { .type = NLA_U64 },
 	[MCFW_STATS_A_RATE_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_RA_DROP]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_SRR_DROP]		= { .type = NLA_U64 },
+	[MCFW_STATS_A_RECORD_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_BADOPT_DROP]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {

@@ -56,7 +56,7 @@ static void route_usage(void)
 	       "       " PROG_NAME " route help\n"
 	       "\n"
 	       "OUTPUT := DEV[:TTL]\n"
-	       "RATE := NUMBER{pps|kpps|mpps|bit|kbit|mbit|gbit|tbit}\n"
+	       "RATE := NUMBER{pps|kpps|mpps|bit|kbit|mbit|gbit}\n"
 	       "\n"
 	       "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(route_cmds); i++)
@@ -214,6 +214,10 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 		rt->ttl_drop = c[MCFW_STATS_A_TTL_DROP];
 		rt->martian_drop = c[MCFW_STATS_A_MARTIAN_DROP];
 		rt->rate_drop = c[MCFW_STATS_A_RATE_DROP];
+		rt->ra_drop = c[MCFW_STATS_A_RA_DROP];
+		rt->srr_drop = c[MCFW_STATS_A_SRR_DROP];
+		rt->record_drop = c[MCFW_STATS_A_RECORD_DROP];
+		rt->badopt_drop = c[MCFW_STATS_A_BADOPT_DROP];
 	}
 	if (mroute_parse_oifs(gnlh, rt, what) < 0) {
 		mroute_free(rt);
@@ -240,7 +244,7 @@ static bool owner_is_default(const struct mroute *rt)
  */
 static void format_rate(const struct mroute *rt, char *buf, size_t size)
 {
-	static const char * const bit_units[] = { "bit", "kbit", "mbit", "gbit", "tbit" };
+	static const char * const bit_units[] = { "bit", "kbit", "mbit", "gbit" };
 	static const char * const pkt_units[] = { "pps", "kpps", "mpps" };
 	const char * const *units = rt->rate_pkts ? pkt_units : bit_units;
 	size_t n = rt->rate_pkts ? ARRAY_SIZE(pkt_units) : ARRAY_SIZE(bit_units);
@@ -319,6 +323,11 @@ void mroute_print(const struct mroute *rt, const char *event)
 	printf(" martian_drop %llu rate_drop %llu",
 	       (unsigned long long)rt->martian_drop,
 	       (unsigned long long)rt->rate_drop);
+	printf(" ra_drop %llu srr_drop %llu record_drop %llu badopt_drop %llu",
+	       (unsigned long long)rt->ra_drop,
+	       (unsigned long long)rt->srr_drop,
+	       (unsigned long long)rt->record_drop,
+	       (unsigned long long)rt->badopt_drop);
 	if (rt->has_lastuse)
 		printf(" idle %llu.%02llus\n",
 		       (unsigned long long)rt->lastuse_ms / 1000,
@@ -387,7 +396,7 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		if (rt->rate_pkts)
 			json_u64(jw, "pps", rt->rate_pkts);
 		else
-			json_u64(jw, "bps", rt->rate_bits);
+			json_u64(jw, "bits", rt->rate_bits);
 		json_object_close(jw);
 	} else {
 		json_null(jw, "rate");
@@ -409,6 +418,10 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		json_u64(jw, "ttl_drop", rt->ttl_drop);
 		json_u64(jw, "martian_drop", rt->martian_drop);
 		json_u64(jw, "rate_drop", rt->rate_drop);
+		json_u64(jw, "ra_drop", rt->ra_drop);
+		json_u64(jw, "srr_drop", rt->srr_drop);
+		json_u64(jw, "record_drop", rt->record_drop);
+		json_u64(jw, "badopt_drop", rt->badopt_drop);
 		if (rt->has_lastuse)
 			json_u64(jw, "idle_ms", rt->lastuse_ms);
 		else
@@ -503,7 +516,7 @@ static int keyword(const char *word)
 
 /*
  * "NUMBER UNIT": packets per second (pps, kpps, mpps) or bits per second
- * (bit, kbit, mbit, gbit, tbit: 1000 based, as tc's); NUMBER may have
+ * (bit, kbit, mbit, gbit: 1000 based, as tc's); NUMBER may have
  * a fraction ("1.5mbit"). Returns -1 to go on, or the exit status.
  */
 static int parse_rate(struct route_args *a, const char *word)
@@ -516,30 +529,37 @@ static int parse_rate(struct route_args *a, const char *word)
 		{ "pps", 1, true }, { "kpps", 1e3, true }, { "mpps", 1e6, true },
 		{ "bit", 1, false }, { "kbit", 1e3, false },
 		{ "mbit", 1e6, false }, { "gbit", 1e9, false },
-		{ "tbit", 1e12, false },
 	};
 	double v;
 	char *end;
-	size_t i;
+	size_t i, n;
 
+	/* Decimal digits and one point only: no sign, hex or exponent. */
+	n = strspn(word, "0123456789.");
+	if (!n || word[0] == '.' || strchr(word + n, '.') ||
+	    strchr(word, '.') != strrchr(word, '.'))
+		goto bad;
 	errno = 0;
 	v = strtod(word, &end);
-	if (end == word || errno || !(v > 0) || word[0] < '0' || word[0] > '9')
+	if (end != word + n || errno)
 		goto bad;
 	for (i = 0; i < ARRAY_SIZE(units); i++)
 		if (!strcasecmp(end, units[i].unit))
 			break;
 	if (i == ARRAY_SIZE(units))
 		goto bad;
+	/* Rounded to a whole number, then checked. */
 	v = v * units[i].mult + 0.5;
+	if (v < 1e18)
+		v = (double)(unsigned long long)v;
 	if (units[i].pkts) {
 		if (v < 1 || v > MCFW_RATE_PKTS_MAX)
-			return usage_error("%s: rate '%s' out of range (1pps to 1000mpps)",
+			return usage_error("%s: rate '%s' out of range (1pps to 10mpps)",
 					   a->what, word);
 		a->rate_pkts = v;
 	} else {
-		if (v < 8 || v > MCFW_RATE_BITS_MAX)
-			return usage_error("%s: rate '%s' out of range (8bit to 10tbit)",
+		if (v < MCFW_RATE_BITS_MIN || v > MCFW_RATE_BITS_MAX)
+			return usage_error("%s: rate '%s' out of range (8bit to 10gbit)",
 					   a->what, word);
 		a->rate_bits = v;
 	}
@@ -547,7 +567,7 @@ static int parse_rate(struct route_args *a, const char *word)
 bad:
 	return usage_error("%s: invalid rate '%s' (a number with a unit: %s)",
 			   a->what, word,
-			   "pps, kpps, mpps, bit, kbit, mbit, gbit, tbit");
+			   "pps, kpps, mpps, bit, kbit, mbit, gbit");
 }
 
 static int parse_addr(const struct route_args *a, const char *kind,

@@ -44,6 +44,10 @@ struct mroute {
 	__u64 ttl_drop;
 	__u64 martian_drop;
 	__u64 rate_drop;
+	__u64 ra_drop;		/* options: Router Alert */
+	__u64 srr_drop;		/* source routed */
+	__u64 record_drop;	/* Record Route, Timestamp */
+	__u64 badopt_drop;	/* malformed */
 	unsigned int n_oifs;
 	struct mroute_oif *oifs;
 };

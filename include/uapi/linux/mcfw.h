@@ -35,9 +35,9 @@
 /* The owner of routes that name none. */
 #define MCFW_OWNER_DEFAULT	"static"
 /* Rate limits: packets per second, bits per second. */
-#define MCFW_RATE_PKTS_MAX	1000000000ULL
+#define MCFW_RATE_PKTS_MAX	10000000ULL
 #define MCFW_RATE_BITS_MIN	8ULL
-#define MCFW_RATE_BITS_MAX	10000000000000ULL
+#define MCFW_RATE_BITS_MAX	10000000000ULL
 
 /**
  * enum mcfw_cmd - generic netlink commands of the mcfw family
@@ -200,11 +200,15 @@ enum mcfw_event {
  *	many were staged (a command the netlink core refused, by policy or
  *	permission, never reaches the batch to fail it)
  * @MCFW_A_RATE_PKTS: u64, the route forwards at most this many packets
- *	per second (1 to 10^9); the excess is counted as
+ *	per second (1 to %MCFW_RATE_PKTS_MAX); the excess is counted as
  *	%MCFW_STATS_A_RATE_DROP. A burst of 10 ms at the rate (at least one
- *	packet) passes at once. A GRO packet counts as its segments.
- * @MCFW_A_RATE_BITS: u64, likewise in bits per second (8 to 10^13), of
- *	the IP packets as %MCFW_STATS_A_BYTES counts them
+ *	packet) passes at once. A GRO packet counts as its segments. A
+ *	packet's cost is whole nanoseconds, hence the maxima: at most 1 %
+ *	off at the highest packet rate, 2 % for 64-byte packets at the
+ *	highest bit rate. Not with %MCFW_A_RATE_BITS (-EINVAL).
+ * @MCFW_A_RATE_BITS: u64, likewise in bits per second
+ *	(%MCFW_RATE_BITS_MIN to %MCFW_RATE_BITS_MAX), of the IP packets as
+ *	%MCFW_STATS_A_BYTES counts them, enforced in whole bytes per second
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -283,7 +287,8 @@ enum mcfw_oif_attr {
  * enum mcfw_stats_attr - counters, each a u64 (%MCFW_A_STATS)
  *
  * A route reports @PACKETS/@BYTES it accepted, @RPF_FAIL, @TTL_DROP,
- * @MARTIAN_DROP and @RATE_DROP.
+ * @MARTIAN_DROP, @RATE_DROP and the options drops (@RA_DROP ...
+ * @BADOPT_DROP).
  * An output reports the copies it sent as @PACKETS/@BYTES and copies it
  * did not send as @DROPS, split by reason (@SCOPE_DROP ... @XMIT_DROP).
  * An interface reports packets in (@PACKETS/@BYTES), copies out
@@ -304,15 +309,23 @@ enum mcfw_oif_attr {
  *	without carrier
  * @MCFW_STATS_A_XMIT_DROP: copies not sent: no memory, or the device
  *	refused them
- * @MCFW_STATS_A_DROPS: the sum of the drops above (outputs: copies not
- *	sent; interfaces: every drop reason)
+ * @MCFW_STATS_A_DROPS: the sum of the copies not sent (@SCOPE_DROP to
+ *	@XMIT_DROP): of an output, or out of an interface
  * @MCFW_STATS_A_OUT_PACKETS: copies sent out of an interface
  * @MCFW_STATS_A_OUT_BYTES: bytes of those copies
  * @MCFW_STATS_A_MARTIAN_DROP: packets not forwarded: their source is one
  *	no router forwards from (0.0.0.0/8, 127.0.0.0/8, multicast,
  *	255.255.255.255); not counted in @PACKETS
  * @MCFW_STATS_A_RATE_DROP: packets not forwarded: over the route's rate
- *	limit (%MCFW_A_RATE_PPS, %MCFW_A_RATE_BPS); counted in @PACKETS
+ *	limit (%MCFW_A_RATE_PKTS, %MCFW_A_RATE_BITS); counted in @PACKETS
+ * @MCFW_STATS_A_RA_DROP: packets not forwarded: a Router Alert option
+ *	(they are for the local stack); not counted in @PACKETS, nor are
+ *	the three below
+ * @MCFW_STATS_A_SRR_DROP: packets not forwarded: source routed (LSRR or
+ *	SSRR) and the input's accept_source_route does not allow it
+ * @MCFW_STATS_A_RECORD_DROP: packets not forwarded: a Record Route or
+ *	Timestamp option, which mcfw does not fill in for each copy
+ * @MCFW_STATS_A_BADOPT_DROP: packets not forwarded: malformed options
  */
 enum mcfw_stats_attr {
 	MCFW_STATS_A_UNSPEC,
@@ -330,6 +343,10 @@ enum mcfw_stats_attr {
 	MCFW_STATS_A_OUT_BYTES,
 	MCFW_STATS_A_MARTIAN_DROP,
 	MCFW_STATS_A_RATE_DROP,
+	MCFW_STATS_A_RA_DROP,
+	MCFW_STATS_A_SRR_DROP,
+	MCFW_STATS_A_RECORD_DROP,
+	MCFW_STATS_A_BADOPT_DROP,
 
 	/* private: */
 	__MCFW_STATS_A_MAX,

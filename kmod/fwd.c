@@ -226,6 +226,20 @@ static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 	return t;
 }
 
+/* Is @grp inside @iface's boundary? Called under RCU. */
+static bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp)
+{
+	const struct mcfw_boundary *b = rcu_dereference(iface->boundary);
+	unsigned int i;
+
+	if (likely(!b))
+		return false;
+	for (i = 0; i < b->n; i++)
+		if ((grp & b->p[i].mask) == b->p[i].addr)
+			return true;
+	return false;
+}
+
 /*
  * Sends one copy of @skb (@w on the wire) out of @oif. Called with BHs
  * disabled, under RCU.
@@ -241,6 +255,11 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 
 	if (ip_hdr(skb)->ttl <= oif->ttl) {
 		why = MCFW_C_SCOPE_DROP;
+		goto drop;
+	}
+	/* The group the copy carries on the wire. */
+	if (unlikely(mcfw_bounded(oif->iface, ip_hdr(skb)->daddr))) {
+		why = MCFW_C_BOUNDARY_DROP;
 		goto drop;
 	}
 	/* An absent output waits in place. */
@@ -520,6 +539,10 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 			why = MCFW_C_MARTIAN_DROP;
 			goto drop;
 		}
+	}
+	if (rt && unlikely(mcfw_bounded(rt->iif, iph->daddr))) {
+		why = MCFW_C_BOUNDARY_DROP;
+		goto drop;
 	}
 	if (rt && unlikely(iph->ihl > 5)) {
 		why = mcfw_options(skb, state->in);

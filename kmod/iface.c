@@ -12,6 +12,10 @@
  * waits whole), an absent output is skipped (it waits in place), and both
  * forward again as soon as a device of the name appears.
  *
+ * An interface name may also have a boundary (RFC 2365 administrative
+ * scoping), whether or not routes use it: the iface then lives for it,
+ * so that a device of that name created later is bounded at once.
+ *
  * Inputs of routes are held in ALLMULTI, as ipmr holds its VIFs, so that
  * a NIC's multicast filter lets every group through to the hook. That
  * takes RTNL: the notifier does it inline (RTNL is held there), commands
@@ -158,6 +162,8 @@ static void mcfw_iface_free_rcu(struct rcu_head *head)
 {
 	struct mcfw_iface *iface = container_of(head, struct mcfw_iface, rcu);
 
+	/* Readers are done with the iface, and so with its boundary. */
+	kfree(rcu_access_pointer(iface->boundary));
 	free_percpu(iface->stats);
 	kfree(iface);
 }
@@ -266,6 +272,44 @@ void mcfw_iface_put(struct mcfw_net *mn, struct mcfw_iface *iface)
 		mcfw_iface_kick(mn);
 	else
 		mcfw_iface_free(mn, iface);
+}
+
+/**
+ * mcfw_iface_set_boundary - replace the boundary of an interface name
+ * @mn: the namespace's state
+ * @name: a valid interface name
+ * @b: the new boundary (taken), or NULL for none
+ *
+ * A boundary holds a use of the iface: the name keeps it whether or not
+ * routes name it, or a device has it.
+ *
+ * Context: process context, @mn->lock held.
+ * Return: 0, or -ENOMEM (@b freed, nothing changed).
+ */
+int mcfw_iface_set_boundary(struct mcfw_net *mn, const char *name,
+			    struct mcfw_boundary *b)
+{
+	struct mcfw_iface *iface = mcfw_iface_find(mn, name);
+	struct mcfw_boundary *old = NULL;
+
+	lockdep_assert_held(&mn->lock);
+	if (iface)
+		old = mcfw_dereference(iface->boundary, mn);
+	if (!old && b) {
+		iface = mcfw_iface_get(mn, name);
+		if (IS_ERR(iface)) {
+			kfree(b);
+			return PTR_ERR(iface);
+		}
+	}
+	if (old || b)
+		rcu_assign_pointer(iface->boundary, b);
+	if (old) {
+		kfree_rcu(old, rcu);
+		if (!b)
+			mcfw_iface_put(mn, iface);
+	}
+	return 0;
 }
 
 /**

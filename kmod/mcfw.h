@@ -49,6 +49,12 @@
  * reference mcfw holds on a device is dropped right after the pointer is
  * cleared; this is safe because the core holds its own reference until a
  * grace period after the notifier has run.
+ * An interface's boundary (mcfw_iface.boundary) is an immutable list
+ * published with RCU under @lock and freed with kfree_rcu() when replaced;
+ * the packet path reads it once per packet (input) and per copy (output).
+ * A route's rate limit lives in its output array; its bucket
+ * (mcfw_rate.tat) is the one field the packet path writes there, with a
+ * cmpxchg.
  *
  * Lock order: RTNL -> mcfw_net.lock. The netdevice notifier (RTNL held by
  * the core) and the interface work (which takes RTNL first) nest them
@@ -91,6 +97,9 @@
  *	which the input's accept_source_route does not allow
  * @MCFW_C_RECORD_DROP: packets not forwarded: Record Route or Timestamp
  * @MCFW_C_BADOPT_DROP: packets not forwarded: malformed options
+ * @MCFW_C_BOUNDARY_DROP: packets not forwarded: their group is in a
+ *	boundary of their input; of an interface, also copies not sent out
+ *	of it for its boundary
  * @MCFW_C_SCOPE_DROP: copies not sent: TTL not above the output's threshold
  * @MCFW_C_MTU_DROP: copies not sent: too big for the output, DF set
  * @MCFW_C_DOWN_DROP: copies not sent: output absent, down or no carrier
@@ -113,6 +122,7 @@ enum mcfw_counter {
 	MCFW_C_SRR_DROP,
 	MCFW_C_RECORD_DROP,
 	MCFW_C_BADOPT_DROP,
+	MCFW_C_BOUNDARY_DROP,
 	MCFW_C_SCOPE_DROP,
 	MCFW_C_MTU_DROP,
 	MCFW_C_DOWN_DROP,
@@ -123,7 +133,7 @@ enum mcfw_counter {
 };
 
 #define MCFW_C_FWD_NR	(MCFW_C_BYTES + 1)
-#define MCFW_C_ROUTE_NR	(MCFW_C_BADOPT_DROP + 1)
+#define MCFW_C_ROUTE_NR	(MCFW_C_BOUNDARY_DROP + 1)
 
 /**
  * struct mcfw_pcpu - one CPU's counters of an object
@@ -136,22 +146,42 @@ struct mcfw_pcpu {
 };
 
 /**
- * struct mcfw_iface - an interface name that routes of a namespace use
+ * struct mcfw_boundary - an interface's administrative scope boundary
+ * @rcu: frees it after readers are done
+ * @n: number of prefixes in @p
+ * @p: the prefixes: address, mask (network order) and length
+ *
+ * Immutable once published: a change publishes a new one.
+ */
+struct mcfw_boundary {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct {
+		__be32 addr;
+		__be32 mask;
+		u8 len;
+	} p[];
+};
+
+/**
+ * struct mcfw_iface - an interface name that routes of a namespace use,
+ *	or that has a boundary
  * @node: in mcfw_net.ifaces, hashed by @name
  * @list: in mcfw_net.iface_list, sorted by @name
  * @name: the name, NUL padded (the hash key)
  * @dev: the device of that name, or NULL while there is none; RCU
  * @tracker: tracks mcfw's reference on @dev
  * @ifindex: @dev's ifindex, 0 while absent; under the lock, READ_ONCE()
- * @users: routes naming it as input or output
+ * @users: routes naming it as input or output, and its boundary
  * @in_users: routes naming it as input (it is held in ALLMULTI for them)
  * @allmulti: mcfw holds one ALLMULTI count on @dev; under RTNL and lock
+ * @boundary: its boundary, or NULL; RCU, set under the lock
  * @stats: per-CPU counters (all of &enum mcfw_counter)
  * @base: counter values at the last zeroing
  * @rcu: frees the iface after readers are done
  *
- * An iface lives while routes name it, and until the interface work has
- * released ALLMULTI on its device.
+ * An iface lives while routes name it or it has a boundary, and until the
+ * interface work has released ALLMULTI on its device.
  */
 struct mcfw_iface {
 	struct rhash_head node;
@@ -163,6 +193,7 @@ struct mcfw_iface {
 	unsigned int users;
 	unsigned int in_users;
 	bool allmulti;
+	struct mcfw_boundary __rcu *boundary;
 	struct mcfw_pcpu __percpu *stats;
 	u64 base[MCFW_C_NR];
 	struct rcu_head rcu;
@@ -558,6 +589,8 @@ int mcfw_route_cfg_devs_exist(struct mcfw_net *mn,
 			      const struct mcfw_route_cfg *cfg,
 			      struct netlink_ext_ack *extack);
 void mcfw_iface_kick(struct mcfw_net *mn);
+int mcfw_iface_set_boundary(struct mcfw_net *mn, const char *name,
+			    struct mcfw_boundary *b);
 void mcfw_iface_sync(struct mcfw_net *mn);
 int mcfw_netdev_notifier_register(void);
 void mcfw_netdev_notifier_unregister(void);

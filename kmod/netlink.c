@@ -276,6 +276,7 @@ static const u16 mcfw_route_stat_attrs[MCFW_C_ROUTE_NR] = {
 	[MCFW_C_SRR_DROP]	= MCFW_STATS_A_SRR_DROP,
 	[MCFW_C_RECORD_DROP]	= MCFW_STATS_A_RECORD_DROP,
 	[MCFW_C_BADOPT_DROP]	= MCFW_STATS_A_BADOPT_DROP,
+	[MCFW_C_BOUNDARY_DROP]	= MCFW_STATS_A_BOUNDARY_DROP,
 };
 
 /* An output reports its copies sent, their bytes and its drops. */
@@ -742,6 +743,13 @@ static struct genl_ops mcfw_genl_ops[] __ro_after_init = {
 		.doit	= mcfw_nl_route_zero,
 		.policy	= mcfw_route_key_policy,
 		.maxattr = ARRAY_SIZE(mcfw_route_key_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MCFW_CMD_IFACE_SET,
+		.doit	= mcfw_nl_iface_set,
+		.policy	= mcfw_iface_set_policy,
+		.maxattr = ARRAY_SIZE(mcfw_iface_set_policy) - 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

@@ -25,6 +25,7 @@ extern const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_route_flush_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_batch_begin_policy[MCFW_A_MAX + 1];
+extern const struct nla_policy mcfw_iface_set_policy[MCFW_A_MAX + 1];
 
 int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
 		     struct netlink_ext_ack *extack);
@@ -62,6 +63,7 @@ int mcfw_nl_route_dump_done(struct netlink_callback *cb);
 int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_iface_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_batch_begin(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_batch_commit(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_batch_abort(struct sk_buff *skb, struct genl_info *info);

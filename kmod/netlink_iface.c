@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mcfw - in-kernel IP multicast forwarder: the interface object of the
- * "mcfw" generic netlink family (dump).
+ * "mcfw" generic netlink family (dump; set, for boundaries).
  */
 
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -26,15 +28,55 @@ static const u16 mcfw_iface_stat_attrs[MCFW_C_NR] = {
 	[MCFW_C_SRR_DROP]	= MCFW_STATS_A_SRR_DROP,
 	[MCFW_C_RECORD_DROP]	= MCFW_STATS_A_RECORD_DROP,
 	[MCFW_C_BADOPT_DROP]	= MCFW_STATS_A_BADOPT_DROP,
+	[MCFW_C_BOUNDARY_DROP]	= MCFW_STATS_A_BOUNDARY_DROP,
 	[MCFW_C_OUT_PACKETS]	= MCFW_STATS_A_OUT_PACKETS,
 	[MCFW_C_OUT_BYTES]	= MCFW_STATS_A_OUT_BYTES,
 };
+
+static const struct nla_policy mcfw_prefix_policy[MCFW_PREFIX_A_MAX + 1] = {
+	[MCFW_PREFIX_A_ADDR]	= { .type = NLA_BE32 },
+	[MCFW_PREFIX_A_LEN]	= NLA_POLICY_RANGE(NLA_U8, 4, 32),
+};
+
+static const struct nla_policy mcfw_boundaries_policy[MCFW_A_MAX + 1] = {
+	[MCFW_A_PREFIX]		= NLA_POLICY_NESTED(mcfw_prefix_policy),
+};
+
+const struct nla_policy mcfw_iface_set_policy[MCFW_A_MAX + 1] = {
+	[MCFW_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[MCFW_A_BOUNDARIES]	= NLA_POLICY_NESTED(mcfw_boundaries_policy),
+};
+
+/* Called with mcfw_net.lock held. */
+static int mcfw_put_boundary(struct sk_buff *skb,
+			     const struct mcfw_boundary *b)
+{
+	struct nlattr *nest, *p;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, MCFW_A_BOUNDARIES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < b->n; i++) {
+		p = nla_nest_start(skb, MCFW_A_PREFIX);
+		if (!p ||
+		    nla_put_in_addr(skb, MCFW_PREFIX_A_ADDR, b->p[i].addr) ||
+		    nla_put_u8(skb, MCFW_PREFIX_A_LEN, b->p[i].len)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, p);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
 
 /* Called with mcfw_net.lock held. */
 static int mcfw_fill_iface(struct sk_buff *skb, const struct mcfw_iface *iface,
 			   struct netlink_callback *cb)
 {
 	int ifindex = READ_ONCE(iface->ifindex);
+	const struct mcfw_boundary *b;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -42,7 +84,9 @@ static int mcfw_fill_iface(struct sk_buff *skb, const struct mcfw_iface *iface,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
+	b = rcu_dereference_protected(iface->boundary, true);
 	if ((ifindex && nla_put_u32(skb, MCFW_A_IFINDEX, ifindex)) ||
+	    (b && mcfw_put_boundary(skb, b)) ||
 	    nla_put_string(skb, MCFW_A_IFNAME, iface->name) ||
 	    (!ifindex && nla_put_flag(skb, MCFW_A_WAITING)) ||
 	    (iface->allmulti && nla_put_flag(skb, MCFW_A_ALLMULTI)) ||
@@ -79,4 +123,115 @@ int mcfw_nl_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	mutex_unlock(&mn->lock);
 	return skb->len;
+}
+
+/* One prefix of a boundary, checked; 0 or -EINVAL with a reason. */
+static int mcfw_parse_prefix(const struct nlattr *a, struct mcfw_boundary *b,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MCFW_PREFIX_A_MAX + 1];
+	__be32 addr, mask;
+	unsigned int i;
+	u8 len;
+	int err;
+
+	err = nla_parse_nested(tb, MCFW_PREFIX_A_MAX, a, mcfw_prefix_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[MCFW_PREFIX_A_ADDR] || !tb[MCFW_PREFIX_A_LEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "A prefix needs an address and a length");
+		return -EINVAL;
+	}
+	addr = nla_get_in_addr(tb[MCFW_PREFIX_A_ADDR]);
+	len = nla_get_u8(tb[MCFW_PREFIX_A_LEN]);
+	mask = inet_make_mask(len);
+	if (!ipv4_is_multicast(addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_PREFIX_A_ADDR],
+				    "A boundary is a prefix of multicast groups (in 224.0.0.0/4)");
+		return -EINVAL;
+	}
+	if (addr & ~mask) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_PREFIX_A_ADDR],
+				    "The prefix has host bits set");
+		return -EINVAL;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->p[i].addr == addr && b->p[i].len == len) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "A prefix is listed twice");
+			return -EINVAL;
+		}
+	}
+	b->p[b->n].addr = addr;
+	b->p[b->n].mask = mask;
+	b->p[b->n].len = len;
+	b->n++;
+	return 0;
+}
+
+/* Called in process context. */
+int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **tb = info->attrs;
+	struct mcfw_boundary *b = NULL;
+	const struct nlattr *a, *bnd;
+	unsigned int n = 0;
+	const char *name;
+	int rem, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MCFW_A_IFNAME)) {
+		NL_SET_ERR_MSG(extack, "Missing interface name");
+		return -EINVAL;
+	}
+	name = nla_data(tb[MCFW_A_IFNAME]);
+	if (!dev_valid_name(name)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_IFNAME],
+				    "Invalid interface name");
+		return -EINVAL;
+	}
+	/* Absent or empty (libnl drops empty nests): no boundary. */
+	bnd = tb[MCFW_A_BOUNDARIES];
+	if (bnd) {
+		nla_for_each_nested(a, bnd, rem) {
+			if (nla_type(a) != MCFW_A_PREFIX) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "A boundary holds prefixes only");
+				return -EINVAL;
+			}
+			n++;
+		}
+	}
+	if (n > MCFW_BOUNDARY_MAX) {
+		BUILD_BUG_ON(MCFW_BOUNDARY_MAX != 32);
+		NL_SET_ERR_MSG_ATTR(extack, bnd,
+				    "Too many prefixes in a boundary (at most 32)");
+		return -EINVAL;
+	}
+	if (n) {
+		b = kzalloc(struct_size(b, p, n), GFP_KERNEL_ACCOUNT);
+		if (!b)
+			return -ENOMEM;
+		nla_for_each_nested(a, bnd, rem) {
+			err = mcfw_parse_prefix(a, b, extack);
+			if (err) {
+				kfree(b);
+				return err;
+			}
+		}
+	}
+
+	mutex_lock(&mn->lock);
+	err = mcfw_iface_set_boundary(mn, name, b);
+	if (!err)
+		mcfw_table_changed(mn, false);
+	mutex_unlock(&mn->lock);
+	/* An iface without routes or boundary may wait for the work. */
+	mcfw_iface_sync(mn);
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack, "Out of memory for the boundary");
+	return err;
 }

@@ -623,7 +623,7 @@ assert a["source"] == "10.1.0.2" and a["iif"] == "r0", a
 assert [o["dev"] for o in a["oifs"]] == ["r1", "r2"], a
 assert a["oifs"][1]["ttl"] == 9 and a["owner"] == "x.y-z_1", a
 assert a["waiting"] is False and a["waiting_for"] == [], a
-assert set(a["stats"]) == {"packets", "bytes", "rpf_fail", "ttl_drop", "martian_drop", "rate_drop", "ra_drop", "srr_drop", "record_drop", "badopt_drop", "idle_ms"}, a
+assert set(a["stats"]) == {"packets", "bytes", "rpf_fail", "ttl_drop", "martian_drop", "rate_drop", "ra_drop", "srr_drop", "record_drop", "badopt_drop", "boundary_drop", "idle_ms"}, a
 b = [x for x in r if x["group"] == "239.35.0.2"][0]
 assert b["source"] is None and b["waiting"] is True, b
 assert b["waiting_for"] == ["nowhere0"], b

@@ -42,6 +42,7 @@ ALL_TESTS="
 	fragments_forwarded
 	threshold_per_output
 	rate_limit_at_two_rates
+	boundaries_both_directions
 	monitor_announces_changes
 "
 
@@ -642,31 +643,39 @@ threshold_per_output()
 # rate_round RATE SIZE PPS LIMIT PER: a route of rate RATE, fed PPS
 # datagrams/s of SIZE payload bytes for 4 s, forwards LIMIT units a
 # second (within 10 %), PER units each datagram; what it did not is
-# rate_drop.
+# rate_drop. Never more than the rate; less only when the emulated
+# sender stalled (a stall longer than the 10 ms burst forfeits the
+# rate's credit: seen under a loaded host), so that is measured again,
+# up to 3 times.
 rate_round()
 {
 	local rate=$1 size=$2 pps=$3 limit=$4 per=$5 secs=4
-	local n=${#RECV_FILES[@]} in drop fwd got want
+	local n in drop fwd got want try
 
-	rtr -o all route flush
-	rtr route add 239.8.8.8 iif r0 oif r1 rate "$rate"
-	check_err $? "route add ... rate $rate failed"
-	recv_bg "$H1" h1 239.8.8.8
-	send "$SRC" s0 239.8.8.8 -s "$size" -r "$pps" -T "$secs" -n 10000000
-	recv_wait
-	in=$(route_stat 239.8.8.8 packets)
-	drop=$(route_stat 239.8.8.8 rate_drop)
-	fwd=$((in - drop))
-	got=$(recv_field "$n" received)
-	# At the rate for the sender's 4 s, plus the 10 ms burst.
-	want=$((limit * secs / per + limit / per / 100))
-	echo "# rate $rate: $in in, $fwd forwarded ($want expected), h1 got $got"
-	[ "$drop" -gt 0 ] && [ "$got" = "$fwd" ] &&
-		[ $((fwd * 10)) -ge $((want * 9)) ] &&
-		[ $((fwd * 10)) -le $((want * 11)) ]
-	check_err $? "rate $rate: $in in, $drop rate_drop, $fwd forwarded, h1 got $got, expected $want (10 %)"
-	[ "$(iface_stat r0 rate_drop)" = "$drop" ]
-	check_err $? "r0 rate_drop $(iface_stat r0 rate_drop), route $drop"
+	for try in 1 2 3; do
+		rtr -o all route flush
+		rtr route add 239.8.8.8 iif r0 oif r1 rate "$rate"
+		check_err $? "route add ... rate $rate failed"
+		n=${#RECV_FILES[@]}
+		recv_bg "$H1" h1 239.8.8.8
+		send "$SRC" s0 239.8.8.8 -s "$size" -r "$pps" -T "$secs" -n 10000000
+		recv_wait
+		in=$(route_stat 239.8.8.8 packets)
+		drop=$(route_stat 239.8.8.8 rate_drop)
+		fwd=$((in - drop))
+		got=$(recv_field "$n" received)
+		# At the rate for the sender's 4 s, plus the 10 ms burst.
+		want=$((limit * secs / per + limit / per / 100))
+		echo "# rate $rate, try $try: $in in, $fwd forwarded ($want expected), h1 got $got"
+		[ "$drop" -gt 0 ] && [ "$got" = "$fwd" ] &&
+			[ $((fwd * 10)) -le $((want * 11)) ]
+		check_err $? "rate $rate: $in in, $drop rate_drop, $fwd forwarded, h1 got $got, at most $want (+10 %)"
+		[ "$(iface_stat r0 rate_drop)" = "$drop" ]
+		check_err $? "r0 rate_drop $(iface_stat r0 rate_drop), route $drop"
+		[ "$RET" = 0 ] || return
+		[ $((fwd * 10)) -ge $((want * 9)) ] && return
+	done
+	check_err 1 "rate $rate: $fwd forwarded in 3 tries, at least $want (-10 %) expected"
 }
 
 rate_limit_at_two_rates()
@@ -712,6 +721,88 @@ rate_limit_at_two_rates()
 	# 500 a second, of 1500 offered.
 	rate_round 4mbit 972 1500 4000000 8000
 	log_test "routes: a rate limit in packets or bits per second, measured, excess counted"
+}
+
+boundaries_both_directions()
+{
+	local bad f
+
+	case_start
+	defer rtr iface set r0 boundary none
+	defer rtr iface set r2 boundary none
+	defer rtr iface set mcfw-b0 boundary none
+	defer ip -n "$RTR" link del mcfw-b0
+	# Bad boundaries are refused, with a reason, and change nothing.
+	for bad in 239.1.1.1/8 10.0.0.0/8 239.0.0.0/33 239.0.0.0/x none/8; do
+		run_cmd rtr iface set r2 boundary "$bad"
+		[ "$RC" != 0 ] && [ -n "$ERR" ]
+		check_err $? "boundary $bad: exit $RC: $ERR"
+	done
+	run_cmd rtr iface set r2 boundary 239.0.0.0/8 239.0.0.0/8
+	grep -q 'twice' <<<"$ERR"
+	check_err $? "a prefix twice: $RC $ERR"
+	[ "$(rtr -j iface show | json -c '[.[] | select(.boundary != [])]')" = '[]' ]
+	check_err $? "a refused boundary was set: $(rtr iface show)"
+
+	# Out of an interface: copies of a bounded group never leave.
+	rtr iface set r2 boundary 239.0.0.0/8 239.255.0.0/16
+	check_err $? "iface set failed"
+	rtr iface show | grep -q '^r2 ifindex [0-9]* boundary 239.0.0.0/8 239.255.0.0/16$'
+	check_err $? "iface show: $(rtr iface show)"
+	rtr route add 239.9.9.9 iif r0 oif r1 r2 &&
+		rtr route add 238.9.9.9 iif r0 oif r1 r2
+	recv_bg "$H1" h1 239.9.9.9 && recv_bg "$H2" h2 239.9.9.9 &&
+		recv_bg "$H2" h2 238.9.9.9
+	send "$SRC" s0 239.9.9.9 -n 40 && send "$SRC" s0 238.9.9.9 -n 30
+	recv_wait
+	expect_recv 0 40 "h1 (no boundary)"
+	expect_recv 1 0 "h2 (r2's boundary has 239.0.0.0/8)"
+	expect_recv 2 30 "h2, a group outside the boundary"
+	[ "$(oif_stat 239.9.9.9 r2 drops)" = 40 ] &&
+		[ "$(iface_stat r2 boundary_drop)" = 40 ]
+	check_err $? "counters out: $(rtr -s route show; rtr -s iface show)"
+
+	# Into an interface: packets of a bounded group are not forwarded.
+	rtr iface set r0 boundary 239.9.0.0/16
+	recv_bg "$H1" h1 239.9.9.9
+	send "$SRC" s0 239.9.9.9 -n 25
+	recv_wait
+	expect_recv 3 0 "h1 (r0's boundary has 239.9.0.0/16)"
+	[ "$(route_stat 239.9.9.9 boundary_drop)" = 25 ] &&
+		[ "$(iface_stat r0 boundary_drop)" = 25 ]
+	check_err $? "counters in: $(rtr -s route show 239.9.9.9; rtr -s iface show)"
+
+	# A boundary belongs to the name: no route, no device, then one.
+	rtr iface set mcfw-b0 boundary 239.9.9.0/24
+	rtr iface show | grep -qx 'mcfw-b0 waiting boundary 239.9.9.0/24'
+	check_err $? "a name without a device or route: $(rtr iface show)"
+	rtr iface set r0 boundary none
+	check_err $? "iface set r0 boundary none failed"
+	ip -n "$RTR" link add mcfw-b0 type dummy && ip -n "$RTR" link set mcfw-b0 up
+	check_err $? "could not add mcfw-b0"
+	rtr route replace 239.9.9.9 iif r0 oif r1 mcfw-b0
+	send "$SRC" s0 239.9.9.9 -n 20
+	[ "$(iface_stat mcfw-b0 boundary_drop)" = 20 ] &&
+		[ "$(iface_stat mcfw-b0 out_packets)" = 0 ]
+	check_err $? "a device created under a bounded name: $(rtr -s iface show)"
+
+	# Routes come and go, boundaries stay; save and restore keep them.
+	rtr -o all route flush
+	f=$(mktemp)
+	defer rm -f "$f"
+	rtr save >"$f"
+	grep -qx 'iface set r2 boundary 239.0.0.0/8 239.255.0.0/16' "$f" &&
+		grep -qx 'iface set mcfw-b0 boundary 239.9.9.0/24' "$f"
+	check_err $? "save: $(cat "$f")"
+	rtr iface set r2 boundary none && rtr iface set mcfw-b0 boundary none
+	check_err $? "boundary none failed"
+	rtr iface show | grep -q boundary
+	check_fail $? "none left a boundary: $(rtr iface show)"
+	rtr restore "$f"
+	check_err $? "restore of the saved boundaries failed"
+	rtr iface show | grep -q '^r2 ifindex [0-9]* boundary 239.0.0.0/8 239.255.0.0/16$'
+	check_err $? "after restore: $(rtr iface show)"
+	log_test "interfaces: scope boundaries stop copies out and packets in, counted; they belong to the name, saved"
 }
 
 monitor_announces_changes()

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "iface.h"
 #include "json.h"
 #include "mcfwctl.h"
 #include "nl.h"
@@ -39,7 +40,41 @@ struct batch_file {
 	unsigned int *lines;
 	size_t n_lines;
 	size_t size_lines;
+	/* "iface set" requests, sent after the commit, and their lines. */
+	struct nl_msg **iface_msgs;
+	unsigned int *iface_lines;
+	size_t n_iface;
 };
+
+/* Keep an "iface set" request of line @line for after the commit. */
+static int iface_line(struct batch_file *f, struct mcfw_nl *nl, int argc,
+		      char **argv, unsigned int line)
+{
+	struct nl_msg **m;
+	unsigned int *l;
+	struct nl_msg *msg;
+	int ret;
+
+	if (argc < 2 || strcmp(argv[1], "set"))
+		return usage_error("iface: only 'iface set' may be batched");
+	ret = iface_set_msg(nl, argc - 1, argv + 1, "iface set", &msg);
+	if (ret)
+		return ret;
+	m = realloc(f->iface_msgs, (f->n_iface + 1) * sizeof(*m));
+	if (m)
+		f->iface_msgs = m;
+	l = realloc(f->iface_lines, (f->n_iface + 1) * sizeof(*l));
+	if (l)
+		f->iface_lines = l;
+	if (!m || !l) {
+		nlmsg_free(msg);
+		errmsg("%s", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	f->iface_msgs[f->n_iface] = msg;
+	f->iface_lines[f->n_iface++] = line;
+	return 0;
+}
 
 static int file_read(struct batch_file *f)
 {
@@ -160,9 +195,15 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		}
 		if (!argc)
 			continue;
+		if (!strcmp(argv[0], "iface")) {
+			ret = iface_line(f, nl, argc, argv, line);
+			if (ret)
+				return ret;
+			continue;
+		}
 		/* "route", or an abbreviation of it, as on the command line. */
 		if (strncmp(argv[0], route, strlen(argv[0])))
-			return usage_error("'%s': only route commands may be batched",
+			return usage_error("'%s': only route and iface set commands may be batched",
 					   argv[0]);
 		ret = route_batch_line(nl, argc, argv, restore_owner, bulk);
 		if (ret)
@@ -254,10 +295,11 @@ static int batch_run(const char *name, const char *what, bool restore,
 	struct commit_ctx ctx = { 0 };
 	const struct mcfw_nl_handler h = { .reply = commit_reply, .arg = &ctx };
 	struct mcfw_nl_bulk *bulk = NULL;
-	struct mcfw_nl *nl = NULL;
+	struct mcfw_nl *nl = NULL, *inl = NULL;
 	struct json_writer jw;
-	struct nl_msg *commit;
+	struct nl_msg *commit, *msg;
 	int ret = EXIT_FAIL;
+	size_t i;
 
 	if (file_read(&f) < 0)
 		goto out;
@@ -300,6 +342,22 @@ static int batch_run(const char *name, const char *what, bool restore,
 	if (mcfw_nl_bulk_run(nl, bulk, commit, what, &h, request_failed,
 			     &f) < 0)
 		goto out;
+	/*
+	 * Boundaries, after the routes' transaction (they are no route's),
+	 * on a socket of their own: the batch's numbered its requests.
+	 */
+	if (f.n_iface) {
+		inl = mcfw_nl_open();
+		if (!inl)
+			goto out;
+	}
+	for (i = 0; i < f.n_iface; i++) {
+		diag_line = f.iface_lines[i];
+		msg = f.iface_msgs[i];
+		f.iface_msgs[i] = NULL;
+		if (mcfw_nl_do(inl, msg, "iface set", NULL) < 0)
+			goto out;
+	}
 	diag_line = 0;
 	ret = EXIT_OK;
 	if (mcfwctl_opts.json) {
@@ -319,8 +377,14 @@ out:
 	/* Closing the socket drops a batch left staged. */
 	mcfw_nl_bulk_free(bulk);
 	mcfw_nl_close(nl);
+	if (inl)
+		mcfw_nl_close(inl);
 	free(f.text);
 	free(f.lines);
+	for (i = 0; i < f.n_iface; i++)
+		nlmsg_free(f.iface_msgs[i]);
+	free(f.iface_msgs);
+	free(f.iface_lines);
 	return ret;
 }
 

@@ -2,24 +2,28 @@
 /*
  * mcfwctl iface - the interfaces mcfw uses, with their counters.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "iface.h"
 #include "json.h"
 #include "mcfwctl.h"
 #include "nl.h"
 
 static int iface_help(int argc, char **argv);
 static int iface_show(int argc, char **argv);
+static int iface_set(int argc, char **argv);
 
 /* Keep the order; entries without a description are aliases. */
 static const struct mcfwctl_cmd iface_cmds[] = {
 	{ "show", iface_show, "list the interfaces of routes, with counters", false },
 	{ "list", iface_show, NULL, false },
 	{ "ls", iface_show, NULL, false },
+	{ "set", iface_set, "set an interface's scope boundary", false },
 	{ "help", iface_help, "show this help", false },
 };
 
@@ -28,11 +32,19 @@ static void iface_usage(void)
 	size_t i;
 
 	printf("Usage: " PROG_NAME " [OPTIONS] iface { show | list | ls }\n"
+	       "       " PROG_NAME " iface set DEV boundary { PREFIX [PREFIX...] | none }\n"
 	       "       " PROG_NAME " iface help\n"
 	       "\n"
-	       "The interfaces routes name (inputs and outputs), by name: with their\n"
-	       "ifindex and \"allmulti\" (mcfw holds an input in ALLMULTI), or\n"
-	       "\"waiting\" while no device has the name.\n"
+	       "The interfaces routes name (inputs and outputs), and those with a\n"
+	       "boundary, by name: with their ifindex and \"allmulti\" (mcfw holds an\n"
+	       "input in ALLMULTI), or \"waiting\" while no device has the name, and\n"
+	       "their boundary.\n"
+	       "\n"
+	       "A boundary (RFC 2365) is a list of group prefixes, such as\n"
+	       "239.0.0.0/8: copies of those groups never leave through DEV, and\n"
+	       "packets of them arriving on DEV are not forwarded (boundary_drop).\n"
+	       "The list replaces DEV's; none removes it. It belongs to the name,\n"
+	       "whether or not a route uses it or a device has it.\n"
 	       "\n"
 	       "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(iface_cmds); i++)
@@ -49,13 +61,54 @@ static int iface_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
+struct iface_prefix {
+	struct in_addr addr;
+	__u8 len;
+};
+
 struct iface {
 	__u32 ifindex;		/* 0 while absent */
 	bool waiting;
 	bool allmulti;
 	char name[IF_NAMESIZE];
+	unsigned int n_bnd;	/* its boundary */
+	struct iface_prefix bnd[MCFW_BOUNDARY_MAX];
 	__u64 c[MCFW_STATS_A_MAX + 1];
 };
+
+static struct nla_policy prefix_policy[MCFW_PREFIX_A_MAX + 1] = {
+	[MCFW_PREFIX_A_ADDR]	= { .type = NLA_U32 },	/* be32 */
+	[MCFW_PREFIX_A_LEN]	= { .type = NLA_U8 },
+};
+
+/* The prefixes of a boundary nest; 0, or -1 if malformed. */
+static int parse_boundary(struct nlattr *nest, struct iface *iface)
+{
+	struct nlattr *a, *tb[MCFW_PREFIX_A_MAX + 1];
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != MCFW_A_PREFIX)
+			continue;
+		if (iface->n_bnd == MCFW_BOUNDARY_MAX ||
+		    nla_parse_nested(tb, MCFW_PREFIX_A_MAX, a, prefix_policy) < 0 ||
+		    !tb[MCFW_PREFIX_A_ADDR] || !tb[MCFW_PREFIX_A_LEN])
+			return -1;
+		iface->bnd[iface->n_bnd].addr.s_addr =
+			nla_get_u32(tb[MCFW_PREFIX_A_ADDR]);
+		iface->bnd[iface->n_bnd].len = nla_get_u8(tb[MCFW_PREFIX_A_LEN]);
+		iface->n_bnd++;
+	}
+	return 0;
+}
+
+static void print_prefix(const struct iface_prefix *p, char *buf, size_t size)
+{
+	char addr[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
+	snprintf(buf, size, "%s/%u", addr, p->len);
+}
 
 struct iface_ctx {
 	const char *what;
@@ -92,6 +145,12 @@ static int iface_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	snprintf(iface->name, sizeof(iface->name), "%s",
 		 tb[MCFW_A_IFNAME] ? nla_get_string(tb[MCFW_A_IFNAME]) :
 				     dev_name(iface->ifindex));
+	if (tb[MCFW_A_BOUNDARIES] &&
+	    parse_boundary(tb[MCFW_A_BOUNDARIES], iface) < 0) {
+		errmsg("%s: malformed reply from the kernel (bad boundary)",
+		       ctx->what);
+		return -1;
+	}
 	if (tb[MCFW_A_STATS] && mcfw_nl_stats(tb[MCFW_A_STATS], iface->c) < 0) {
 		errmsg("%s: malformed reply from the kernel (bad counters)",
 		       ctx->what);
@@ -125,11 +184,21 @@ static void iface_print(const struct iface *iface)
 {
 	const __u64 *c = iface->c;
 
+	char p[INET_ADDRSTRLEN + 4];
+	unsigned int i;
+
 	if (iface->ifindex)
-		printf("%s ifindex %u%s\n", iface->name, iface->ifindex,
+		printf("%s ifindex %u%s", iface->name, iface->ifindex,
 		       iface->allmulti ? " allmulti" : "");
 	else
-		printf("%s waiting\n", iface->name);
+		printf("%s waiting", iface->name);
+	if (iface->n_bnd)
+		fputs(" boundary", stdout);
+	for (i = 0; i < iface->n_bnd; i++) {
+		print_prefix(&iface->bnd[i], p, sizeof(p));
+		printf(" %s", p);
+	}
+	putchar('\n');
 	if (!mcfwctl_opts.stats)
 		return;
 	printf("    in packets %llu bytes %llu out packets %llu bytes %llu\n",
@@ -141,11 +210,12 @@ static void iface_print(const struct iface *iface)
 	       (unsigned long long)c[MCFW_STATS_A_TTL_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_MARTIAN_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_RATE_DROP]);
-	printf(" ra %llu srr %llu record %llu badopt %llu",
+	printf(" ra %llu srr %llu record %llu badopt %llu boundary %llu",
 	       (unsigned long long)c[MCFW_STATS_A_RA_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_SRR_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_RECORD_DROP],
-	       (unsigned long long)c[MCFW_STATS_A_BADOPT_DROP]);
+	       (unsigned long long)c[MCFW_STATS_A_BADOPT_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_BOUNDARY_DROP]);
 	printf(" scope %llu mtu %llu down %llu xmit %llu total %llu\n",
 	       (unsigned long long)c[MCFW_STATS_A_SCOPE_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_MTU_DROP],
@@ -167,6 +237,7 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		{ "ttl_drop", MCFW_STATS_A_TTL_DROP },
 		{ "martian_drop", MCFW_STATS_A_MARTIAN_DROP },
 		{ "rate_drop", MCFW_STATS_A_RATE_DROP },
+		{ "boundary_drop", MCFW_STATS_A_BOUNDARY_DROP },
 		{ "ra_drop", MCFW_STATS_A_RA_DROP },
 		{ "srr_drop", MCFW_STATS_A_SRR_DROP },
 		{ "record_drop", MCFW_STATS_A_RECORD_DROP },
@@ -177,6 +248,7 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		{ "xmit_drop", MCFW_STATS_A_XMIT_DROP },
 		{ "drops", MCFW_STATS_A_DROPS },
 	};
+	char p[INET_ADDRSTRLEN + 4];
 	size_t i;
 
 	json_object_open(jw, NULL);
@@ -187,6 +259,12 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		json_null(jw, "ifindex");
 	json_bool(jw, "waiting", iface->waiting);
 	json_bool(jw, "allmulti", iface->allmulti);
+	json_array_open(jw, "boundary");
+	for (i = 0; i < iface->n_bnd; i++) {
+		print_prefix(&iface->bnd[i], p, sizeof(p));
+		json_string(jw, NULL, p);
+	}
+	json_array_close(jw);
 	if (mcfwctl_opts.stats) {
 		json_object_open(jw, "stats");
 		for (i = 0; i < ARRAY_SIZE(stats); i++)
@@ -238,6 +316,133 @@ static int iface_show(int argc, char **argv)
 	}
 	free(ctx.ifaces);
 	return ret < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* "A.B.C.D/LEN" (LEN 4-32) or "A.B.C.D" (/32). -1 to go on, or the exit status. */
+static int parse_prefix(const char *what, const char *word,
+			struct iface_prefix *p)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash, *end;
+	unsigned long len = 32;
+
+	if (strlen(word) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, word);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end || errno ||
+		    len > 32)
+			goto bad;
+	}
+	if (inet_pton(AF_INET, buf, &p->addr) != 1)
+		goto bad;
+	p->len = len;
+	return -1;
+bad:
+	return usage_error("%s: invalid prefix '%s' (A.B.C.D/LEN)", what, word);
+}
+
+int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
+		  const char *what, struct nl_msg **msg)
+{
+	struct iface_prefix p;
+	struct nlattr *nest, *pn;
+	const char *dev;
+	int i, ret;
+
+	*msg = NULL;
+	if (argc < 2)
+		return usage_error("%s: missing DEV", what);
+	dev = argv[1];
+	if (strlen(dev) >= IF_NAMESIZE || !dev[0])
+		return usage_error("%s: invalid interface name '%s'", what, dev);
+	if (argc < 3 || strcmp(argv[2], "boundary"))
+		return usage_error("%s: expected 'boundary' after %s", what, dev);
+	if (argc < 4)
+		return usage_error("%s: 'boundary' needs prefixes or 'none'", what);
+	if (!strcmp(argv[3], "none") && argc > 4)
+		return usage_error("%s: 'none' stands alone", what);
+	if (argc - 3 > MCFW_BOUNDARY_MAX)
+		return usage_error("%s: at most %d prefixes", what,
+				   MCFW_BOUNDARY_MAX);
+	*msg = mcfw_nl_msg_sized(nl, MCFW_CMD_IFACE_SET,
+				 64 + (size_t)argc * 24);
+	if (!*msg || nla_put_string(*msg, MCFW_A_IFNAME, dev) < 0)
+		goto nomem;
+	nest = nla_nest_start(*msg, MCFW_A_BOUNDARIES);
+	if (!nest)
+		goto nomem;
+	for (i = 3; i < argc && strcmp(argv[3], "none"); i++) {
+		ret = parse_prefix(what, argv[i], &p);
+		if (ret >= 0) {
+			nlmsg_free(*msg);
+			*msg = NULL;
+			return ret;
+		}
+		pn = nla_nest_start(*msg, MCFW_A_PREFIX);
+		if (!pn || nla_put_u32(*msg, MCFW_PREFIX_A_ADDR, p.addr.s_addr) < 0 ||
+		    nla_put_u8(*msg, MCFW_PREFIX_A_LEN, p.len) < 0)
+			goto nomem;
+		nla_nest_end(*msg, pn);
+	}
+	nla_nest_end(*msg, nest);
+	return 0;
+nomem:
+	nlmsg_free(*msg);
+	*msg = NULL;
+	errmsg("%s: %s", what, strerror(ENOMEM));
+	return EXIT_FAIL;
+}
+
+static int iface_set(int argc, char **argv)
+{
+	struct nl_msg *msg;
+	struct mcfw_nl *nl;
+	int ret;
+
+	if (argc > 1 && is_help(argv[1]))
+		return iface_help(argc, argv);
+	nl = mcfw_nl_open();
+	if (!nl)
+		return EXIT_FAIL;
+	ret = iface_set_msg(nl, argc, argv, "iface set", &msg);
+	if (!ret)
+		ret = mcfw_nl_do(nl, msg, "iface set", NULL) < 0 ? EXIT_FAIL :
+								     EXIT_OK;
+	mcfw_nl_close(nl);
+	return ret;
+}
+
+int iface_save(struct mcfw_nl *nl)
+{
+	struct iface_ctx ctx = { .what = "save" };
+	const struct mcfw_nl_handler h = {
+		.reply = iface_reply,
+		.restart = iface_restart,
+		.arg = &ctx,
+	};
+	char p[INET_ADDRSTRLEN + 4];
+	unsigned int j;
+	size_t i;
+	int ret;
+
+	ret = mcfw_nl_dump(nl, mcfw_nl_msg(nl, MCFW_CMD_IFACE_GET), ctx.what,
+			   &h);
+	for (i = 0; ret == 0 && i < ctx.n; i++) {
+		if (!ctx.ifaces[i].n_bnd)
+			continue;
+		printf("iface set %s boundary", ctx.ifaces[i].name);
+		for (j = 0; j < ctx.ifaces[i].n_bnd; j++) {
+			print_prefix(&ctx.ifaces[i].bnd[j], p, sizeof(p));
+			printf(" %s", p);
+		}
+		putchar('\n');
+	}
+	free(ctx.ifaces);
+	return ret < 0 ? -1 : 0;
 }
 
 int iface_main(int argc, char **argv)

@@ -115,6 +115,7 @@ static void usage(FILE *out)
 		"  " PROG_NAME " route flush [owner NAME]\n"
 		"  " PROG_NAME " route zero [GROUP...] [source SRC] [iif DEV]\n"
 		"  " PROG_NAME " iface { show | list | ls }\n"
+		"  " PROG_NAME " iface set DEV boundary { PREFIX... | none }\n"
 		"  " PROG_NAME " monitor\n"
 		"  " PROG_NAME " save\n"
 		"  " PROG_NAME " restore { FILE | - }\n"

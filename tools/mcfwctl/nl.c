@@ -95,6 +95,8 @@ static const char * const mcfw_attr_names[MCFW_A_MAX + 1] = {
 	[MCFW_A_BATCH_COUNT]	= "MCFW_A_BATCH_COUNT",
 	[MCFW_A_RATE_PKTS]	= "MCFW_A_RATE_PKTS",
 	[MCFW_A_RATE_BITS]	= "MCFW_A_RATE_BITS",
+	[MCFW_A_BOUNDARIES]	= "MCFW_A_BOUNDARIES",
+	[MCFW_A_PREFIX]		= "MCFW_A_PREFIX",
 };
 
 /* Types of the attributes the kernel sends; others are accepted as is. */
@@ -129,6 +131,7 @@ static struct nla_policy mcfw_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_ALLMULTI]	= { .type = NLA_FLAG },
 	[MCFW_A_RATE_PKTS]	= { .type = NLA_U64 },
 	[MCFW_A_RATE_BITS]	= { .type = NLA_U64 },
+	[MCFW_A_BOUNDARIES]	= { .type = NLA_NESTED },
 };
 
 static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
@@ -149,6 +152,7 @@ static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
 	[MCFW_STATS_A_SRR_DROP]		= { .type = NLA_U64 },
 	[MCFW_STATS_A_RECORD_DROP]	= { .type = NLA_U64 },
 	[MCFW_STATS_A_BADOPT_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_BOUNDARY_DROP]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {

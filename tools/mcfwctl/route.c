@@ -218,6 +218,7 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 		rt->srr_drop = c[MCFW_STATS_A_SRR_DROP];
 		rt->record_drop = c[MCFW_STATS_A_RECORD_DROP];
 		rt->badopt_drop = c[MCFW_STATS_A_BADOPT_DROP];
+		rt->boundary_drop = c[MCFW_STATS_A_BOUNDARY_DROP];
 	}
 	if (mroute_parse_oifs(gnlh, rt, what) < 0) {
 		mroute_free(rt);
@@ -328,6 +329,7 @@ void mroute_print(const struct mroute *rt, const char *event)
 	       (unsigned long long)rt->srr_drop,
 	       (unsigned long long)rt->record_drop,
 	       (unsigned long long)rt->badopt_drop);
+	printf(" boundary_drop %llu", (unsigned long long)rt->boundary_drop);
 	if (rt->has_lastuse)
 		printf(" idle %llu.%02llus\n",
 		       (unsigned long long)rt->lastuse_ms / 1000,
@@ -422,6 +424,7 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		json_u64(jw, "srr_drop", rt->srr_drop);
 		json_u64(jw, "record_drop", rt->record_drop);
 		json_u64(jw, "badopt_drop", rt->badopt_drop);
+		json_u64(jw, "boundary_drop", rt->boundary_drop);
 		if (rt->has_lastuse)
 			json_u64(jw, "idle_ms", rt->lastuse_ms);
 		else

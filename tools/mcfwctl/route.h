@@ -48,6 +48,7 @@ struct mroute {
 	__u64 srr_drop;		/* source routed */
 	__u64 record_drop;	/* Record Route, Timestamp */
 	__u64 badopt_drop;	/* malformed */
+	__u64 boundary_drop;	/* the group is in the input's boundary */
 	unsigned int n_oifs;
 	struct mroute_oif *oifs;
 };

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "iface.h"
 #include "mcfwctl.h"
 #include "nl.h"
 #include "route.h"
@@ -12,10 +13,11 @@ static void save_usage(void)
 {
 	printf("Usage: " PROG_NAME " [-o OWNER] save\n"
 	       "\n"
-	       "Print the routes of OWNER (-o, default static; all: every owner)\n"
-	       "as the commands that add them, one a line, sorted by group, source\n"
-	       "and input: valid input for " PROG_NAME " restore and -b, the same\n"
-	       "bytes for the same routes.\n");
+	       "Print the interfaces' boundaries, then the routes of OWNER (-o,\n"
+	       "default static; all: every owner), as the commands that make them,\n"
+	       "one a line, routes sorted by group, source and input: valid input\n"
+	       "for " PROG_NAME " restore and -b, the same bytes for the same\n"
+	       "configuration.\n");
 }
 
 int save_main(int argc, char **argv)
@@ -35,7 +37,8 @@ int save_main(int argc, char **argv)
 	nl = mcfw_nl_open();
 	if (!nl)
 		return EXIT_FAIL;
-	if (route_list_get(nl, opt_owner(), false, &l) == 0) {
+	if (iface_save(nl) == 0 &&
+	    route_list_get(nl, opt_owner(), false, &l) == 0) {
 		for (i = 0; i < l.n; i++)
 			mroute_print_command(&l.routes[i]);
 		ret = EXIT_OK;

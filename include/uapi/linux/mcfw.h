@@ -34,6 +34,8 @@
 #define MCFW_OWNER_MAX		15
 /* The owner of routes that name none. */
 #define MCFW_OWNER_DEFAULT	"static"
+/* Most prefixes of an interface's boundary. */
+#define MCFW_BOUNDARY_MAX	32
 /* Rate limits: packets per second, bits per second. */
 #define MCFW_RATE_PKTS_MAX	10000000ULL
 #define MCFW_RATE_BITS_MIN	8ULL
@@ -57,8 +59,8 @@
  *	%MCFW_A_RATE_PKTS or %MCFW_A_RATE_BITS. Outside a batch every
  *	interface must exist. Fails with -EEXIST when the route exists,
  *	unless %MCFW_A_REPLACE is set: then its outputs, owner, flags and
- *	rate limit are replaced atomically (or it is created). Replies with the route
- *	(outside a batch); announced with the same command.
+ *	rate limit are replaced atomically (or it is created). Replies with
+ *	the route (outside a batch); announced with the same command.
  * @MCFW_CMD_ROUTE_DEL: do (admin): delete the route %MCFW_A_GROUP,
  *	%MCFW_A_SOURCE (absent: the any-source route) on input
  *	%MCFW_A_IIF_NAME (or %MCFW_A_IIF), or on every input when neither is
@@ -72,9 +74,10 @@
  *	change interrupted is flagged NLM_F_DUMP_INTR. A route message may
  *	hold several %MCFW_A_OIFS nests (each under 64 KiB): its outputs are
  *	all of theirs, in order.
- * @MCFW_CMD_IFACE_GET: dump: every interface named by a route, with
- *	%MCFW_A_IFNAME, %MCFW_A_IFINDEX (absent while it waits),
- *	%MCFW_A_WAITING, %MCFW_A_ALLMULTI and %MCFW_A_STATS.
+ * @MCFW_CMD_IFACE_GET: dump: every interface named by a route or with a
+ *	boundary, with %MCFW_A_IFNAME, %MCFW_A_IFINDEX (absent while it
+ *	waits), %MCFW_A_WAITING, %MCFW_A_ALLMULTI, %MCFW_A_BOUNDARIES (if it
+ *	has one) and %MCFW_A_STATS.
  * @MCFW_CMD_BATCH_BEGIN: do (admin): stage a batch on the sending
  *	socket: from now on its %MCFW_CMD_ROUTE_NEW, %MCFW_CMD_ROUTE_DEL,
  *	%MCFW_CMD_ROUTE_FLUSH and %MCFW_CMD_ROUTE_ZERO are checked against
@@ -97,6 +100,16 @@
  *	matching %MCFW_A_GROUP, %MCFW_A_SOURCE and %MCFW_A_IIF_NAME (each
  *	optional; none: every route) and of their outputs. Routes are not
  *	changed. The reply carries %MCFW_A_ROUTE_COUNT, the number zeroed.
+ * @MCFW_CMD_IFACE_SET: do (admin): set the administrative scope boundary
+ *	(RFC 2365) of the interface named %MCFW_A_IFNAME, which need not
+ *	exist nor be used by a route: %MCFW_A_BOUNDARIES, a nest of at most
+ *	%MCFW_BOUNDARY_MAX %MCFW_A_PREFIX (each a multicast prefix without
+ *	host bits), replaces its list; without it (or empty) the interface
+ *	has no boundary. Copies whose
+ *	group is in one of the prefixes never leave through the interface,
+ *	and packets of such groups arriving on it are not forwarded: both
+ *	counted as %MCFW_STATS_A_BOUNDARY_DROP. The boundary belongs to the
+ *	name: a device of that name created later has it.
  */
 enum mcfw_cmd {
 	MCFW_CMD_UNSPEC,
@@ -110,6 +123,7 @@ enum mcfw_cmd {
 	MCFW_CMD_BATCH_COMMIT,
 	MCFW_CMD_BATCH_ABORT,
 	MCFW_CMD_ROUTE_ZERO,
+	MCFW_CMD_IFACE_SET,
 
 	/* private: */
 	__MCFW_CMD_MAX,
@@ -209,6 +223,9 @@ enum mcfw_event {
  * @MCFW_A_RATE_BITS: u64, likewise in bits per second
  *	(%MCFW_RATE_BITS_MIN to %MCFW_RATE_BITS_MAX), of the IP packets as
  *	%MCFW_STATS_A_BYTES counts them, enforced in whole bytes per second
+ * @MCFW_A_BOUNDARIES: nested, an interface's boundary: one %MCFW_A_PREFIX
+ *	per prefix (%MCFW_CMD_IFACE_SET, %MCFW_CMD_IFACE_GET)
+ * @MCFW_A_PREFIX: nested &enum mcfw_prefix_attr, a prefix of groups
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -248,6 +265,8 @@ enum mcfw_attr {
 	MCFW_A_BATCH_COUNT,
 	MCFW_A_RATE_PKTS,
 	MCFW_A_RATE_BITS,
+	MCFW_A_BOUNDARIES,
+	MCFW_A_PREFIX,
 
 	/* private: */
 	__MCFW_A_MAX,
@@ -282,6 +301,23 @@ enum mcfw_oif_attr {
 };
 
 #define MCFW_OIF_A_MAX (__MCFW_OIF_A_MAX - 1)
+
+/**
+ * enum mcfw_prefix_attr - a prefix of multicast groups (%MCFW_A_PREFIX)
+ * @MCFW_PREFIX_A_UNSPEC: unused
+ * @MCFW_PREFIX_A_ADDR: be32, its address, in 224.0.0.0/4, no host bits
+ * @MCFW_PREFIX_A_LEN: u8, its length, 4 to 32
+ */
+enum mcfw_prefix_attr {
+	MCFW_PREFIX_A_UNSPEC,
+	MCFW_PREFIX_A_ADDR,
+	MCFW_PREFIX_A_LEN,
+
+	/* private: */
+	__MCFW_PREFIX_A_MAX,
+};
+
+#define MCFW_PREFIX_A_MAX (__MCFW_PREFIX_A_MAX - 1)
 
 /**
  * enum mcfw_stats_attr - counters, each a u64 (%MCFW_A_STATS)
@@ -326,6 +362,10 @@ enum mcfw_oif_attr {
  * @MCFW_STATS_A_RECORD_DROP: packets not forwarded: a Record Route or
  *	Timestamp option, which mcfw does not fill in for each copy
  * @MCFW_STATS_A_BADOPT_DROP: packets not forwarded: malformed options
+ * @MCFW_STATS_A_BOUNDARY_DROP: packets not forwarded: their group is
+ *	inside a boundary of their input (not counted in @PACKETS); of an
+ *	interface, also copies not sent out of it for its boundary (an
+ *	output counts those in @DROPS)
  */
 enum mcfw_stats_attr {
 	MCFW_STATS_A_UNSPEC,
@@ -347,6 +387,7 @@ enum mcfw_stats_attr {
 	MCFW_STATS_A_SRR_DROP,
 	MCFW_STATS_A_RECORD_DROP,
 	MCFW_STATS_A_BADOPT_DROP,
+	MCFW_STATS_A_BOUNDARY_DROP,
 
 	/* private: */
 	__MCFW_STATS_A_MAX,

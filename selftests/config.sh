@@ -204,6 +204,11 @@ bad_line_changes_nothing()
 	fails "^mcfwctl: line 2: kernel reports: .*224.0.0.0/24" rtr restore "$f"
 	write "$f" "route add 239.22.0.1 iif r0 oif r1" "iface show"
 	fails "^mcfwctl: line 2: 'iface': only route commands" rtr restore "$f"
+	write "$f" "route add 239.22.0.1 iif r0 oif r1" \
+		"iface set r1 boundary 10.0.0.0/8"
+	fails "^mcfwctl: line 2: iface set: '10.0.0.0/8' is not a prefix of multicast" rtr restore "$f"
+	rtr iface show | grep -q boundary
+	check_fail $? "a refused boundary line set one: $(rtr iface show)"
 	fails "cannot open \"$TMPD/nosuch\"" rtr restore "$TMPD/nosuch"
 	# The 239.22.0.9 route survived every failed restore.
 	rtr route show | grep -qx '(\*, 239.22.0.9) iif r0 oif r1'

@@ -171,6 +171,27 @@ static void a_oifs(struct nlbuf *m)
 	nest_end(m, nest);
 }
 
+/* A boundary: prefixes, some of them wrong (host bits, unicast, lengths). */
+static void a_boundaries(struct nlbuf *m)
+{
+	unsigned int i, n = one_in(20) ? 40 : pick(5);
+	size_t nest = nest_start(m, MCFW_A_BOUNDARIES), p;
+	__u8 len;
+
+	for (i = 0; i < n; i++) {
+		p = nest_start(m, one_in(30) ? pick(MCFW_A_MAX + 2) : MCFW_A_PREFIX);
+		if (!one_in(10))
+			put_u32(m, MCFW_PREFIX_A_ADDR,
+				one_in(4) ? rnd() : htonl(0xef000000u + (pick(4) << 16)));
+		if (!one_in(10)) {
+			len = one_in(4) ? pick(40) : 8 + pick(9);
+			put(m, MCFW_PREFIX_A_LEN, &len, 1);
+		}
+		nest_end(m, p);
+	}
+	nest_end(m, nest);
+}
+
 /* One attribute, of @type's kind, often mutated when @hostile. */
 static void a_any(struct nlbuf *m, __u16 type, bool hostile)
 {
@@ -214,6 +235,14 @@ static void a_any(struct nlbuf *m, __u16 type, bool hostile)
 	case MCFW_A_BATCH_COUNT:
 		put_u32(m, type, pick(8));
 		break;
+	case MCFW_A_RATE_PKTS:
+	case MCFW_A_RATE_BITS:
+		v = one_in(4) ? rnd() : pick(20000);
+		put(m, type, &(__u64){ v }, sizeof(__u64));
+		break;
+	case MCFW_A_BOUNDARIES:
+		a_boundaries(m);
+		break;
 	default:
 		for (i = 0; i < sizeof(raw); i++)
 			raw[i] = rnd();
@@ -229,7 +258,8 @@ static void attrs_for(struct nlbuf *m, __u8 cmd, bool hostile)
 {
 	static const __u16 route[] = {
 		MCFW_A_GROUP, MCFW_A_SOURCE, MCFW_A_IIF_NAME, MCFW_A_OIFS,
-		MCFW_A_OWNER, MCFW_A_REPLACE, MCFW_A_NOJOIN,
+		MCFW_A_OWNER, MCFW_A_REPLACE, MCFW_A_NOJOIN, MCFW_A_RATE_PKTS,
+		MCFW_A_RATE_BITS,
 	};
 	unsigned int i, n;
 
@@ -241,7 +271,13 @@ static void attrs_for(struct nlbuf *m, __u8 cmd, bool hostile)
 		a_any(m, one_in(4) ? MCFW_A_IIF : MCFW_A_IIF_NAME, hostile);
 		a_any(m, MCFW_A_OIFS, hostile);
 		for (i = 0, n = pick(3); i < n; i++)
-			a_any(m, route[4 + pick(3)], hostile);
+			a_any(m, route[4 + pick(5)], hostile);
+		break;
+	case MCFW_CMD_IFACE_SET:
+		if (!one_in(8))
+			a_any(m, MCFW_A_IFNAME, hostile);
+		if (!one_in(4))
+			a_any(m, MCFW_A_BOUNDARIES, hostile);
 		break;
 	case MCFW_CMD_ROUTE_DEL:
 	case MCFW_CMD_ROUTE_GET:
@@ -285,7 +321,7 @@ static __u8 a_cmd(void)
 		MCFW_CMD_ROUTE_GET, MCFW_CMD_IFACE_GET, MCFW_CMD_INFO_GET,
 		MCFW_CMD_BATCH_BEGIN, MCFW_CMD_BATCH_BEGIN,
 		MCFW_CMD_BATCH_COMMIT, MCFW_CMD_BATCH_ABORT,
-		MCFW_CMD_ROUTE_ZERO,
+		MCFW_CMD_ROUTE_ZERO, MCFW_CMD_IFACE_SET,
 	};
 
 	if (one_in(100))

@@ -1535,6 +1535,116 @@ TEST_F(routes, out_of_range_values_refused)
 	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
 }
 
+TEST_F(routes, rate_limits_checked)
+{
+	__u32 oifs[] = { self->d1 };
+	__u64 v;
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	v = 0;
+	put(&self->m, MCFW_A_RATE_PKTS, &v, sizeof(v));
+	expect_refused(_metadata, self, "a rate of 0 packets/s");
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	v = MCFW_RATE_PKTS_MAX + 1;
+	put(&self->m, MCFW_A_RATE_PKTS, &v, sizeof(v));
+	expect_refused(_metadata, self, "a packet rate over the maximum");
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	v = MCFW_RATE_BITS_MIN - 1;
+	put(&self->m, MCFW_A_RATE_BITS, &v, sizeof(v));
+	expect_refused(_metadata, self, "a bit rate under the minimum");
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	v = 1000;
+	put(&self->m, MCFW_A_RATE_PKTS, &v, sizeof(v));
+	put(&self->m, MCFW_A_RATE_BITS, &v, sizeof(v));
+	expect_refused(_metadata, self, "a rate in packets and in bits");
+
+	route_msg(&self->m, "239.8.0.1", NULL, self->d0, oifs, 1);
+	v = MCFW_RATE_BITS_MAX;
+	put(&self->m, MCFW_A_RATE_BITS, &v, sizeof(v));
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_RATE_BITS]);
+	memcpy(&v, (const char *)self->r.tb[MCFW_A_RATE_BITS] + NLA_HDRLEN,
+	       sizeof(v));
+	EXPECT_EQ(MCFW_RATE_BITS_MAX, v);
+	EXPECT_EQ(NULL, self->r.tb[MCFW_A_RATE_PKTS]);
+}
+
+/* IFACE_SET with the boundary @n prefixes of @addrs/@lens make. */
+static int iface_set(struct __test_metadata *_metadata,
+		     struct _test_data_routes *self, const char *name,
+		     const char * const *addrs, const __u8 *lens, int n)
+{
+	struct in_addr a;
+	size_t nest, p;
+	int i;
+
+	self->m.len = 0;
+	if (name)
+		put_str(&self->m, MCFW_A_IFNAME, name);
+	nest = nest_start(&self->m, MCFW_A_BOUNDARIES);
+	for (i = 0; i < n; i++) {
+		p = nest_start(&self->m, MCFW_A_PREFIX);
+		inet_pton(AF_INET, addrs[i], &a);
+		put(&self->m, MCFW_PREFIX_A_ADDR, &a, sizeof(a));
+		put(&self->m, MCFW_PREFIX_A_LEN, &lens[i], 1);
+		nest_end(&self->m, p);
+	}
+	nest_end(&self->m, nest);
+	return route_cmd(_metadata, self, MCFW_CMD_IFACE_SET, 0);
+}
+
+static int iface_count(int fd, __u16 family)
+{
+	static char buf[BUFSZ];
+	struct reply r;
+
+	if (nl_send(fd, family, MCFW_CMD_INFO_GET, 0, 0, NULL, 0) ||
+	    nl_recv(fd, buf, &r) || r.error || !r.tb[MCFW_A_IFACE_COUNT])
+		return -1;
+	return nla_u32(r.tb[MCFW_A_IFACE_COUNT]);
+}
+
+TEST_F(routes, boundaries_checked)
+{
+	static const char * const bad[] = {
+		"239.1.1.1", "10.0.0.0", "239.0.0.0", "224.0.0.0",
+	};
+	static const __u8 badlen[] = { 8, 8, 33, 3 };
+	static const char * const twice[] = { "239.0.0.0", "239.0.0.0" };
+	static const __u8 eights[] = { 8, 8 };
+	char many[MCFW_BOUNDARY_MAX + 1][16];
+	const char *manyp[MCFW_BOUNDARY_MAX + 1];
+	__u8 manylen[MCFW_BOUNDARY_MAX + 1];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		EXPECT_GT(0, iface_set(_metadata, self, "nosuch0", &bad[i],
+				       &badlen[i], 1)) TH_LOG("%s/%u", bad[i], badlen[i]);
+		EXPECT_NE(0, self->r.msg[0]) TH_LOG("%s: no extack", bad[i]);
+	}
+	EXPECT_GT(0, iface_set(_metadata, self, "nosuch0", twice, eights, 2));
+	for (i = 0; i <= MCFW_BOUNDARY_MAX; i++) {
+		snprintf(many[i], sizeof(many[i]), "239.%d.0.0", i);
+		manyp[i] = many[i];
+		manylen[i] = 16;
+	}
+	EXPECT_GT(0, iface_set(_metadata, self, "nosuch0", manyp, manylen,
+			       MCFW_BOUNDARY_MAX + 1));
+	EXPECT_GT(0, iface_set(_metadata, self, NULL, twice, eights, 1));
+	EXPECT_GT(0, iface_set(_metadata, self, "a/b", twice, eights, 1));
+	EXPECT_EQ(0, iface_count(self->fd, self->family));
+
+	/* A name without a device holds its boundary; none lets it go. */
+	EXPECT_EQ(0, iface_set(_metadata, self, "nosuch0", manyp, manylen,
+			       MCFW_BOUNDARY_MAX));
+	EXPECT_EQ(1, iface_count(self->fd, self->family));
+	EXPECT_EQ(0, iface_set(_metadata, self, "nosuch0", manyp, manylen, 1));
+	EXPECT_EQ(1, iface_count(self->fd, self->family));
+	EXPECT_EQ(0, iface_set(_metadata, self, "nosuch0", NULL, NULL, 0));
+	EXPECT_EQ(0, iface_count(self->fd, self->family));
+	EXPECT_EQ(0, iface_set(_metadata, self, "nosuch0", NULL, NULL, 0));
+}
+
 /* Outputs by ifindex, @n of them, all d1 (refused long before devices). */
 static void route_msg_many(struct nlbuf *m, __u32 iif, __u32 oif, int n)
 {

@@ -56,7 +56,8 @@ static int iface_line(struct batch_file *f, struct mcfw_nl *nl, int argc,
 	int ret;
 
 	if (argc < 2 || strcmp(argv[1], "set"))
-		return usage_error("iface: only 'iface set' may be batched");
+		return usage_error("'%s': only route commands and iface set may be batched",
+				   argv[0]);
 	ret = iface_set_msg(nl, argc - 1, argv + 1, "iface set", &msg);
 	if (ret)
 		return ret;
@@ -203,7 +204,7 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		}
 		/* "route", or an abbreviation of it, as on the command line. */
 		if (strncmp(argv[0], route, strlen(argv[0])))
-			return usage_error("'%s': only route and iface set commands may be batched",
+			return usage_error("'%s': only route commands and iface set may be batched",
 					   argv[0]);
 		ret = route_batch_line(nl, argc, argv, restore_owner, bulk);
 		if (ret)

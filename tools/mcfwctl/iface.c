@@ -340,6 +340,13 @@ static int parse_prefix(const char *what, const char *word,
 	if (inet_pton(AF_INET, buf, &p->addr) != 1)
 		goto bad;
 	p->len = len;
+	/* Checked here too, so that a file's bad line changes nothing. */
+	if ((ntohl(p->addr.s_addr) >> 28) != 0xe || len < 4)
+		return usage_error("%s: '%s' is not a prefix of multicast groups (in 224.0.0.0/4)",
+				   what, word);
+	if (len < 32 && (ntohl(p->addr.s_addr) & (0xffffffffu >> len)))
+		return usage_error("%s: prefix '%s' has host bits set", what,
+				   word);
 	return -1;
 bad:
 	return usage_error("%s: invalid prefix '%s' (A.B.C.D/LEN)", what, word);
@@ -357,7 +364,9 @@ int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 	if (argc < 2)
 		return usage_error("%s: missing DEV", what);
 	dev = argv[1];
-	if (strlen(dev) >= IF_NAMESIZE || !dev[0])
+	/* As the kernel's dev_valid_name() has it. */
+	if (strlen(dev) >= IF_NAMESIZE || !dev[0] || !strcmp(dev, ".") ||
+	    !strcmp(dev, "..") || strpbrk(dev, "/: \t\n\r\v\f"))
 		return usage_error("%s: invalid interface name '%s'", what, dev);
 	if (argc < 3 || strcmp(argv[2], "boundary"))
 		return usage_error("%s: expected 'boundary' after %s", what, dev);

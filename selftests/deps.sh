@@ -20,6 +20,8 @@ pkgs=(
 	bison flex bc libelf-dev libssl-dev
 	# tests inside the VM run the host's own binaries
 	iproute2 ethtool tcpdump nftables util-linux procps jq groff-base man-db
+	# forwarding.sh: pings answered under a flood
+	iputils-ping
 	# unit.sh: systemd-analyze verify; config.sh: a real JSON parser
 	systemd python3
 )

@@ -43,11 +43,13 @@ ALL_TESTS="
 	threshold_per_output
 	rate_limit_at_two_rates
 	boundaries_both_directions
+	full_route_flood_stays_responsive
 	monitor_announces_changes
 "
 
 TOPO=mf
 source "$(dirname "$0")/lib/topology.sh"
+source "$(dirname "$0")/lib/pktgen.sh"
 
 sg_two_outputs_not_third()
 {
@@ -803,6 +805,47 @@ boundaries_both_directions()
 	rtr iface show | grep -q '^r2 ifindex [0-9]* boundary 239.0.0.0/8 239.255.0.0/16$'
 	check_err $? "after restore: $(rtr iface show)"
 	log_test "interfaces: scope boundaries stop copies out and packets in, counted; they belong to the name, saved"
+}
+
+full_route_flood_stays_responsive()
+{
+	local max i oifs pings rtt
+
+	case_start
+	if ! modprobe pktgen 2>/dev/null; then
+		log_skip "forwarding: a full route flooded, the machine stays responsive" "no pktgen"
+		return
+	fi
+	# The most outputs a route may have, each a dummy device (its copies
+	# are transmitted and freed).
+	max=$(cat /sys/module/mcfw/parameters/oif_max)
+	for ((i = 0; i < max; i++)); do
+		echo "link add fz$i up type dummy"
+	done | ip -n "$RTR" -batch -
+	check_err $? "could not create $max dummy devices"
+	defer eval 'for ((i = 0; i < max; i++)); do echo "link del fz$i"; done | ip -n "$RTR" -batch -'
+	mapfile -t oifs < <(seq -f 'fz%g' 0 $((max - 1)))
+	rtr route add 239.1.1.1 iif r0 oif "${oifs[@]}" nojoin
+	check_err $? "a route of $max outputs was refused"
+	# pktgen sends as fast as it can out of s0: every packet arrives on
+	# r0 in a softirq of the router, and makes $max copies there.
+	pg_setup 0 "$SRC" s0 mode=start_xmit
+	check_err $? "pktgen setup failed"
+	pg_start
+	defer pg_stop
+	sleep 2
+	# Another namespace's pings to the router: each answered within 1 s.
+	pings=$(ip netns exec "$H1" ping -n -c 10 -i 0.5 -W 1 10.2.0.1 2>&1)
+	check_err $? "pings unanswered under the flood: $pings"
+	rtt=$(sed -n 's|^rtt min/avg/max/mdev = [0-9.]*/[0-9.]*/\([0-9]*\).*|\1|p' <<<"$pings")
+	[ -n "$rtt" ] && [ "$rtt" -lt 1000 ]
+	check_err $? "slowest answer ${rtt:-?} ms: $pings"
+	pg_stop
+	[ "$(route_stat 239.1.1.1 packets)" -gt 0 ] &&
+		[ "$(oif_stat 239.1.1.1 "fz$((max - 1))" packets)" = "$(route_stat 239.1.1.1 packets)" ]
+	check_err $? "the flood was not forwarded to every output: $(rtr -s route show | head -3)"
+	echo "# $(route_stat 239.1.1.1 packets) packets made $max copies each; slowest ping ${rtt:-?} ms"
+	log_test "forwarding: a route of oif_max outputs flooded, the machine answers pings within 1 s"
 }
 
 monitor_announces_changes()

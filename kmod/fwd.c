@@ -2,20 +2,27 @@
 /*
  * mcfw - in-kernel IP multicast forwarder: the netfilter hook and replication.
  *
- * The hook sits in NF_INET_PRE_ROUTING ahead of defragmentation and
- * connection tracking, so it sees every IPv4 packet as it arrived on the
- * wire (fragments included) before anything else has changed it. A packet
- * with a route is copied to each output; the original is always accepted
- * and continues into the local stack, so local listeners still receive it.
+ * The hook sits in NF_INET_PRE_ROUTING after every other chain (priority
+ * NF_IP_PRI_LAST - 1): the router's raw, mangle, NAT and filter chains
+ * see each packet first, and one they drop is never forwarded. With
+ * connection tracking loaded, nf_defrag has reassembled fragments by
+ * then; copies of a reassembled datagram are refragmented on output by
+ * the largest fragment received (IPCB frag_max_size), as ip_forward()
+ * does. Without it, fragments are forwarded as they came. A packet with
+ * a route is copied to each output; the original is always accepted and
+ * continues into the local stack, so local listeners still receive it.
  *
  * Each copy gets a private head (the TTL and checksum are written there,
- * never into data another holder of the packet sees), its link-layer
- * header built directly (the multicast MAC of the group on Ethernet
- * devices, none on tunnels), and goes to dev_queue_xmit(). No route is
- * looked up per copy, and the data after the headers is copied at most
- * once per packet, then shared by the copies (see mcfw_share_data()).
- * Copies bypass the FORWARD and POST_ROUTING hooks, as a tc mirred copy
- * would. No ICMP error is ever sent about multicast.
+ * never into data another holder of the packet sees) and keeps the
+ * original's conntrack entry, as ipmr's clones do. It then traverses the
+ * FORWARD and POST_ROUTING hooks with its output device set (unless the
+ * module parameter firewall is off), carrying a route to its group when
+ * the namespace has such hooks (for their rt and fib expressions), gets
+ * its link-layer header built directly (the multicast MAC of the group on
+ * Ethernet devices, none on tunnels) and goes to dev_queue_xmit(). The
+ * data after the headers is copied at most once per packet, then shared
+ * by the copies (see mcfw_share_data()). No ICMP error is ever sent
+ * about multicast.
  */
 
 #include <linux/etherdevice.h>
@@ -38,8 +45,8 @@
 
 #include "mcfw.h"
 
-/* Ahead of nf_defrag_ipv4 (NF_IP_PRI_CONNTRACK_DEFRAG, -400) and raw tables. */
-#define MCFW_HOOK_PRIORITY	(NF_IP_PRI_RAW_BEFORE_DEFRAG - 50)
+/* After defragmentation, conntrack and every chain of the router's. */
+#define MCFW_HOOK_PRIORITY	(NF_IP_PRI_LAST - 1)
 
 /* Puts the link-layer header on a copy and transmits it; consumes @skb. */
 static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -80,16 +87,12 @@ static int mcfw_frag_output(struct net *net, struct sock *sk,
 	int ret = mcfw_xmit(skb, skb_dst(skb)->dev);
 
 	/* net_xmit_eval() evaluates its argument twice. */
-	return net_xmit_eval(ret);
+	return net_xmit_eval(ret) ? -ENOBUFS : 0;
 }
 
-/*
- * A copy too big for its output without DF: fragment it, as ipmr would.
- * The one place a route is looked up, for ip_do_fragment()'s sake; rare
- * by nature (MTU mismatches are a configuration problem).
- */
-static int mcfw_fragment(struct net *net, struct sk_buff *skb,
-			 struct net_device *dev)
+/* Attaches the route to @skb's group out of @dev, if there is one. */
+static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
+			    struct net_device *dev)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct rtable *rt;
@@ -98,16 +101,29 @@ static int mcfw_fragment(struct net *net, struct sk_buff *skb,
 	rt = ip_route_output_ports(net, &fl4, NULL, iph->daddr, 0, 0, 0,
 				   iph->protocol, RT_TOS(iph->tos),
 				   dev->ifindex);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return -EHOSTUNREACH;
-	}
+	if (IS_ERR(rt))
+		return;
 	if (rt->dst.dev != dev) {
 		ip_rt_put(rt);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+}
+
+/*
+ * A copy too big for its output without DF, or a datagram nf_defrag
+ * reassembled: fragment it, as ip_forward() would (ip_do_fragment() cuts
+ * to the largest fragment received, if smaller than the MTU).
+ */
+static int mcfw_fragment(struct net *net, struct sk_buff *skb,
+			 struct net_device *dev)
+{
+	if (!skb_dst(skb))
+		mcfw_route_copy(net, skb, dev);
+	if (!skb_dst(skb)) {
 		kfree_skb(skb);
 		return -EHOSTUNREACH;
 	}
-	skb_dst_set(skb, &rt->dst);
 	return ip_do_fragment(net, NULL, skb, mcfw_frag_output);
 }
 
@@ -241,16 +257,49 @@ static bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp)
 }
 
 /*
- * Sends one copy of @skb (@w on the wire) out of @oif. Called with BHs
- * disabled, under RCU.
+ * A copy past its hooks: fragmented if it must be (too big without DF, or
+ * reassembled by nf_defrag), else sent. 0, or a negative errno if it was
+ * not sent.
+ */
+static int mcfw_finish_output(struct net *net, struct sock *sk,
+			      struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	int ret;
+
+	if (unlikely(IPCB(skb)->frag_max_size ||
+		     mcfw_too_big(skb, READ_ONCE(dev->mtu))))
+		return mcfw_fragment(net, skb, dev);
+	/* net_xmit_eval() evaluates its argument twice. */
+	ret = mcfw_xmit(skb, dev);
+	return net_xmit_eval(ret) ? -ENOBUFS : 0;
+}
+
+static int mcfw_forward_finish(struct net *net, struct sock *sk,
+			       struct sk_buff *skb)
+{
+	return NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, NULL,
+		       skb->dev, mcfw_finish_output);
+}
+
+/* Does the namespace have hooks a copy traverses? Called under RCU. */
+static bool mcfw_copies_hooked(const struct net *net)
+{
+	return rcu_access_pointer(net->nf.hooks_ipv4[NF_INET_FORWARD]) ||
+	       rcu_access_pointer(net->nf.hooks_ipv4[NF_INET_POST_ROUTING]);
+}
+
+/*
+ * Sends one copy of @skb (@w on the wire, arrived on @in) out of @oif.
+ * Called with BHs disabled, under RCU.
  */
 static void mcfw_output(struct net *net, struct sk_buff *skb,
-			struct mcfw_wire w, const struct mcfw_oif *oif)
+			struct net_device *in, struct mcfw_wire w,
+			const struct mcfw_oif *oif)
 {
 	struct net_device *dev = rcu_dereference(oif->iface->dev);
 	enum mcfw_counter why;
 	struct sk_buff *nskb;
-	bool frag = false;
 	int err;
 
 	if (ip_hdr(skb)->ttl <= oif->ttl) {
@@ -273,7 +322,6 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 			why = MCFW_C_MTU_DROP;
 			goto drop;
 		}
-		frag = true;
 	}
 
 	/* A private head with room for the link-layer header; pages shared. */
@@ -287,7 +335,12 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	/* Pages are shared with the other copies, and maybe the original. */
 	if (skb_shinfo(nskb)->nr_frags)
 		skb_shinfo(nskb)->flags |= SKBFL_SHARED_FRAG;
-	skb_scrub_packet(nskb, false);
+	/* Not skb_scrub_packet(): the copy keeps its conntrack entry. */
+	skb_ext_reset(nskb);
+	nskb->pkt_type = PACKET_HOST;
+	nskb->skb_iif = 0;
+	nf_reset_trace(nskb);
+	nskb->ignore_df = 0;
 	skb_clear_tstamp(nskb);
 	nskb->dev = dev;
 	nskb->protocol = htons(ETH_P_IP);
@@ -295,14 +348,18 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	skb_forward_csum(nskb);
 	ip_decrease_ttl(ip_hdr(nskb));
 
-	if (unlikely(frag)) {
-		err = mcfw_fragment(net, nskb, dev);
+	if (likely(READ_ONCE(mcfw_firewall))) {
+		/* A route for the hooks' rt and fib expressions. */
+		if (mcfw_copies_hooked(net))
+			mcfw_route_copy(net, nskb, dev);
+		err = NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, nskb,
+			      in, dev, mcfw_forward_finish);
 	} else {
-		err = mcfw_xmit(nskb, dev);
-		err = net_xmit_eval(err);
+		err = mcfw_finish_output(net, NULL, nskb);
 	}
-	if (unlikely(err)) {
-		why = MCFW_C_XMIT_DROP;
+	/* A hook dropped it (-EPERM), or it was not sent. */
+	if (unlikely(err < 0)) {
+		why = err == -EPERM ? MCFW_C_FILTER_DROP : MCFW_C_XMIT_DROP;
 		goto drop;
 	}
 
@@ -348,7 +405,7 @@ static bool mcfw_rate_allow(struct mcfw_rate *r, struct mcfw_wire w)
 /* Called with BHs disabled, under RCU. */
 static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 			 struct mcfw_oifs *oifs, struct sk_buff *skb,
-			 struct mcfw_wire w)
+			 struct net_device *in, struct mcfw_wire w)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct sk_buff *shared = NULL;
@@ -378,7 +435,7 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 	if (oifs->n > 1)
 		shared = mcfw_share_data(skb);
 	for (i = 0; i < oifs->n; i++)
-		mcfw_output(net, shared ?: skb, w, &oifs->oif[i]);
+		mcfw_output(net, shared ?: skb, in, w, &oifs->oif[i]);
 	consume_skb(shared);
 }
 
@@ -551,7 +608,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	}
 	if (likely(rt))
 		mcfw_forward(state->net, rt, rcu_dereference(rt->oifs[gen]), skb,
-			     mcfw_wire_of(skb));
+			     state->in, mcfw_wire_of(skb));
 	else if (rpf)
 		/* Routes of the pair exist, but not on this input. */
 		mcfw_count_n(rpf->stats, MCFW_C_RPF_FAIL, mcfw_wire_of(skb).pkts);

@@ -50,6 +50,11 @@ module_param_cb(oif_max, &mcfw_oif_max_ops, &mcfw_oif_max, 0444);
 MODULE_PARM_DESC(oif_max,
 		 "Most output interfaces one route may have, 1-1024 (default 256)");
 
+bool mcfw_firewall __read_mostly = true;
+module_param_named(firewall, mcfw_firewall, bool, 0644);
+MODULE_PARM_DESC(firewall,
+		 "Copies traverse the FORWARD and POST_ROUTING netfilter hooks (default Y; N: they bypass them, as tc mirred copies do)");
+
 #define MCFW_JOIN_MAX_DEFAULT	1024
 #define MCFW_JOIN_MAX_LIMIT	65536
 

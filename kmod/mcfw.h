@@ -103,6 +103,8 @@
  * @MCFW_C_SCOPE_DROP: copies not sent: TTL not above the output's threshold
  * @MCFW_C_MTU_DROP: copies not sent: too big for the output, DF set
  * @MCFW_C_DOWN_DROP: copies not sent: output absent, down or no carrier
+ * @MCFW_C_FILTER_DROP: copies not sent: a FORWARD or POST_ROUTING hook
+ *	(the router's firewall) dropped them
  * @MCFW_C_XMIT_DROP: copies not sent: no memory, or the device refused
  * @MCFW_C_OUT_PACKETS: copies sent out of an interface
  * @MCFW_C_OUT_BYTES: bytes of those copies
@@ -126,6 +128,7 @@ enum mcfw_counter {
 	MCFW_C_SCOPE_DROP,
 	MCFW_C_MTU_DROP,
 	MCFW_C_DOWN_DROP,
+	MCFW_C_FILTER_DROP,
 	MCFW_C_XMIT_DROP,
 	MCFW_C_OUT_PACKETS,
 	MCFW_C_OUT_BYTES,
@@ -459,6 +462,7 @@ extern unsigned int mcfw_net_id;
 extern unsigned int mcfw_oif_max;
 extern unsigned int mcfw_join_max;
 extern unsigned int mcfw_route_max;
+extern bool mcfw_firewall;
 
 static inline struct mcfw_net *mcfw_pernet(const struct net *net)
 {

@@ -156,11 +156,16 @@ malformed_frames_with_conntrack()
 	send_cases
 	check_err $? "pkt send failed"
 	capture_wait
-	check_captured "${CAPS[0]}" "h1 (conntrack)"
-	check_captured "${CAPS[1]}" "h2 (conntrack)"
+	# mcfw's hook comes after nf_defrag: the two fragments (of two
+	# datagrams) wait for the rest of theirs, never forwarded, as the
+	# kernel's own forwarding would have them.
+	PASS="${PASS/frag1 frag2 /}" REFUSED="$REFUSED frag1 frag2" \
+		check_captured "${CAPS[0]}" "h1 (conntrack)"
+	PASS="${PASS/frag1 frag2 /}" REFUSED="$REFUSED frag1 frag2" \
+		check_captured "${CAPS[1]}" "h2 (conntrack)"
 	[ "$(ip netns exec "$RTR" nft list table ip pk-ct | grep -o 'packets [0-9]*' | cut -d' ' -f2)" -gt 0 ]
 	check_err $? "conntrack saw nothing"
-	log_test "packets: with conntrack and defragmentation loaded, the same"
+	log_test "packets: with conntrack and defragmentation loaded, the same (fragments held for reassembly)"
 }
 
 martians_and_igmp_never_forwarded()

@@ -216,10 +216,11 @@ static void iface_print(const struct iface *iface)
 	       (unsigned long long)c[MCFW_STATS_A_RECORD_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_BADOPT_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_BOUNDARY_DROP]);
-	printf(" scope %llu mtu %llu down %llu xmit %llu total %llu\n",
+	printf(" scope %llu mtu %llu down %llu filter %llu xmit %llu total %llu\n",
 	       (unsigned long long)c[MCFW_STATS_A_SCOPE_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_MTU_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_DOWN_DROP],
+	       (unsigned long long)c[MCFW_STATS_A_FILTER_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_XMIT_DROP],
 	       (unsigned long long)c[MCFW_STATS_A_DROPS]);
 }
@@ -245,6 +246,7 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		{ "scope_drop", MCFW_STATS_A_SCOPE_DROP },
 		{ "mtu_drop", MCFW_STATS_A_MTU_DROP },
 		{ "down_drop", MCFW_STATS_A_DOWN_DROP },
+		{ "filter_drop", MCFW_STATS_A_FILTER_DROP },
 		{ "xmit_drop", MCFW_STATS_A_XMIT_DROP },
 		{ "drops", MCFW_STATS_A_DROPS },
 	};

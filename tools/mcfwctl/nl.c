@@ -153,6 +153,7 @@ static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
 	[MCFW_STATS_A_RECORD_DROP]	= { .type = NLA_U64 },
 	[MCFW_STATS_A_BADOPT_DROP]	= { .type = NLA_U64 },
 	[MCFW_STATS_A_BOUNDARY_DROP]	= { .type = NLA_U64 },
+	[MCFW_STATS_A_FILTER_DROP]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {

@@ -346,7 +346,7 @@ enum mcfw_prefix_attr {
  * @MCFW_STATS_A_XMIT_DROP: copies not sent: no memory, or the device
  *	refused them
  * @MCFW_STATS_A_DROPS: the sum of the copies not sent (@SCOPE_DROP to
- *	@XMIT_DROP): of an output, or out of an interface
+ *	@XMIT_DROP and @FILTER_DROP): of an output, or out of an interface
  * @MCFW_STATS_A_OUT_PACKETS: copies sent out of an interface
  * @MCFW_STATS_A_OUT_BYTES: bytes of those copies
  * @MCFW_STATS_A_MARTIAN_DROP: packets not forwarded: their source is one
@@ -366,6 +366,8 @@ enum mcfw_prefix_attr {
  *	inside a boundary of their input (not counted in @PACKETS); of an
  *	interface, also copies not sent out of it for its boundary (an
  *	output counts those in @DROPS)
+ * @MCFW_STATS_A_FILTER_DROP: copies not sent: a FORWARD or POST_ROUTING
+ *	netfilter hook (the router's firewall) dropped them; in @DROPS
  */
 enum mcfw_stats_attr {
 	MCFW_STATS_A_UNSPEC,
@@ -388,6 +390,7 @@ enum mcfw_stats_attr {
 	MCFW_STATS_A_RECORD_DROP,
 	MCFW_STATS_A_BADOPT_DROP,
 	MCFW_STATS_A_BOUNDARY_DROP,
+	MCFW_STATS_A_FILTER_DROP,
 
 	/* private: */
 	__MCFW_STATS_A_MAX,

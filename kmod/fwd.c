@@ -543,6 +543,19 @@ static enum mcfw_counter mcfw_options(const struct sk_buff *skb,
 }
 
 /*
+ * Does the kernel's multicast routing own @in (a VIF of an mrouted or
+ * pimd socket: its mc_forwarding is set)? Then ipmr forwards what
+ * arrives there, after PRE_ROUTING, and mcfw leaves it alone: the two
+ * never both forward one packet.
+ */
+static bool mcfw_ipmr_owns(struct net_device *in)
+{
+	struct in_device *in_dev = __in_dev_get_rcu(in);
+
+	return in_dev && IN_DEV_MFORWARD(in_dev);
+}
+
+/*
  * Called with rcu_read_lock() held, in softirq or process context.
  *
  * The header was validated by ip_rcv(); fragments and short L4 data
@@ -597,6 +610,8 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 			goto drop;
 		}
 	}
+	if (rt && unlikely(mcfw_ipmr_owns(state->in)))
+		goto out;
 	if (rt && unlikely(mcfw_bounded(rt->iif, iph->daddr))) {
 		why = MCFW_C_BOUNDARY_DROP;
 		goto drop;

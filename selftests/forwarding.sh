@@ -46,6 +46,7 @@ ALL_TESTS="
 	full_route_flood_stays_responsive
 	firewall_sees_the_copies
 	defragmented_then_refragmented
+	ipmr_and_mcfw_never_both_forward
 	monitor_announces_changes
 "
 
@@ -969,6 +970,57 @@ defragmented_then_refragmented()
 	[ "$n" -ge 80 ] && [ "$n" -le 84 ]
 	check_err $? "h1 received $n frames for 20 datagrams (80 fragments expected)"
 	log_test "forwarding: with nf_defrag, datagrams reassembled, then refragmented by the largest fragment received"
+}
+
+ipmr_and_mcfw_never_both_forward()
+{
+	local f pid i
+
+	case_start
+	# The same (S,G) from r0 to r1 in mcfw and in the kernel's multicast
+	# routing (a daemon's mroute socket, VIFs r0 and r1).
+	rtr route add 239.12.12.12 source 10.1.0.2 iif r0 oif r1
+	recv_bg "$H1" h1 239.12.12.12
+	send "$SRC" s0 239.12.12.12 -n 20
+	recv_wait
+	expect_recv 0 20 "h1, mcfw alone"
+	f=$(mktemp)
+	defer rm -f "$f"
+	ip netns exec "$RTR" python3 "$TOPDIR/selftests/lib/mrouted.py" \
+		10.1.0.2 239.12.12.12 r0 r1 >"$f" 2>&1 &
+	pid=$!
+	defer kill "$pid"
+	for i in $(seq 1 100); do
+		grep -q '^ready' "$f" && break
+		sleep 0.1
+	done
+	grep -q '^ready' "$f"
+	check_err $? "the mroute daemon did not start: $(cat "$f")"
+	[ "$(ip netns exec "$RTR" sysctl -n net.ipv4.conf.r0.mc_forwarding)" = 1 ]
+	check_err $? "r0 is not an ipmr VIF"
+	rtr route zero
+	recv_bg "$H1" h1 239.12.12.12
+	send "$SRC" s0 239.12.12.12 -n 20
+	recv_wait
+	# ipmr forwards them; mcfw leaves r0's packets to it.
+	expect_recv 1 20 "h1 with ipmr and mcfw both routing the group"
+	[ "$(recv_field 1 dup)" = 0 ]
+	check_err $? "duplicates: $(cat "${RECV_FILES[1]}")"
+	[ "$(route_stat 239.12.12.12 packets)" = 0 ]
+	check_err $? "mcfw forwarded what ipmr owns: $(rtr -s route show 239.12.12.12)"
+	ip netns exec "$RTR" ip mroute show | grep -q '(10.1.0.2, *239.12.12.12)'
+	check_err $? "no ipmr entry: $(ip netns exec "$RTR" ip mroute show)"
+
+	# The daemon gone, its VIFs go, and mcfw forwards again.
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	recv_bg "$H1" h1 239.12.12.12
+	send "$SRC" s0 239.12.12.12 -n 20
+	recv_wait
+	expect_recv 2 20 "h1, mcfw alone again"
+	[ "$(route_stat 239.12.12.12 packets)" = 20 ]
+	check_err $? "mcfw did not take the group back: $(rtr -s route show 239.12.12.12)"
+	log_test "forwarding: with ipmr routing the same input, one copy each: ipmr's VIFs are left to it"
 }
 
 monitor_announces_changes()

@@ -61,7 +61,9 @@
 #   BENCH_PERF             0: no profile at the end (default: perf samples
 #                          every contestant at N=BENCH_PERF_N, 16)
 #   BENCH_ONLY             load: only the control-plane phase; forward:
-#                          only the forwarding sweep (default: both)
+#                          only the forwarding sweep (default: both);
+#                          citizen: only the cost of the firewall hooks
+#                          and of spoofed sources (see citizen_phase)
 #   BENCH_LOAD_ROUTES      route counts of the control-plane phase
 #                          (1000 10000 100000)
 #   BENCH_LOAD_ROUNDS      rounds per count (3)
@@ -929,6 +931,159 @@ load_phase() {
 }
 
 # ---------------------------------------------------------------------
+# The good citizen's cost (BENCH_ONLY=citizen): mcfw alone, 64-byte
+# frames, one route, in one boot, interleaved round-robin:
+#   nofw  copies bypass FORWARD and POST_ROUTING (firewall=0: as before)
+#   fw    they traverse them, no rule loaded (the default)
+#   fw10  they traverse a 10-rule forward chain (9 that do not match,
+#         then an accept with a counter)
+# and the RPF-failure path: an (*,G) route of another input, packets from
+# one source (src1) or from 65,536 random ones (spoof): no copies, every
+# packet counted as rpf_fail; its cost must not grow with the sources.
+
+citizen_variant() {	# nofw | fw | fw10 | src1 | spoof
+	case $1 in
+	nofw) echo N >/sys/module/mcfw/parameters/firewall ;;
+	*) echo Y >/sys/module/mcfw/parameters/firewall ;;
+	esac
+	in_ns b-mcfw nft delete table inet bench 2>/dev/null
+	if [ "$1" = fw10 ]; then
+		in_ns b-mcfw nft -f - <<-EOF || die "nft forward chain"
+			table inet bench {
+				chain forward {
+					type filter hook forward priority filter; policy accept;
+					ip daddr 10.9.9.1 drop
+					ip daddr 10.9.9.2 drop
+					ip saddr 10.9.9.3 drop
+					ip saddr 10.9.9.4 drop
+					udp dport 7 drop
+					udp dport 13 drop
+					oifname "nosuch0" drop
+					oifname "nosuch1" drop
+					meta mark 0x42 drop
+					ip daddr 225.0.0.0/8 counter accept
+				}
+			}
+		EOF
+	fi
+	case $1 in
+	spoof)
+		pg mcfw "src_max 10.0.255.255"
+		pg mcfw "flag IPSRC_RND"
+		;;
+	*)
+		pg mcfw "flag !IPSRC_RND"
+		pg mcfw "src_max $SRC"
+		;;
+	esac
+}
+
+# citizen_point N VARIANT...: every variant at N outputs, ROUNDS rounds
+citizen_point() {
+	local n=$1 v i k est
+	shift
+	local vs=("$@")
+	declare -A counts
+
+	pg_point mcfw 64 1
+	for v in "${vs[@]}"; do
+		citizen_variant "$v"
+		trial mcfw 64 1 "$n" cal "$CAL_COUNT" >/dev/null
+		unset 'CSV[${#CSV[@]}-1]'
+		est=$(count_for mcfw 64 1 "$((TRIAL_S * 1000))")
+		counts[$v]=$est
+	done
+	for ((i = 0; i < ROUNDS; i++)); do
+		for ((k = 0; k < ${#vs[@]}; k++)); do
+			v=${vs[$(((i + k) % ${#vs[@]}))]}
+			citizen_variant "$v"
+			trial mcfw 64 1 "$n" $((i + 1)) "${counts[$v]}"
+			CSV[${#CSV[@]}-1]=${CSV[${#CSV[@]}-1]/,mcfw,/,mcfw-$v,}
+		done
+	done
+	citizen_variant fw
+}
+
+citizen_phase() {
+	local n rpf v
+
+	CONTESTANTS=mcfw
+	OUTPUTS=16
+	setup_topology
+	pg_setup mcfw
+	# Some namespace of the machine has a firewall (b-src's here), so the
+	# kernel's FORWARD and POST_ROUTING static keys stay on: a variant
+	# adding or removing b-mcfw's chain never patches code, which the
+	# emulator would charge the next trial for (retranslation).
+	in_ns b-src nft -f - <<-EOF || die "nft in b-src"
+		table inet hold {
+			chain forward {
+				type filter hook forward priority filter; policy accept;
+			}
+			chain postrouting {
+				type filter hook postrouting priority filter; policy accept;
+			}
+		}
+	EOF
+	for n in 1 16; do
+		log "== citizen: 64-byte frames, 1 route, N=$n: nofw fw fw10"
+		mcfw_conf "$n" 1
+		citizen_point "$n" nofw fw fw10
+		mcfw_unconf
+	done
+	# Debian's kernels register AppArmor's postrouting hook in every
+	# namespace: copies always meet one hook there, as ipmr's do.
+	log "  hooks of b-mcfw: $(in_ns b-mcfw nft list hooks ip 2>&1 | tr -s '\n\t ' ' ' | head -c 300)"
+	# Where a copy's time goes with and without the hooks (N=16).
+	if [ "$PERF" != 0 ] && command -v perf >/dev/null; then
+		mcfw_conf 16 1 >/dev/null
+		pg_point mcfw 64 1
+		for v in nofw fw; do
+			citizen_variant "$v"
+			trial mcfw 64 1 16 cal "$CAL_COUNT" >/dev/null
+			unset 'CSV[${#CSV[@]}-1]'
+			pg mcfw "count $(count_for mcfw 64 1 "$((TRIAL_S * 1000))")"
+			log "== profile: citizen $v, N=16, 64-byte frames (cpu-clock, CPU 0)"
+			perf record -q -e cpu-clock -C 0 -g -o "$RUN/perf-$v.data" -- \
+				nsenter --net=/run/netns/b-mcfw sh -c "echo start >$PG/pgctrl" \
+				>/dev/null 2>&1 || log "(perf record failed)"
+			perf_report "$RUN/perf-$v.data"
+		done
+		citizen_variant fw
+		mcfw_unconf
+	fi
+	log "== citizen: RPF failures, (*,G) of another input: src1 spoof"
+	in_ns b-mcfw "$MCFWCTL" route add "$GROUP0" iif o0 oif o1 nojoin ||
+		die "the RPF route"
+	citizen_point 0 src1 spoof
+	rpf=$(in_ns b-mcfw "$MCFWCTL" -j -s route show | jnum rpf_fail)
+	log "  rpf_fail counted: $rpf"
+	mcfw_unconf
+	echo "==== BENCH CITIZEN BEGIN ===="
+	printf '%s\n' "${CSV[@]}" | awk -F, '
+		$12 == 1 { v[$4 " " $5] = v[$4 " " $5] " " $11 }
+		function median(s,   a, n, i, j, t) {
+			n = split(s, a, " ")
+			for (i = 1; i <= n; i++)
+				for (j = i + 1; j <= n; j++)
+					if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		END {
+			print "N  variant      median ns/packet  ratio to nofw (or src1)"
+			for (k in v) m[k] = median(v[k])
+			for (n = 0; n <= 16; n++)
+				for (k in m) {
+					split(k, p, " ")
+					if (p[1] != n) continue
+					base = (p[2] ~ /spoof|src1/) ? m[n " mcfw-src1"] : m[n " mcfw-nofw"]
+					printf "%-2s %-12s %8.1f          %.3f\n", n, p[2], m[k], m[k] / base
+				}
+		}' | sort -k1,1n -k2,2
+	echo "==== BENCH CITIZEN END ===="
+}
+
+# ---------------------------------------------------------------------
 
 mkdir -p "$RUN"
 KERNEL=$(uname -r)
@@ -939,8 +1094,8 @@ for c in $CONTESTANTS; do
 	case $c in mcfw | ipmr | relay | floor) ;; *) die "unknown contestant $c" ;; esac
 done
 case $ONLY in
-"" | load | forward) ;;
-*) die "BENCH_ONLY=$ONLY: use load or forward" ;;
+"" | load | forward | citizen) ;;
+*) die "BENCH_ONLY=$ONLY: use load, forward or citizen" ;;
 esac
 case $LOAD_CHANGE in
 1 | 2 | 4 | 5 | 10 | 20 | 25 | 50 | 100) ;;
@@ -956,6 +1111,10 @@ if [ "$ONLY" != load ]; then
 	log "rounds $ROUNDS, sizes $SIZES, N $OUTPUTS, routes 1 $ROUTES (N=$ROUTES_N, ${ROUTES_SIZE}B), trials ~${TRIAL_S}s, contestants $CONTESTANTS"
 fi
 t_start=$SECONDS
+if [ "$ONLY" = citizen ]; then
+	citizen_phase
+	exit 0
+fi
 if [ "$ONLY" != forward ]; then
 	load_phase
 fi

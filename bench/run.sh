@@ -44,6 +44,7 @@ timeout=3600
 case ${BENCH_ONLY:-} in
 load) timeout=1800 ;;
 forward) ;;
+citizen) timeout=1800 ;;
 *) timeout=$((timeout + 1800)) ;;
 esac
 
@@ -63,6 +64,15 @@ MCFW_VM_APPEND="${MCFW_VM_APPEND:-} slub_debug=- page_poison=0 init_on_free=0" \
 	rc=$?
 forward=$(block CSV)
 load=$(block "LOAD CSV")
+citizen=$(block CITIZEN)
+if [ -n "$citizen" ]; then
+	echo "$citizen" >results/bench-citizen.txt
+	echo
+	cat results/bench-citizen.txt
+	echo
+	echo "bench: results/bench-citizen.txt"
+	exit "$rc"
+fi
 if [ "$(wc -l <<<"$forward")" -lt 2 ] && [ "$(wc -l <<<"$load")" -lt 2 ]; then
 	echo "bench: no results (the VM exited with status $rc); see results/bench.log" >&2
 	exit 1

@@ -90,9 +90,9 @@ static int mcfw_frag_output(struct net *net, struct sock *sk,
 	return net_xmit_eval(ret) ? -ENOBUFS : 0;
 }
 
-/* Attaches the route to @skb's group out of @dev, if there is one. */
-static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
-			    struct net_device *dev)
+/* The route to @skb's group out of @dev (a reference), or NULL. */
+static struct rtable *mcfw_route_lookup(struct net *net, struct sk_buff *skb,
+					struct net_device *dev)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct rtable *rt;
@@ -102,12 +102,40 @@ static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
 				   iph->protocol, RT_TOS(iph->tos),
 				   dev->ifindex);
 	if (IS_ERR(rt))
-		return;
+		return NULL;
 	if (rt->dst.dev != dev) {
 		ip_rt_put(rt);
+		return NULL;
+	}
+	return rt;
+}
+
+/*
+ * Gives a copy the route to its group out of @oif's device @dev, for the
+ * hooks' rt and fib expressions and for fragmentation, as ipmr gives its
+ * copies one. A multicast output route is allocated anew by every lookup
+ * (it is not cached by the FIB), so @oif caches it: a valid one is used
+ * without a reference (the copy is sent, or its dst forced by a queue,
+ * under this RCU read section; the route is freed only after a grace
+ * period); a stale one (the FIB or the device changed: dst_check()) is
+ * replaced. Called under RCU.
+ */
+static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
+			    struct mcfw_oif *oif, struct net_device *dev)
+{
+	struct dst_entry *dst = rcu_dereference(oif->dst), *old;
+	struct rtable *rt;
+
+	if (likely(dst && dst->dev == dev && dst_check(dst, 0))) {
+		skb_dst_set_noref(skb, dst);
 		return;
 	}
-	skb_dst_set(skb, &rt->dst);
+	rt = mcfw_route_lookup(net, skb, dev);
+	if (!rt)
+		return;
+	skb_dst_set(skb, dst_clone(&rt->dst));
+	old = unrcu_pointer(xchg(&oif->dst, RCU_INITIALIZER(&rt->dst)));
+	dst_release(old);
 }
 
 /*
@@ -118,11 +146,15 @@ static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
 static int mcfw_fragment(struct net *net, struct sk_buff *skb,
 			 struct net_device *dev)
 {
-	if (!skb_dst(skb))
-		mcfw_route_copy(net, skb, dev);
+	struct rtable *rt;
+
 	if (!skb_dst(skb)) {
-		kfree_skb(skb);
-		return -EHOSTUNREACH;
+		rt = mcfw_route_lookup(net, skb, dev);
+		if (!rt) {
+			kfree_skb(skb);
+			return -EHOSTUNREACH;
+		}
+		skb_dst_set(skb, &rt->dst);
 	}
 	return ip_do_fragment(net, NULL, skb, mcfw_frag_output);
 }
@@ -295,7 +327,7 @@ static bool mcfw_copies_hooked(const struct net *net)
  */
 static void mcfw_output(struct net *net, struct sk_buff *skb,
 			struct net_device *in, struct mcfw_wire w,
-			const struct mcfw_oif *oif)
+			struct mcfw_oif *oif)
 {
 	struct net_device *dev = rcu_dereference(oif->iface->dev);
 	enum mcfw_counter why;
@@ -351,7 +383,7 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	if (likely(READ_ONCE(mcfw_firewall))) {
 		/* A route for the hooks' rt and fib expressions. */
 		if (mcfw_copies_hooked(net))
-			mcfw_route_copy(net, nskb, dev);
+			mcfw_route_copy(net, nskb, oif, dev);
 		err = NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, nskb,
 			      in, dev, mcfw_forward_finish);
 	} else {

@@ -53,8 +53,11 @@
  * published with RCU under @lock and freed with kfree_rcu() when replaced;
  * the packet path reads it once per packet (input) and per copy (output).
  * A route's rate limit lives in its output array; its bucket
- * (mcfw_rate.tat) is the one field the packet path writes there, with a
- * cmpxchg.
+ * (mcfw_rate.tat) is one field the packet path writes there, with a
+ * cmpxchg; an output's cached route (mcfw_oif.dst) the other, with
+ * xchg(): the array owns the reference, copies use the route without one
+ * inside the RCU read section, and dst_release() frees it after a grace
+ * period.
  *
  * Lock order: RTNL -> mcfw_net.lock. The netdevice notifier (RTNL held by
  * the core) and the interface work (which takes RTNL first) nest them
@@ -283,12 +286,16 @@ struct mcfw_ctrs {
  * @stats: what it did, in @ctrs
  * @ctrs: the allocation @stats is in (the output holds a reference)
  * @ttl: copy only packets whose TTL is greater than this (1..255)
+ * @dst: the route to the group out of this output, cached for the copies
+ *	that traverse the netfilter hooks (the array's owns a reference);
+ *	RCU, replaced with xchg() by the packet path when it is stale
  */
 struct mcfw_oif {
 	struct mcfw_iface *iface;
 	struct mcfw_oif_stats *stats;
 	struct mcfw_ctrs *ctrs;
 	u8 ttl;
+	struct dst_entry __rcu *dst;
 };
 
 /**

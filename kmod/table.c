@@ -27,6 +27,7 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <net/dst.h>
 
 #include "mcfw.h"
 
@@ -421,8 +422,11 @@ static void mcfw_oifs_free(struct mcfw_oifs *oifs)
 
 	if (oifs->refold)
 		mcfw_oifs_fold(oifs);
-	for (i = 0; i < oifs->n; i++)
+	for (i = 0; i < oifs->n; i++) {
 		mcfw_ctrs_put(oifs->oif[i].ctrs);
+		/* Readers are done: the cached route is the array's alone. */
+		dst_release(rcu_dereference_protected(oifs->oif[i].dst, true));
+	}
 	mcfw_ctrs_put(oifs->ctrs);
 	kfree(oifs);
 }
@@ -552,6 +556,7 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 	for (i = 0; i < cfg->n_oifs; i++) {
 		oif = &oifs->oif[i];
 		oif->ttl = cfg->oifs[i].ttl;
+		RCU_INIT_POINTER(oif->dst, NULL);
 		oif->iface = mcfw_iface_get(mn, cfg->oifs[i].name);
 		if (IS_ERR(oif->iface)) {
 			err = PTR_ERR(oif->iface);

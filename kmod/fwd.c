@@ -98,8 +98,11 @@ static struct rtable *mcfw_route_lookup(struct net *net, struct sk_buff *skb,
 	struct rtable *rt;
 	struct flowi4 fl4;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, iph->daddr, 0, 0, 0,
-				   iph->protocol, RT_TOS(iph->tos),
+	/*
+	 * By group and output only (no protocol, no TOS): the route is
+	 * cached per output, for every packet of the route.
+	 */
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->daddr, 0, 0, 0, 0, 0,
 				   dev->ifindex);
 	if (IS_ERR(rt))
 		return NULL;
@@ -387,6 +390,8 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		err = NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, nskb,
 			      in, dev, mcfw_forward_finish);
 	} else {
+		/* No hook confirms it: the copy must not hold it unconfirmed. */
+		nf_reset_ct(nskb);
 		err = mcfw_finish_output(net, NULL, nskb);
 	}
 	/* A hook dropped it (-EPERM), or it was not sent. */
@@ -627,6 +632,9 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	mn = mcfw_pernet(state->net);
 	if (!READ_ONCE(mn->nr_routes))
 		return NF_ACCEPT;
+	/* ipmr's VIFs are its own: not forwarded, not counted. */
+	if (unlikely(mcfw_ipmr_owns(state->in)))
+		return NF_ACCEPT;
 
 	local_bh_disable();
 	/* One generation for the whole packet: see "DOC: Locking". */
@@ -642,8 +650,6 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 			goto drop;
 		}
 	}
-	if (rt && unlikely(mcfw_ipmr_owns(state->in)))
-		goto out;
 	if (rt && unlikely(mcfw_bounded(rt->iif, iph->daddr))) {
 		why = MCFW_C_BOUNDARY_DROP;
 		goto drop;

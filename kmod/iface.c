@@ -46,7 +46,8 @@ static void mcfw_name_key(char *key, const char *name)
 }
 
 /**
- * mcfw_iface_find - the iface of a name, if routes use it
+ * mcfw_iface_find - the iface of a name, if routes use it or it has a
+ *	boundary
  * @mn: the namespace's state
  * @name: the interface name
  *

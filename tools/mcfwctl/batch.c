@@ -328,6 +328,25 @@ static int batch_run(const char *name, const char *what, bool restore,
 		goto out;
 
 	ret = EXIT_FAIL;
+	/*
+	 * Boundaries (no route's, so not in the transaction) first, on a
+	 * socket of their own (the batch's numbers its requests): a refused
+	 * one stops here, before the routes change, and routes never forward
+	 * across a boundary the file sets.
+	 */
+	if (f.n_iface) {
+		inl = mcfw_nl_open();
+		if (!inl)
+			goto out;
+	}
+	for (i = 0; i < f.n_iface; i++) {
+		diag_line = f.iface_lines[i];
+		msg = f.iface_msgs[i];
+		f.iface_msgs[i] = NULL;
+		if (mcfw_nl_do(inl, msg, "iface set", NULL) < 0)
+			goto out;
+	}
+	diag_line = 0;
 	/* The kernel refuses the commit unless every request reached it. */
 	commit = mcfw_nl_msg(nl, MCFW_CMD_BATCH_COMMIT);
 	if (commit && mcfw_nl_knows(nl, MCFW_A_BATCH_COUNT) &&
@@ -343,22 +362,6 @@ static int batch_run(const char *name, const char *what, bool restore,
 	if (mcfw_nl_bulk_run(nl, bulk, commit, what, &h, request_failed,
 			     &f) < 0)
 		goto out;
-	/*
-	 * Boundaries, after the routes' transaction (they are no route's),
-	 * on a socket of their own: the batch's numbered its requests.
-	 */
-	if (f.n_iface) {
-		inl = mcfw_nl_open();
-		if (!inl)
-			goto out;
-	}
-	for (i = 0; i < f.n_iface; i++) {
-		diag_line = f.iface_lines[i];
-		msg = f.iface_msgs[i];
-		f.iface_msgs[i] = NULL;
-		if (mcfw_nl_do(inl, msg, "iface set", NULL) < 0)
-			goto out;
-	}
 	diag_line = 0;
 	ret = EXIT_OK;
 	if (mcfwctl_opts.json) {

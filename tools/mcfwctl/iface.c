@@ -357,10 +357,10 @@ bad:
 int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 		  const char *what, struct nl_msg **msg)
 {
-	struct iface_prefix p;
+	struct iface_prefix p, seen[MCFW_BOUNDARY_MAX];
 	struct nlattr *nest, *pn;
 	const char *dev;
-	int i, ret;
+	int i, j, ret;
 
 	*msg = NULL;
 	if (argc < 2)
@@ -368,7 +368,7 @@ int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 	dev = argv[1];
 	/* As the kernel's dev_valid_name() has it. */
 	if (strlen(dev) >= IF_NAMESIZE || !dev[0] || !strcmp(dev, ".") ||
-	    !strcmp(dev, "..") || strpbrk(dev, "/: \t\n\r\v\f"))
+	    !strcmp(dev, "..") || strpbrk(dev, "/: \t\n\r\v\f\xa0"))
 		return usage_error("%s: invalid interface name '%s'", what, dev);
 	if (argc < 3 || strcmp(argv[2], "boundary"))
 		return usage_error("%s: expected 'boundary' after %s", what, dev);
@@ -388,11 +388,17 @@ int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 		goto nomem;
 	for (i = 3; i < argc && strcmp(argv[3], "none"); i++) {
 		ret = parse_prefix(what, argv[i], &p);
+		for (j = 0; ret < 0 && j < i - 3; j++)
+			if (seen[j].addr.s_addr == p.addr.s_addr &&
+			    seen[j].len == p.len)
+				ret = usage_error("%s: prefix '%s' listed twice",
+						  what, argv[i]);
 		if (ret >= 0) {
 			nlmsg_free(*msg);
 			*msg = NULL;
 			return ret;
 		}
+		seen[i - 3] = p;
 		pn = nla_nest_start(*msg, MCFW_A_PREFIX);
 		if (!pn || nla_put_u32(*msg, MCFW_PREFIX_A_ADDR, p.addr.s_addr) < 0 ||
 		    nla_put_u8(*msg, MCFW_PREFIX_A_LEN, p.len) < 0)

@@ -171,7 +171,8 @@ enum mcfw_event {
  * @MCFW_A_VERSION: string, the module's version
  * @MCFW_A_ROUTE_COUNT: u32, number of routes in the namespace (info); the
  *	number of routes flushed or zeroed (flush, zero)
- * @MCFW_A_IFACE_COUNT: u32, number of interfaces routes name
+ * @MCFW_A_IFACE_COUNT: u32, number of interfaces routes name or that
+ *	have a boundary
  * @MCFW_A_OIF_MAX: u32, the most output interfaces one route may have
  *	(module parameter oif_max)
  * @MCFW_A_GROUP: be32, IPv4 multicast group, not in 224.0.0.0/24

@@ -161,7 +161,7 @@ expect_recv()
 
 	got=$(recv_field "$1" received)
 	[ "$got" = "$2" ]
-	check_err $? "$3: received '$got', expected $2"
+	check_err $? "$3: received '$got', expected $2 (its socket dropped $(recv_field "$1" overflow))"
 }
 
 # Counters, as mcfwctl -j -s reports them.

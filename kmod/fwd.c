@@ -121,9 +121,12 @@ static struct rtable *mcfw_route_lookup(struct net *net, struct sk_buff *skb,
  * without a reference (the copy is sent, or its dst forced by a queue,
  * under this RCU read section; the route is freed only after a grace
  * period); a stale one (the FIB or the device changed: dst_check()) is
- * replaced. Called under RCU.
+ * replaced. False if there is no route (the device has no IPv4, or the
+ * FIB sends the group elsewhere): the hooks' targets (MASQUERADE, REJECT,
+ * TCPMSS) read the route without checking for one, so such a copy must
+ * not meet them. Called under RCU.
  */
-static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
+static bool mcfw_route_copy(struct net *net, struct sk_buff *skb,
 			    struct mcfw_oif *oif, struct net_device *dev)
 {
 	struct dst_entry *dst = rcu_dereference(oif->dst), *old;
@@ -131,14 +134,15 @@ static void mcfw_route_copy(struct net *net, struct sk_buff *skb,
 
 	if (likely(dst && dst->dev == dev && dst_check(dst, 0))) {
 		skb_dst_set_noref(skb, dst);
-		return;
+		return true;
 	}
 	rt = mcfw_route_lookup(net, skb, dev);
 	if (!rt)
-		return;
+		return false;
 	skb_dst_set(skb, dst_clone(&rt->dst));
 	old = unrcu_pointer(xchg(&oif->dst, RCU_INITIALIZER(&rt->dst)));
 	dst_release(old);
+	return true;
 }
 
 /*
@@ -216,6 +220,26 @@ static bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu)
 	if (skb_is_gso(skb))
 		return !skb_gso_validate_network_len(skb, mtu);
 	return skb->len > mtu;
+}
+
+/*
+ * Whether @skb, too big for @mtu, is dropped rather than fragmented, as
+ * ip_exceeds_mtu() decides for ip_forward(): with DF, unless nf_defrag
+ * reassembled it from fragments that each fit (they are cut again to the
+ * largest of them); a GRO packet whose segments do not fit is not ours
+ * to cut. Multicast gets no ICMP: the copy is counted.
+ */
+static bool mcfw_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
+{
+	u16 frag_max = IPCB(skb)->frag_max_size;
+
+	if (likely(!mcfw_too_big(skb, mtu)))
+		return false;
+	if (skb_is_gso(skb))
+		return true;
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return false;
+	return !frag_max || frag_max > mtu;
 }
 
 /*
@@ -351,12 +375,9 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		why = MCFW_C_DOWN_DROP;
 		goto drop;
 	}
-	if (unlikely(mcfw_too_big(skb, READ_ONCE(dev->mtu)))) {
-		/* A GRO packet whose segments do not fit is not ours to cut. */
-		if ((ip_hdr(skb)->frag_off & htons(IP_DF)) || skb_is_gso(skb)) {
-			why = MCFW_C_MTU_DROP;
-			goto drop;
-		}
+	if (unlikely(mcfw_exceeds_mtu(skb, READ_ONCE(dev->mtu)))) {
+		why = MCFW_C_MTU_DROP;
+		goto drop;
 	}
 
 	/* A private head with room for the link-layer header; pages shared. */
@@ -370,11 +391,21 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	/* Pages are shared with the other copies, and maybe the original. */
 	if (skb_shinfo(nskb)->nr_frags)
 		skb_shinfo(nskb)->flags |= SKBFL_SHARED_FRAG;
-	/* Not skb_scrub_packet(): the copy keeps its conntrack entry. */
+	/*
+	 * Not skb_scrub_packet(): the copy keeps its conntrack entry. It
+	 * drops the original's dst, if it had one in PRE_ROUTING (a
+	 * collect_md tunnel's metadata, br_netfilter's fake route): the copy
+	 * gets its own route below.
+	 */
+	skb_dst_drop(nskb);
 	skb_ext_reset(nskb);
 	nskb->pkt_type = PACKET_HOST;
 	nskb->skb_iif = 0;
 	nf_reset_trace(nskb);
+#ifdef CONFIG_NET_SWITCHDEV
+	nskb->offload_fwd_mark = 0;
+	nskb->offload_l3_fwd_mark = 0;
+#endif
 	nskb->ignore_df = 0;
 	skb_clear_tstamp(nskb);
 	nskb->dev = dev;
@@ -385,8 +416,12 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 
 	if (likely(READ_ONCE(mcfw_firewall))) {
 		/* A route for the hooks' rt and fib expressions. */
-		if (mcfw_copies_hooked(net))
-			mcfw_route_copy(net, nskb, oif, dev);
+		if (mcfw_copies_hooked(net) &&
+		    unlikely(!mcfw_route_copy(net, nskb, oif, dev))) {
+			kfree_skb(nskb);
+			why = MCFW_C_XMIT_DROP;
+			goto drop;
+		}
 		err = NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, nskb,
 			      in, dev, mcfw_forward_finish);
 	} else {
@@ -616,6 +651,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	enum mcfw_counter why;
 	struct mcfw_entry *e;
 	struct mcfw_net *mn;
+	u32 segs;
 	u8 gen;
 
 	/* 224.0.0.0/24 is link-local: never forwarded (RFC 5771). */
@@ -671,8 +707,9 @@ out:
 	return NF_ACCEPT;
 
 drop:
-	mcfw_count_n(rt->stats, why, mcfw_wire_of(skb).pkts);
-	mcfw_count_n(rt->iif->stats, why, mcfw_wire_of(skb).pkts);
+	segs = mcfw_wire_of(skb).pkts;
+	mcfw_count_n(rt->stats, why, segs);
+	mcfw_count_n(rt->iif->stats, why, segs);
 	goto out;
 }
 

@@ -285,7 +285,8 @@ void mcfw_iface_put(struct mcfw_net *mn, struct mcfw_iface *iface)
  * routes name it, or a device has it.
  *
  * Context: process context, @mn->lock held.
- * Return: 0, or -ENOMEM (@b freed, nothing changed).
+ * Return: 0, or a negative errno of mcfw_iface_get() (@b freed, nothing
+ * changed).
  */
 int mcfw_iface_set_boundary(struct mcfw_net *mn, const char *name,
 			    struct mcfw_boundary *b)

@@ -127,6 +127,15 @@ static void __net_exit mcfw_net_exit(struct net *net)
 {
 	struct mcfw_net *mn = mcfw_pernet(net);
 
+	/*
+	 * A copy an NFQUEUE rule holds in FORWARD or POST_ROUTING goes on,
+	 * when its verdict comes, into mcfw_forward_finish() or
+	 * mcfw_finish_output(): this module's code. The unregistration of
+	 * our hook flushed the queues before the grace period, while hooks
+	 * could still queue copies; no hook runs now: flush them again.
+	 */
+	nf_queue_nf_hook_drop(net);
+
 	/* Pairs with READ_ONCE() in mcfw_iface_kick(). */
 	WRITE_ONCE(mn->exiting, true);
 	cancel_work_sync(&mn->iface_work);

@@ -476,6 +476,13 @@ static inline struct mcfw_net *mcfw_pernet(const struct net *net)
 	return net_generic(net, mcfw_net_id);
 }
 
+/*
+ * Drops the packets the namespace's NFQUEUE queues hold. Exported
+ * (EXPORT_SYMBOL_GPL) but declared in net/netfilter/nf_internals.h,
+ * which kernel headers packages do not install; unchanged since 4.x.
+ */
+void nf_queue_nf_hook_drop(struct net *net);
+
 #define mcfw_dereference(p, mn) \
 	rcu_dereference_protected(p, lockdep_is_held(&(mn)->lock))
 

@@ -76,6 +76,7 @@ static int mcfw_put_boundary(struct sk_buff *skb,
 static int mcfw_fill_iface(struct sk_buff *skb, const struct mcfw_iface *iface,
 			   struct netlink_callback *cb)
 {
+	struct mcfw_net *mn = mcfw_pernet(sock_net(cb->skb->sk));
 	int ifindex = READ_ONCE(iface->ifindex);
 	const struct mcfw_boundary *b;
 	void *hdr;
@@ -85,7 +86,7 @@ static int mcfw_fill_iface(struct sk_buff *skb, const struct mcfw_iface *iface,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	b = rcu_dereference_protected(iface->boundary, true);
+	b = mcfw_dereference(iface->boundary, mn);
 	if ((ifindex && nla_put_u32(skb, MCFW_A_IFINDEX, ifindex)) ||
 	    (b && mcfw_put_boundary(skb, b)) ||
 	    nla_put_string(skb, MCFW_A_IFNAME, iface->name) ||
@@ -214,8 +215,10 @@ int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (n) {
 		b = kzalloc(struct_size(b, p, n), GFP_KERNEL_ACCOUNT);
-		if (!b)
+		if (!b) {
+			NL_SET_ERR_MSG(extack, "Out of memory for the boundary");
 			return -ENOMEM;
+		}
 		nla_for_each_nested(a, bnd, rem) {
 			err = mcfw_parse_prefix(a, b, extack);
 			if (err) {
@@ -234,5 +237,7 @@ int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info)
 	mcfw_iface_sync(mn);
 	if (err == -ENOMEM)
 		NL_SET_ERR_MSG(extack, "Out of memory for the boundary");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "Cannot track the interface name");
 	return err;
 }

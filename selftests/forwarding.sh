@@ -36,6 +36,7 @@ ALL_TESTS="
 	tcpdump_sees_original_ttl
 	same_group_both_directions
 	gre_tunnel_in_and_out
+	collect_md_tunnel_input
 	local_listener_still_receives
 	down_output_counted
 	df_too_big_dropped_else_fragmented
@@ -45,6 +46,7 @@ ALL_TESTS="
 	boundaries_both_directions
 	full_route_flood_stays_responsive
 	firewall_sees_the_copies
+	routeless_output_skips_the_hooks
 	defragmented_then_refragmented
 	ipmr_and_mcfw_never_both_forward
 	monitor_announces_changes
@@ -559,6 +561,54 @@ gre_tunnel_in_and_out()
 	log_test "forwarding: into and out of a GRE tunnel"
 }
 
+collect_md_tunnel_input()
+{
+	local wan=mf-wan-$$ gw=mf-gw-$$ fw mode n=0
+
+	case_start
+	for ns in "$wan" "$gw"; do
+		extra_ns "$ns"
+	done
+	veth_link "$RTR" w5 192.0.2.5/30 "$wan" wa 192.0.2.6/30
+	veth_link "$gw" w1 198.51.100.5/30 "$wan" wb 198.51.100.6/30
+	ip netns exec "$wan" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$RTR" route add 198.51.100.4/30 via 192.0.2.6
+	ip -n "$gw" route add 192.0.2.4/30 via 198.51.100.6
+	# rtr's GRE device is external (collect_md): each packet it receives
+	# enters PRE_ROUTING with the tunnel's metadata as its dst.
+	ip -n "$RTR" link add gx type gre external &&
+		ip -n "$gw" link add gre1 type gre local 198.51.100.5 \
+			remote 192.0.2.5 ttl 64
+	check_err $? "GRE devices could not be created"
+	defer ip -n "$RTR" link del gx
+	ip -n "$RTR" link set gx up
+	ip -n "$gw" link set gre1 up
+	# Copies to h3 must be fragmented: they need a route of their own.
+	ip -n "$RTR" link set r3 mtu 1280
+	defer ip -n "$RTR" link set r3 mtu 1500
+	rtr route add 239.22.22.22 iif gx oif r1 r3
+	fw=$(cat /sys/module/mcfw/parameters/firewall)
+	defer sh -c "echo $fw >/sys/module/mcfw/parameters/firewall"
+	# Without the hooks (firewall=N), then through them.
+	for mode in N Y; do
+		echo "$mode" >/sys/module/mcfw/parameters/firewall
+		recv_bg "$H1" h1 239.22.22.22 && recv_bg "$H3" h3 239.22.22.22
+		check_err $? "receivers did not start"
+		ip netns exec "$gw" "$MCAST" send 239.22.22.22 "$PORT" -i gre1 \
+			-n 20 -s 1400 -t 64 >/dev/null
+		recv_wait
+		expect_recv $n 20 "h1, firewall=$mode"
+		expect_recv $((n + 1)) 20 "h3, fragmented, firewall=$mode"
+		[ "$(recv_field $((n + 1)) bad)" = 0 ] &&
+			[ "$(recv_field $((n + 1)) ttl_max)" = 63 ]
+		check_err $? "h3, firewall=$mode: $(cat "${RECV_FILES[$((n + 1))]}")"
+		n=$((n + 2))
+	done
+	[ "$(route_stat 239.22.22.22 packets)" = 40 ]
+	check_err $? "counted: $(rtr -s route show 239.22.22.22)"
+	log_test "forwarding: from a collect_md GRE tunnel, copies leave its metadata behind, fragmented, hooks or not"
+}
+
 local_listener_still_receives()
 {
 	case_start
@@ -934,6 +984,36 @@ firewall_sees_the_copies()
 	log_test "firewall: copies traverse forward and postrouting with conntrack and a route; prerouting drops stop them"
 }
 
+routeless_output_skips_the_hooks()
+{
+	case_start
+	# dm9 has no IPv4 (an MTU under 68 removes it): there is no route to
+	# a group out of it, and MASQUERADE would follow a copy's route.
+	ip -n "$RTR" link add dm9 type dummy &&
+		ip -n "$RTR" link set dm9 mtu 60 up
+	check_err $? "dummy device refused"
+	defer ip -n "$RTR" link del dm9
+	ip netns exec "$RTR" nft -f - <<-EOF
+		table ip mcfw-nat {
+			chain post {
+				type nat hook postrouting priority srcnat;
+				oifname "dm9" masquerade
+			}
+		}
+	EOF
+	check_err $? "nft nat table refused"
+	defer ip netns exec "$RTR" nft delete table ip mcfw-nat
+	rtr route add 239.22.22.23 iif r0 oif dm9 r1
+	recv_bg "$H1" h1 239.22.22.23
+	send "$SRC" s0 239.22.22.23 -n 20 -s 16
+	recv_wait
+	expect_recv 0 20 "h1, beside an output with no route"
+	[ "$(oif_stat 239.22.22.23 dm9 drops)" = 20 ] &&
+		[ "$(iface_stat dm9 xmit_drop)" = 20 ]
+	check_err $? "dm9: $(rtr -s route show 239.22.22.23; rtr -s iface show dm9)"
+	log_test "firewall: a copy with no route to its output never meets the hooks, counted"
+}
+
 defragmented_then_refragmented()
 {
 	local before after n
@@ -969,7 +1049,31 @@ defragmented_then_refragmented()
 	n=$((after - before))
 	[ "$n" -ge 80 ] && [ "$n" -le 84 ]
 	check_err $? "h1 received $n frames for 20 datagrams (80 fragments expected)"
-	log_test "forwarding: with nf_defrag, datagrams reassembled, then refragmented by the largest fragment received"
+
+	# Fragments with DF (set on r0's ingress, before nf_defrag): the
+	# reassembled datagram has DF, and is cut again, as ip_forward()
+	# does, since each fragment fit: only a fragment larger than the
+	# output's MTU makes it too big.
+	tc -n "$RTR" qdisc add dev r0 clsact &&
+		tc -n "$RTR" filter add dev r0 ingress protocol ip flower \
+			dst_ip 239.11.11.16 action pedit munge offset 6 u8 \
+			set 0x40 retain 0x40 pipe action csum ip
+	check_err $? "tc could not set DF on r0's ingress"
+	defer tc -n "$RTR" qdisc del dev r0 clsact
+	rtr route add 239.11.11.16 iif r0 oif r1
+	before=$(ip -n "$H1" -j -s link show h1 | json '.[0].stats64.rx.packets')
+	recv_bg "$H1" h1 239.11.11.16
+	send "$SRC" s0 239.11.11.16 -n 20 -s 3000
+	recv_wait
+	after=$(ip -n "$H1" -j -s link show h1 | json '.[0].stats64.rx.packets')
+	expect_recv 1 20 "h1, 3000-byte datagrams of DF fragments"
+	[ "$(route_stat 239.11.11.16 packets)" = 20 ] &&
+		[ "$(oif_stat 239.11.11.16 r1 drops)" = 0 ]
+	check_err $? "DF fragments: $(rtr -s route show 239.11.11.16)"
+	n=$((after - before))
+	[ "$n" -ge 80 ] && [ "$n" -le 84 ]
+	check_err $? "h1 received $n frames for 20 datagrams of DF fragments (80 expected)"
+	log_test "forwarding: with nf_defrag, datagrams reassembled, then refragmented by the largest fragment received, DF or not"
 }
 
 ipmr_and_mcfw_never_both_forward()

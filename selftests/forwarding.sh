@@ -47,6 +47,7 @@ ALL_TESTS="
 	full_route_flood_stays_responsive
 	firewall_sees_the_copies
 	routeless_output_skips_the_hooks
+	nfqueue_verdicts_reinject_copies
 	defragmented_then_refragmented
 	ipmr_and_mcfw_never_both_forward
 	monitor_announces_changes
@@ -1012,6 +1013,103 @@ routeless_output_skips_the_hooks()
 		[ "$(iface_stat dm9 xmit_drop)" = 20 ]
 	check_err $? "dm9: $(rtr -s route show 239.22.22.23; rtr -s iface show dm9)"
 	log_test "firewall: a copy with no route to its output never meets the hooks, counted"
+}
+
+# nfq_start OUT COUNT: nfqhold.py on queue 7 in the router, its output in
+# OUT, its standard input the file descriptor NFQ_W; returns once bound.
+nfq_start()
+{
+	local fifo i
+
+	fifo=$(mktemp -u)
+	mkfifo "$fifo" || return 1
+	ip netns exec "$RTR" python3 "$TOPDIR/selftests/lib/nfqhold.py" 7 "$2" \
+		<"$fifo" >"$1" 2>&1 &
+	NFQ_PID=$!
+	exec {NFQ_W}>"$fifo"
+	rm -f "$fifo"
+	for i in $(seq 1 100); do
+		grep -q '^ready' "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# nfq_wait OUT PATTERN: until OUT has a line matching PATTERN (20 s).
+nfq_wait()
+{
+	local i
+
+	for i in $(seq 1 200); do
+		grep -q "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+nfqueue_verdicts_reinject_copies()
+{
+	local out
+
+	case_start
+	if ! modprobe nfnetlink_queue 2>/dev/null; then
+		log_skip "firewall: NFQUEUE" "no nfnetlink_queue"
+		return
+	fi
+	# No conntrack here: a copy sharing its original's unconfirmed
+	# entry is not queued (nf_ct_drop_unconfirmed()).
+	ip netns exec "$RTR" nft -f - <<-EOF
+		table ip mcfw-q {
+			chain forward {
+				type filter hook forward priority filter; policy accept;
+				oifname "r1" ip daddr 239.22.22.24 queue num 7
+			}
+		}
+	EOF
+	check_err $? "nft queue rule refused"
+	defer ip netns exec "$RTR" nft delete table ip mcfw-q
+	out=$(mktemp)
+	defer rm -f "$out"
+	nfq_start "$out" 20
+	check_err $? "nfqhold.py did not bind: $(cat "$out")"
+	defer kill "$NFQ_PID"
+	rtr route add 239.22.22.24 iif r0 oif r1 r2
+	recv_bg "$H1" h1 239.22.22.24 && recv_bg "$H2" h2 239.22.22.24
+	send "$SRC" s0 239.22.22.24 -n 20
+	nfq_wait "$out" '^held 20'
+	check_err $? "the copies to r1 were not queued: $(cat "$out")"
+	# Held in the queue: reinjected by the verdicts, in process context,
+	# into mcfw's POST_ROUTING continuation.
+	echo go >&"$NFQ_W"
+	nfq_wait "$out" '^accepted'
+	grep -qx 'accepted 20 refused 0' "$out"
+	check_err $? "verdicts: $(cat "$out")"
+	exec {NFQ_W}>&-
+	recv_wait
+	expect_recv 0 20 "h1, its copies queued and accepted"
+	expect_recv 1 20 "h2, not queued"
+	[ "$(oif_stat 239.22.22.24 r1 packets)" = 20 ]
+	check_err $? "r1 counted: $(rtr -s route show 239.22.22.24)"
+
+	# Copies held while mcfw is unloaded are dropped with its hook:
+	# their verdicts find nothing, and nothing runs mcfw's code.
+	: >"$out"
+	nfq_start "$out" 10
+	check_err $? "nfqhold.py did not bind again: $(cat "$out")"
+	defer kill "$NFQ_PID"
+	send "$SRC" s0 239.22.22.24 -n 10
+	nfq_wait "$out" '^held 10'
+	check_err $? "the second copies were not queued: $(cat "$out")"
+	modprobe -r mcfw
+	check_err $? "mcfw could not be unloaded with copies queued"
+	echo go >&"$NFQ_W"
+	nfq_wait "$out" '^accepted'
+	grep -qx 'accepted 0 refused 10' "$out"
+	check_err $? "verdicts after unload: $(cat "$out")"
+	exec {NFQ_W}>&-
+	modprobe mcfw
+	check_err $? "mcfw could not be loaded again"
+	log_test "firewall: copies an NFQUEUE rule holds are sent on ACCEPT, and dropped when mcfw is unloaded"
 }
 
 defragmented_then_refragmented()

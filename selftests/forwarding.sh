@@ -1015,26 +1015,6 @@ routeless_output_skips_the_hooks()
 	log_test "firewall: a copy with no route to its output never meets the hooks, counted"
 }
 
-# nfq_start OUT COUNT: nfqhold.py on queue 7 in the router, its output in
-# OUT, its standard input the file descriptor NFQ_W; returns once bound.
-nfq_start()
-{
-	local fifo i
-
-	fifo=$(mktemp -u)
-	mkfifo "$fifo" || return 1
-	ip netns exec "$RTR" python3 "$TOPDIR/selftests/lib/nfqhold.py" 7 "$2" \
-		<"$fifo" >"$1" 2>&1 &
-	NFQ_PID=$!
-	exec {NFQ_W}>"$fifo"
-	rm -f "$fifo"
-	for i in $(seq 1 100); do
-		grep -q '^ready' "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # nfq_wait OUT PATTERN: until OUT has a line matching PATTERN (20 s).
 nfq_wait()
 {
@@ -1045,6 +1025,22 @@ nfq_wait()
 		sleep 0.1
 	done
 	return 1
+}
+
+# nfq_start OUT COUNT: nfqhold.py on queue 7 in the router, its output in
+# OUT, its standard input the file descriptor NFQ_W; returns once bound.
+nfq_start()
+{
+	local fifo
+
+	fifo=$(mktemp -u)
+	mkfifo "$fifo" || return 1
+	ip netns exec "$RTR" python3 "$TOPDIR/selftests/lib/nfqhold.py" 7 "$2" \
+		<"$fifo" >"$1" 2>&1 &
+	NFQ_PID=$!
+	exec {NFQ_W}>"$fifo"
+	rm -f "$fifo"
+	nfq_wait "$1" '^ready'
 }
 
 nfqueue_verdicts_reinject_copies()

@@ -22,7 +22,10 @@
  * Ethernet devices, none on tunnels) and goes to dev_queue_xmit(). The
  * data after the headers is copied at most once per packet, then shared
  * by the copies (see mcfw_share_data()). No ICMP error is ever sent
- * about multicast.
+ * about multicast. An output that translates (DEV@GROUP[:PORT]) rewrites
+ * its copy's group and UDP port in that private head (mcfw_translate());
+ * such a copy leaves untracked, and everything after the rewrite (its
+ * route, its MAC, the hooks) sees the group it carries.
  */
 
 #include <linux/etherdevice.h>
@@ -31,6 +34,7 @@
 #include <linux/ip.h>
 #include <linux/jiffies.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
@@ -243,6 +247,97 @@ static bool mcfw_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
+ * Does @iph start a datagram whose UDP (or UDP-Lite) header a translated
+ * output rewrites? Fragments after the first carry no UDP header.
+ */
+static bool mcfw_l4_rewritable(const struct iphdr *iph)
+{
+	return (iph->protocol == IPPROTO_UDP ||
+		iph->protocol == IPPROTO_UDPLITE) &&
+	       !(iph->frag_off & htons(IP_OFFSET)) &&
+	       ntohs(iph->tot_len) >= iph->ihl * 4 + sizeof(struct udphdr);
+}
+
+/*
+ * A translated output's rewrite of its copy @skb (a private head, never a
+ * clone: see mcfw_output()): the destination group, and for UDP the
+ * destination port, with the IP and UDP checksums updated incrementally,
+ * as openvswitch's set_ipv4() and NAT's udp_manip_pkt() do.
+ *
+ * - Fragments after the first get the new group only (their UDP header is
+ *   in the first), so the receiver reassembles them.
+ * - A zero UDP checksum (none) stays zero; a computed one never becomes
+ *   zero (CSUM_MANGLED_0).
+ * - CHECKSUM_PARTIAL (a GRO or UDP GSO packet, a local sender's offload):
+ *   the field holds the pseudo-header sum, which covers the address but
+ *   not the port. skb_forward_csum() has made CHECKSUM_COMPLETE none.
+ * - Other protocols (multicast is UDP; no other that is forwarded has a
+ *   checksum over the addresses) get the group in the IP header only. A
+ *   GSO packet of theirs, or a UDP one that is a tunnel's, is refused:
+ *   what its segments' inner checksums cover is not ours to redo.
+ *
+ * The copy leaves untracked: the original's conntrack entry holds the
+ * original tuple, and no conntrack hook sees a forwarded copy to give it
+ * an entry of its own. Return: 0, or a negative errno to drop the copy.
+ */
+static int mcfw_translate(struct sk_buff *skb, const struct mcfw_oif *oif)
+{
+	bool l4 = mcfw_l4_rewritable(ip_hdr(skb));
+	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
+	struct iphdr *iph;
+	struct udphdr *uh;
+	__be32 grp;
+	bool here;
+	int err;
+
+	if (unlikely(skb_is_gso(skb) &&
+		     (!l4 || skb->encapsulation ||
+		      !(skb_shinfo(skb)->gso_type & SKB_GSO_UDP_L4))))
+		return -EOPNOTSUPP;
+	err = skb_ensure_writable(skb, off + (l4 ? sizeof(*uh) : 0));
+	if (unlikely(err))
+		return err;
+	iph = ip_hdr(skb);
+	grp = oif->grp ?: iph->daddr;
+	if (l4) {
+		uh = (struct udphdr *)(skb->data + off);
+		here = skb->ip_summed == CHECKSUM_PARTIAL &&
+		       skb_checksum_start(skb) == (u8 *)uh &&
+		       skb->csum_offset == offsetof(struct udphdr, check);
+		/* Offloaded for an inner header: complete it first. */
+		if (skb->ip_summed == CHECKSUM_PARTIAL && !here) {
+			err = skb_checksum_help(skb);
+			if (unlikely(err))
+				return err;
+		}
+		if (uh->check || here) {
+			inet_proto_csum_replace4(&uh->check, skb, iph->daddr,
+						 grp, true);
+			if (oif->port)
+				inet_proto_csum_replace2(&uh->check, skb,
+							 uh->dest, oif->port,
+							 false);
+			if (!uh->check)
+				uh->check = CSUM_MANGLED_0;
+		}
+		if (oif->port)
+			uh->dest = oif->port;
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		err = skb_checksum_help(skb);
+		if (unlikely(err))
+			return err;
+	}
+	csum_replace4(&iph->check, iph->daddr, grp);
+	iph->daddr = grp;
+	skb_clear_hash(skb);
+	nf_reset_ct(skb);
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	skb_set_nfct(skb, IP_CT_UNTRACKED);
+#endif
+	return 0;
+}
+
+/*
  * Below this much data after the headers, copying it per output costs
  * less than sharing it.
  */
@@ -268,6 +363,9 @@ static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 	struct page *page;
 	void *data;
 
+	/* A translated output rewrites the UDP header: keep it in the head. */
+	if (mcfw_l4_rewritable(ip_hdr(skb)))
+		hlen += sizeof(struct udphdr);
 	/* skb_checksum_help() wants the checksum field in the head. */
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		hlen = max_t(unsigned int, hlen,
@@ -366,7 +464,7 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		goto drop;
 	}
 	/* The group the copy carries on the wire. */
-	if (unlikely(mcfw_bounded(oif->iface, ip_hdr(skb)->daddr))) {
+	if (unlikely(mcfw_bounded(oif->iface, oif->grp ?: ip_hdr(skb)->daddr))) {
 		why = MCFW_C_BOUNDARY_DROP;
 		goto drop;
 	}
@@ -413,6 +511,12 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	IPCB(nskb)->flags |= IPSKB_FORWARDED;
 	skb_forward_csum(nskb);
 	ip_decrease_ttl(ip_hdr(nskb));
+	if (unlikely(mcfw_oif_translates(oif)) &&
+	    unlikely(mcfw_translate(nskb, oif))) {
+		kfree_skb(nskb);
+		why = MCFW_C_XMIT_DROP;
+		goto drop;
+	}
 
 	if (likely(READ_ONCE(mcfw_firewall))) {
 		/* A route for the hooks' rt and fib expressions. */

@@ -286,6 +286,9 @@ struct mcfw_ctrs {
  * @stats: what it did, in @ctrs
  * @ctrs: the allocation @stats is in (the output holds a reference)
  * @ttl: copy only packets whose TTL is greater than this (1..255)
+ * @port: the UDP destination port copies carry, or 0 to keep the
+ *	datagram's
+ * @grp: the group copies carry, or 0 for the route's (the packet's)
  * @dst: the route to the group out of this output, cached for the copies
  *	that traverse the netfilter hooks (the array's owns a reference);
  *	RCU, replaced with xchg() by the packet path when it is stale
@@ -295,8 +298,16 @@ struct mcfw_oif {
 	struct mcfw_oif_stats *stats;
 	struct mcfw_ctrs *ctrs;
 	u8 ttl;
+	__be16 port;
+	__be32 grp;
 	struct dst_entry __rcu *dst;
 };
+
+/* Does @oif rewrite its copies' group or port? */
+static inline bool mcfw_oif_translates(const struct mcfw_oif *oif)
+{
+	return oif->grp || oif->port;
+}
 
 /**
  * struct mcfw_rate - a route's rate limit: a GCRA token bucket
@@ -535,10 +546,14 @@ static inline bool mcfw_iface_present(const struct mcfw_iface *iface)
  * struct mcfw_oif_cfg - one output as a command gives it
  * @name: interface name
  * @ttl: threshold
+ * @port: UDP destination port of the copies, or 0 (unchanged)
+ * @grp: group of the copies, or 0 (the route's)
  */
 struct mcfw_oif_cfg {
 	char name[IFNAMSIZ];
 	u8 ttl;
+	__be16 port;
+	__be32 grp;
 };
 
 /**

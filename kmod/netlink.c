@@ -71,6 +71,9 @@ const struct nla_policy mcfw_oif_policy[MCFW_OIF_A_MAX + 1] = {
 	[MCFW_OIF_A_IFINDEX]	= MCFW_POLICY_IFINDEX,
 	[MCFW_OIF_A_TTL]	= NLA_POLICY_MIN(NLA_U8, 1),
 	[MCFW_OIF_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	/* Values are checked by mcfw_parse_oif_rewrite(), with messages. */
+	[MCFW_OIF_A_GROUP]	= { .type = NLA_BE32 },
+	[MCFW_OIF_A_PORT]	= { .type = NLA_BE16 },
 };
 
 static const struct nla_policy mcfw_oifs_policy[MCFW_A_MAX + 1] = {
@@ -353,6 +356,8 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 		     nla_total_size(IFNAMSIZ) +			/* IFNAME */
 		     nla_total_size(sizeof(u8)) +		/* TTL */
 		     nla_total_size(0) +			/* WAITING */
+		     nla_total_size(sizeof(__be32)) +		/* GROUP */
+		     nla_total_size(sizeof(__be16)) +		/* PORT */
 		     mcfw_stats_size(MCFW_OIF_NR_STATS);	/* STATS */
 	size_t nests = DIV_ROUND_UP(n_oifs, MCFW_OIFS_PER_NEST) ?: 1;
 
@@ -406,6 +411,8 @@ static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oifs *oifs,
 	    (ifindex && nla_put_u32(skb, MCFW_OIF_A_IFINDEX, ifindex)) ||
 	    nla_put_string(skb, MCFW_OIF_A_IFNAME, oif->iface->name) ||
 	    nla_put_u8(skb, MCFW_OIF_A_TTL, oif->ttl) ||
+	    (oif->grp && nla_put_in_addr(skb, MCFW_OIF_A_GROUP, oif->grp)) ||
+	    (oif->port && nla_put_be16(skb, MCFW_OIF_A_PORT, oif->port)) ||
 	    (!mcfw_iface_present(oif->iface) &&
 	     nla_put_flag(skb, MCFW_OIF_A_WAITING)) ||
 	    (stats && mcfw_put_oif_stats(skb, oifs, oif)))

@@ -57,6 +57,44 @@ static int mcfw_parse_oif_name(struct net *net, struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * An output's translation: the group and UDP port its copies carry. A
+ * group equal to the route's is no translation, and is stored as none, so
+ * that "eth1@<the route's group>" is "eth1".
+ */
+static int mcfw_parse_oif_rewrite(struct nlattr **tb,
+				  const struct mcfw_route_cfg *cfg,
+				  struct mcfw_oif_cfg *oif,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *g = tb[MCFW_OIF_A_GROUP], *p = tb[MCFW_OIF_A_PORT];
+
+	if (g) {
+		oif->grp = nla_get_in_addr(g);
+		if (!ipv4_is_multicast(oif->grp)) {
+			NL_SET_ERR_MSG_ATTR(extack, g,
+					    "Output group is not an IPv4 multicast address");
+			return -EINVAL;
+		}
+		if (ipv4_is_local_multicast(oif->grp)) {
+			NL_SET_ERR_MSG_ATTR(extack, g,
+					    "Output group is in 224.0.0.0/24, which is link-local and never forwarded");
+			return -EINVAL;
+		}
+		if (oif->grp == cfg->grp)
+			oif->grp = 0;
+	}
+	if (p) {
+		oif->port = nla_get_be16(p);
+		if (!oif->port) {
+			NL_SET_ERR_MSG_ATTR(extack, p,
+					    "Output port 0: give 1 to 65535, or leave the port out");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* Fills cfg's outputs from MCFW_A_OIFS; the caller frees cfg->oifs. */
 static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 			   struct mcfw_route_cfg *cfg,
@@ -99,11 +137,24 @@ static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 					    "The input interface cannot also be an output");
 			return -EINVAL;
 		}
-		/* Outputs are few (oif_max): a quadratic check is cheap. */
+		err = mcfw_parse_oif_rewrite(tb, cfg, oif, extack);
+		if (err)
+			return err;
+		/*
+		 * One interface may carry several copies that differ in group
+		 * or port. Outputs are few (oif_max): a quadratic check is
+		 * cheap.
+		 */
 		for (i = 0; i < cfg->n_oifs; i++) {
-			if (!strcmp(cfg->oifs[i].name, oif->name)) {
-				NL_SET_ERR_MSG_ATTR(extack, a,
-						    "An output interface is listed twice");
+			if (!strcmp(cfg->oifs[i].name, oif->name) &&
+			    cfg->oifs[i].grp == oif->grp &&
+			    cfg->oifs[i].port == oif->port) {
+				if (oif->grp || oif->port)
+					NL_SET_ERR_MSG_ATTR(extack, a,
+							    "An output is listed twice (the same interface, group and port)");
+				else
+					NL_SET_ERR_MSG_ATTR(extack, a,
+							    "An output interface is listed twice");
 				return -EINVAL;
 			}
 		}

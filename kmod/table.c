@@ -556,14 +556,22 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 	for (i = 0; i < cfg->n_oifs; i++) {
 		oif = &oifs->oif[i];
 		oif->ttl = cfg->oifs[i].ttl;
+		oif->grp = cfg->oifs[i].grp;
+		oif->port = cfg->oifs[i].port;
 		RCU_INIT_POINTER(oif->dst, NULL);
 		oif->iface = mcfw_iface_get(mn, cfg->oifs[i].name);
 		if (IS_ERR(oif->iface)) {
 			err = PTR_ERR(oif->iface);
 			goto unwind;
 		}
+		/*
+		 * The same copy (interface, group, port) keeps its counts; a
+		 * new threshold does not make it another.
+		 */
 		for (j = 0; old && j < old->n; j++) {
-			if (old->oif[j].iface == oif->iface) {
+			if (old->oif[j].iface == oif->iface &&
+			    old->oif[j].grp == oif->grp &&
+			    old->oif[j].port == oif->port) {
 				oif->ctrs = old->oif[j].ctrs;
 				oif->stats = old->oif[j].stats;
 				refcount_inc(&oif->ctrs->ref);
@@ -581,6 +589,17 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 unwind:
 	mcfw_oifs_release(mn, oifs, true);
 	return ERR_PTR(err);
+}
+
+/* How many of @oifs are on @iface. */
+static unsigned int mcfw_oifs_on(const struct mcfw_oifs *oifs,
+				 const struct mcfw_iface *iface)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < oifs->n; i++)
+		n += oifs->oif[i].iface == iface;
+	return n;
 }
 
 static unsigned int mcfw_oifs_waiting(const struct mcfw_oifs *oifs,
@@ -908,6 +927,8 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 		return false;
 	for (i = 0; i < oifs->n; i++)
 		if (oifs->oif[i].ttl != cfg->oifs[i].ttl ||
+		    oifs->oif[i].grp != cfg->oifs[i].grp ||
+		    oifs->oif[i].port != cfg->oifs[i].port ||
 		    strcmp(oifs->oif[i].iface->name, cfg->oifs[i].name))
 			return false;
 	return true;
@@ -1018,18 +1039,17 @@ void mcfw_iface_presence_changed(struct mcfw_net *mn,
 	for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
 	     rt = mcfw_route_next(rt)) {
 		oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
-		n = 0;
-		for (n = 0; n < oifs->n; n++)
-			if (oifs->oif[n].iface == iface)
-				break;
-		if (rt->iif != iface && n == oifs->n)
+		/* Outputs on @iface: one per copy, as mcfw_route_account(). */
+		n = mcfw_oifs_on(oifs, iface);
+		if (rt->iif != iface && !n)
 			continue;
 		if (rt->iif == iface) {
 			WRITE_ONCE(mn->nr_waiting, mn->nr_waiting + sign);
 			mcfw_join_update(mn, rt);
 		}
-		if (n < oifs->n)
-			WRITE_ONCE(mn->nr_oif_waiting, mn->nr_oif_waiting + sign);
+		if (n)
+			WRITE_ONCE(mn->nr_oif_waiting,
+				   mn->nr_oif_waiting + sign * (int)n);
 		/* RTNL is held: a few announcements, else a resync. */
 		if (++told > MCFW_NTF_RTNL_MAX && !lost) {
 			mcfw_ntf_lost(mn);

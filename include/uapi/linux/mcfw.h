@@ -287,6 +287,14 @@ enum mcfw_attr {
  * @MCFW_OIF_A_STATS: nested &enum mcfw_stats_attr, this output's counters
  * @MCFW_OIF_A_IFNAME: string, the output interface's name
  * @MCFW_OIF_A_WAITING: flag, the output interface is absent
+ * @MCFW_OIF_A_GROUP: be32, the group this output's copies carry instead
+ *	of the route's: an IPv4 multicast address outside 224.0.0.0/24
+ *	(absent: the route's group; the route's own group is the same as
+ *	absent). The IP and UDP checksums are updated; a fragment that is
+ *	not the first gets the new address only
+ * @MCFW_OIF_A_PORT: be16, the UDP destination port this output's copies
+ *	carry, 1 to 65535 (absent: the datagram's own). Only UDP datagrams,
+ *	and only their first fragment, which holds the UDP header
  */
 enum mcfw_oif_attr {
 	MCFW_OIF_A_UNSPEC,
@@ -296,6 +304,8 @@ enum mcfw_oif_attr {
 	MCFW_OIF_A_STATS,
 	MCFW_OIF_A_IFNAME,
 	MCFW_OIF_A_WAITING,
+	MCFW_OIF_A_GROUP,
+	MCFW_OIF_A_PORT,
 
 	/* private: */
 	__MCFW_OIF_A_MAX,

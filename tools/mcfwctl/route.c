@@ -55,7 +55,7 @@ static void route_usage(void)
 	       "       " PROG_NAME " [OPTIONS] route zero [GROUP...] [source SRC] [iif DEV]\n"
 	       "       " PROG_NAME " route help\n"
 	       "\n"
-	       "OUTPUT := DEV[:TTL]\n"
+	       "OUTPUT := DEV[:TTL][@GROUP[:PORT]]\n"
 	       "RATE := NUMBER{pps|kpps|mpps|bit|kbit|mbit|gbit}\n"
 	       "\n"
 	       "Commands:\n");
@@ -72,6 +72,9 @@ static void route_usage(void)
 	       "  oif ...     the outputs: every word up to the next keyword\n"
 	       "  DEV:TTL     output DEV with TTL threshold TTL, 1-255 (default 1):\n"
 	       "              a packet is copied to DEV only if its TTL is greater\n"
+	       "  DEV@GROUP:PORT  a copy out of DEV sent to GROUP instead (and, for\n"
+	       "              UDP, to port PORT, 1-65535); one DEV may carry several\n"
+	       "              copies that differ in GROUP or PORT\n"
 	       "  owner NAME  who installed the route (default: -o, else static);\n"
 	       "              flush and show: only routes of NAME (all: every owner)\n"
 	       "  nojoin      do not join GROUP on the input interface\n"
@@ -95,6 +98,8 @@ static struct nla_policy oif_policy[MCFW_OIF_A_MAX + 1] = {
 	[MCFW_OIF_A_STATS]	= { .type = NLA_NESTED },
 	[MCFW_OIF_A_IFNAME]	= { .type = NLA_STRING },
 	[MCFW_OIF_A_WAITING]	= { .type = NLA_FLAG },
+	[MCFW_OIF_A_GROUP]	= { .type = NLA_U32 },
+	[MCFW_OIF_A_PORT]	= { .type = NLA_U16 },
 };
 
 static int bad_reply(const char *what, const char *why)
@@ -123,6 +128,11 @@ static int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
 		       nla_get_u32(tb[MCFW_OIF_A_IFINDEX]) : 0;
 	oif->waiting = tb[MCFW_OIF_A_WAITING];
 	oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
+	oif->has_group = tb[MCFW_OIF_A_GROUP];
+	if (oif->has_group)
+		oif->group.s_addr = nla_get_u32(tb[MCFW_OIF_A_GROUP]);
+	oif->port = tb[MCFW_OIF_A_PORT] ?
+		    ntohs(nla_get_u16(tb[MCFW_OIF_A_PORT])) : 0;
 	if (!tb[MCFW_OIF_A_STATS])
 		return 0;
 	if (mcfw_nl_stats(tb[MCFW_OIF_A_STATS], c) < 0)
@@ -270,6 +280,26 @@ static void print_rate(const struct mroute *rt)
 	fputs(rate, stdout);
 }
 
+/*
+ * An output as the command line gives it: DEV[:TTL][@GROUP[:PORT]]. A
+ * port-only translation names the route's group.
+ */
+static void print_oif(const struct mroute *rt, const struct mroute_oif *oif)
+{
+	char grp[INET_ADDRSTRLEN];
+
+	fputs(oif->dev, stdout);
+	if (oif->ttl != 1)
+		printf(":%u", oif->ttl);
+	if (!oif->has_group && !oif->port)
+		return;
+	inet_ntop(AF_INET, oif->has_group ? &oif->group : &rt->group, grp,
+		  sizeof(grp));
+	printf("@%s", grp);
+	if (oif->port)
+		printf(":%u", oif->port);
+}
+
 static void print_oifs(const struct mroute *rt)
 {
 	unsigned int i;
@@ -278,9 +308,7 @@ static void print_oifs(const struct mroute *rt)
 		fputs(" oif", stdout);
 	for (i = 0; i < rt->n_oifs; i++) {
 		putchar(' ');
-		fputs(rt->oifs[i].dev, stdout);
-		if (rt->oifs[i].ttl != 1)
-			printf(":%u", rt->oifs[i].ttl);
+		print_oif(rt, &rt->oifs[i]);
 	}
 }
 
@@ -338,8 +366,10 @@ void mroute_print(const struct mroute *rt, const char *event)
 		printf(" idle never\n");
 	for (i = 0; i < rt->n_oifs; i++) {
 		oif = &rt->oifs[i];
-		printf("    oif %s packets %llu bytes %llu drops %llu\n",
-		       oif->dev, (unsigned long long)oif->packets,
+		fputs("    oif ", stdout);
+		print_oif(rt, oif);
+		printf(" packets %llu bytes %llu drops %llu\n",
+		       (unsigned long long)oif->packets,
 		       (unsigned long long)oif->bytes,
 		       (unsigned long long)oif->drops);
 	}
@@ -380,6 +410,16 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		json_object_open(jw, NULL);
 		json_string(jw, "dev", oif->dev);
 		json_u64(jw, "ttl", oif->ttl);
+		if (oif->has_group) {
+			inet_ntop(AF_INET, &oif->group, addr, sizeof(addr));
+			json_string(jw, "group", addr);
+		} else {
+			json_null(jw, "group");
+		}
+		if (oif->port)
+			json_u64(jw, "port", oif->port);
+		else
+			json_null(jw, "port");
 		json_bool(jw, "waiting", oif->waiting);
 		if (mcfwctl_opts.stats) {
 			json_object_open(jw, "stats");
@@ -474,6 +514,9 @@ enum {
 struct route_oif_arg {
 	const char *dev;
 	__u8 ttl;		/* 0: not given */
+	bool has_group;		/* translated: copies carry @group */
+	struct in_addr group;
+	__u16 port;		/* 0: not given */
 };
 
 struct route_args {
@@ -583,16 +626,75 @@ static int parse_addr(const struct route_args *a, const char *kind,
 }
 
 /*
- * "DEV" or "DEV:TTL"; ':' cannot be part of a device name. The word is
- * cut at the ':' in place. Returns -1 to go on, or the exit status.
+ * The "GROUP[:PORT]" of a translated output @word, at @at. Returns -1 to
+ * go on, or the exit status.
+ */
+static int parse_oif_group(const struct route_args *a, const char *word,
+			   char *at, struct route_oif_arg *oif)
+{
+	char *colon = strchr(at, ':');
+	unsigned long port;
+	__u32 g;
+	char *end;
+
+	if (colon)
+		*colon = '\0';
+	if (inet_pton(AF_INET, at, &oif->group) != 1) {
+		if (colon)
+			*colon = ':';
+		return usage_error("%s: invalid group in output '%s' (DEV@GROUP[:PORT])",
+				   a->what, word);
+	}
+	g = ntohl(oif->group.s_addr);
+	if (!IN_MULTICAST(g))
+		return usage_error("%s: output group '%s' is not a multicast address",
+				   a->what, at);
+	if ((g & 0xffffff00) == 0xe0000000)
+		return usage_error("%s: output group '%s' is in 224.0.0.0/24 (link-local)",
+				   a->what, at);
+	oif->has_group = true;
+	if (!colon)
+		return -1;
+	*colon = ':';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end || errno ||
+	    port < 1 || port > 65535)
+		return usage_error("%s: invalid port in output '%s' (DEV@GROUP:PORT, PORT 1-65535)",
+				   a->what, word);
+	oif->port = port;
+	return -1;
+}
+
+/*
+ * "DEV", "DEV:TTL", and either followed by "@GROUP" or "@GROUP:PORT"; ':'
+ * cannot be part of a device name, '@' can: the word is split at its last
+ * '@' when a group follows it (a digit; '[' for IPv6), else it is all
+ * DEV[:TTL]. The word is cut in place. Returns -1 to go on, or the exit
+ * status.
  */
 static int parse_oif(const struct route_args *a, char *word,
 		     struct route_oif_arg *oif)
 {
-	char *colon = strchr(word, ':');
+	char *at = strrchr(word, '@');
+	char *colon;
 	unsigned long ttl;
 	char *end;
+	int ret;
 
+	if (at && ((at[1] >= '0' && at[1] <= '9') || at[1] == '[')) {
+		if (at == word)
+			return usage_error("%s: missing device name in '%s'",
+					   a->what, word);
+		if (at[1] == '[')
+			return usage_error("%s: output '%s': IPv6 groups are not supported yet",
+					   a->what, word);
+		ret = parse_oif_group(a, word, at + 1, oif);
+		if (ret >= 0)
+			return ret;
+		*at = '\0';
+	}
+	colon = strchr(word, ':');
 	oif->dev = word;
 	if (!colon)
 		goto check;
@@ -775,7 +877,13 @@ static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 		if (!oif ||
 		    nla_put_string(msg, MCFW_OIF_A_IFNAME, a->oifs[i].dev) < 0 ||
 		    (a->oifs[i].ttl &&
-		     nla_put_u8(msg, MCFW_OIF_A_TTL, a->oifs[i].ttl) < 0))
+		     nla_put_u8(msg, MCFW_OIF_A_TTL, a->oifs[i].ttl) < 0) ||
+		    (a->oifs[i].has_group &&
+		     nla_put_u32(msg, MCFW_OIF_A_GROUP,
+				 a->oifs[i].group.s_addr) < 0) ||
+		    (a->oifs[i].port &&
+		     nla_put_u16(msg, MCFW_OIF_A_PORT,
+				 htons(a->oifs[i].port)) < 0))
 			return -1;
 		nla_nest_end(msg, oif);
 	}
@@ -789,10 +897,10 @@ static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 	return 0;
 }
 
-/* Room for the attributes of a route: key plus, per output, 32 bytes. */
+/* Room for the attributes of a route: key plus, per output, 48 bytes. */
 static size_t route_msg_payload(const struct route_args *a)
 {
-	return 160 + (size_t)a->n_oifs * 32;
+	return 160 + (size_t)a->n_oifs * 48;
 }
 
 /* A request of @a could not be built: say so, drop it, EXIT_FAIL. */

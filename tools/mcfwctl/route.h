@@ -19,6 +19,9 @@ struct mroute_oif {
 	__u32 ifindex;		/* 0 while absent */
 	bool waiting;		/* absent */
 	__u8 ttl;		/* threshold */
+	bool has_group;		/* copies carry @group, not the route's */
+	struct in_addr group;
+	__u16 port;		/* UDP destination port of copies, or 0 */
 	__u64 packets;
 	__u64 bytes;
 	__u64 drops;

@@ -118,7 +118,7 @@ install_check() {
 # The other lane's guest may still run beside it: its times are an
 # indication (it fails only beyond a 180 s guard); make bench measures.
 SUITES_TIMED="scale.sh"
-SUITES_STOCK="forwarding.sh nic.sh"
+SUITES_STOCK="forwarding.sh gateway.sh nic.sh"
 SUITES_LIFECYCLE="module.sh genl_test"
 SUITES_NEWEST="mcfwctl.sh limits.sh packets.sh fuzz.sh faults.sh config.sh unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"

@@ -1535,6 +1535,101 @@ TEST_F(routes, out_of_range_values_refused)
 	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
 }
 
+/* An output to @ifindex translated to @grp (if not NULL) and @port (if set). */
+static void put_oif_xlat(struct nlbuf *m, __u32 ifindex, const char *grp,
+			 const void *port, size_t port_len)
+{
+	size_t oif = nest_start(m, MCFW_A_OIF);
+	struct in_addr a;
+
+	put_u32(m, MCFW_OIF_A_IFINDEX, ifindex);
+	if (grp) {
+		inet_pton(AF_INET, grp, &a);
+		put(m, MCFW_OIF_A_GROUP, &a, sizeof(a));
+	}
+	if (port)
+		put(m, MCFW_OIF_A_PORT, port, port_len);
+	nest_end(m, oif);
+}
+
+/*
+ * Route 239.8.0.1 on d0 out of d1 and out of d1 translated to @grp and
+ * @port (sizeof(__be16) bytes unless @port_len says otherwise).
+ */
+static void route_msg_xlat(struct nlbuf *m, __u32 iif, __u32 oif,
+			   const char *grp, const void *port, size_t port_len)
+{
+	size_t nest;
+
+	route_msg_head(m, iif);
+	nest = nest_start(m, MCFW_A_OIFS);
+	put_oif(m, oif);
+	put_oif_xlat(m, oif, grp, port, port_len);
+	nest_end(m, nest);
+}
+
+TEST_F(routes, translated_outputs_checked)
+{
+	__be16 port = htons(6001), zero = 0;
+	struct nlattr *oifs, *a, *tb[MCFW_OIF_A_MAX + 1];
+	__u32 wide = htonl(6001);
+	int rem, n = 0;
+	size_t nest;
+
+	route_msg_xlat(&self->m, self->d0, self->d1, "10.1.1.1", NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Output group is not an IPv4 multicast address",
+		     self->r.msg);
+	route_msg_xlat(&self->m, self->d0, self->d1, "224.0.0.5", NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Output group is in 224.0.0.0/24, which is link-local and never forwarded",
+		     self->r.msg);
+	route_msg_xlat(&self->m, self->d0, self->d1, "239.9.0.1", &zero,
+		       sizeof(zero));
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Output port 0: give 1 to 65535, or leave the port out",
+		     self->r.msg);
+	route_msg_xlat(&self->m, self->d0, self->d1, "239.9.0.1", &wide,
+		       sizeof(wide));
+	expect_refused(_metadata, self, "a 4-byte port");
+	/* The route's own group is no translation: d1 twice. */
+	route_msg_xlat(&self->m, self->d0, self->d1, "239.8.0.1", NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("An output interface is listed twice", self->r.msg);
+
+	/* The same translation twice. */
+	route_msg_head(&self->m, self->d0);
+	nest = nest_start(&self->m, MCFW_A_OIFS);
+	put_oif_xlat(&self->m, self->d1, "239.9.0.1", &port, sizeof(port));
+	put_oif_xlat(&self->m, self->d1, "239.9.0.1", &port, sizeof(port));
+	nest_end(&self->m, nest);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("An output is listed twice (the same interface, group and port)",
+		     self->r.msg);
+	EXPECT_EQ(0, route_count(self->fd, self->family));
+
+	/* d1 and d1@239.9.0.1:6001: two outputs, the reply says which. */
+	route_msg_xlat(&self->m, self->d0, self->d1, "239.9.0.1", &port,
+		       sizeof(port));
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	oifs = self->r.tb[MCFW_A_OIFS];
+	ASSERT_NE(NULL, oifs);
+	for (a = nest_first(oifs, &rem); attr_ok(a, rem); a = attr_next(a, &rem)) {
+		parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)a + NLA_HDRLEN,
+			    a->nla_len - NLA_HDRLEN);
+		if (n++ == 0) {
+			EXPECT_EQ(NULL, tb[MCFW_OIF_A_GROUP]);
+			EXPECT_EQ(NULL, tb[MCFW_OIF_A_PORT]);
+			continue;
+		}
+		ASSERT_NE(NULL, tb[MCFW_OIF_A_GROUP]);
+		ASSERT_NE(NULL, tb[MCFW_OIF_A_PORT]);
+		EXPECT_EQ(htonl(0xef090001), nla_u32(tb[MCFW_OIF_A_GROUP]));
+		EXPECT_EQ(port, nla_u16(tb[MCFW_OIF_A_PORT]));
+	}
+	EXPECT_EQ(2, n);
+}
+
 TEST_F(routes, rate_limits_checked)
 {
 	__u32 oifs[] = { self->d1 };

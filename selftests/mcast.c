@@ -5,7 +5,7 @@
  * derived from it, so the receiver can tell a damaged payload.
  *
  *   mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D]
- *                         [-r PPS] [-T SECONDS] [-g SEGS]
+ *                         [-r PPS] [-T SECONDS] [-g SEGS] [-z]
  *   mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]
  *
  * send: COUNT datagrams (default 100) of SIZE payload bytes (default 64)
@@ -13,7 +13,8 @@
  * as fast as possible), or for SECONDS when -T is given (COUNT then caps).
  * With -g, each send hands the kernel SEGS datagrams at once, as one UDP
  * GSO buffer (UDP_SEGMENT) that leaves as one GSO packet where the device
- * takes them. It prints "sent N" (datagrams).
+ * takes them. With -z, datagrams carry no UDP checksum (SO_NO_CHECK: the
+ * field is zero). It prints "sent N" (datagrams).
  *
  * recv: joins GROUP on DEV and counts datagrams to PORT until COUNT
  * arrived (default: no limit), nothing came for IDLE_MS after the first
@@ -56,6 +57,7 @@ struct opts {
 	double seconds;
 	long idle_ms;
 	unsigned int segs;
+	bool nocsum;
 };
 
 static void die(const char *what)
@@ -67,7 +69,7 @@ static void die(const char *what)
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"Usage: mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D] [-r PPS] [-T SECONDS] [-g SEGS]\n"
+		"Usage: mcast send GROUP PORT [-i DEV] [-t TTL] [-n COUNT] [-s SIZE] [-D] [-r PPS] [-T SECONDS] [-g SEGS] [-z]\n"
 		"       mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]\n");
 	exit(2);
 }
@@ -93,7 +95,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		print_usage();
 	o->port = atoi(argv[3]);
 	optind = 4;
-	while ((c = getopt(argc, argv, "i:t:n:s:Dr:T:w:g:")) != -1) {
+	while ((c = getopt(argc, argv, "i:t:n:s:Dr:T:w:g:z")) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifindex = if_nametoindex(optarg);
@@ -123,6 +125,9 @@ static void parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'g':
 			o->segs = strtoul(optarg, NULL, 0);
+			break;
+		case 'z':
+			o->nocsum = true;
 			break;
 		default:
 			print_usage();
@@ -164,6 +169,12 @@ static int do_send(struct opts *o)
 	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
 		die("IP_MTU_DISCOVER");
 
+	if (o->nocsum) {
+		int one = 1;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)))
+			die("SO_NO_CHECK");
+	}
 	if (o->segs > 1) {
 		int gso = o->size;
 

@@ -44,6 +44,7 @@
 #include <net/gso.h>
 #endif
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/neighbour.h>
 #include <net/route.h>
 
@@ -52,6 +53,25 @@
 /* After defragmentation, conntrack and every chain of the router's. */
 #define MCFW_HOOK_PRIORITY	(NF_IP_PRI_LAST - 1)
 
+/*
+ * A unicast output's copy, to the next hop of its route, as
+ * ip_finish_output2() sends: the neighbour resolves it (queued until ARP
+ * answers). Consumes @skb.
+ */
+static int mcfw_xmit_unicast(struct sk_buff *skb)
+{
+	struct rtable *rt = skb_rtable(skb);
+	bool is_v6gw = false;
+	struct neighbour *n;
+
+	n = ip_neigh_for_gw(rt, skb, &is_v6gw);
+	if (IS_ERR(n)) {
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	return neigh_output(n, skb, is_v6gw);
+}
+
 /* Puts the link-layer header on a copy and transmits it; consumes @skb. */
 static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -59,6 +79,8 @@ static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct neighbour *n;
 	int err;
 
+	if (unlikely(!ipv4_is_multicast(grp)))	/* a unicast output's */
+		return mcfw_xmit_unicast(skb);
 	if (!dev->header_ops)		/* tunnels, WireGuard: no L2 header */
 		return dev_queue_xmit(skb);
 
@@ -150,6 +172,44 @@ static bool mcfw_route_copy(struct net *net, struct sk_buff *skb,
 }
 
 /*
+ * The route of a unicast output @oif: to its address, in the routing
+ * table of the route's input @in (its VRF), as a forwarded datagram's
+ * would be; cached in @oif as mcfw_route_copy() caches a group's, with
+ * the source the routing table chose in @oif->saddr. dst_check() fails
+ * once any route or address changes (the FIB's generation), so a stale
+ * route is never used. NULL if the address is not reachable by unicast
+ * (no route, a local, broadcast or blackhole route). Called under RCU;
+ * the result is valid until it ends.
+ */
+static struct dst_entry *mcfw_unicast_dst(struct net *net,
+					  struct mcfw_oif *oif,
+					  const struct net_device *in)
+{
+	struct dst_entry *dst = rcu_dereference(oif->dst), *old;
+	struct flowi4 fl4 = {
+		.daddr = oif->ucast,
+		.flowi4_oif = l3mdev_master_ifindex_rcu(in),
+		.flowi4_scope = RT_SCOPE_UNIVERSE,
+	};
+	struct rtable *rt;
+
+	if (likely(dst && dst_check(dst, 0)))
+		return dst;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	if (rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		return NULL;
+	}
+	/* Readers take the source after the route; a race reads the old. */
+	WRITE_ONCE(oif->saddr, fl4.saddr);
+	old = unrcu_pointer(xchg(&oif->dst, RCU_INITIALIZER(&rt->dst)));
+	dst_release(old);
+	return &rt->dst;
+}
+
+/*
  * A copy too big for its output without DF, or a datagram nf_defrag
  * reassembled: fragment it, as ip_forward() would (ip_do_fragment() cuts
  * to the largest fragment received, if smaller than the MTU).
@@ -170,19 +230,8 @@ static int mcfw_fragment(struct net *net, struct sk_buff *skb,
 	return ip_do_fragment(net, NULL, skb, mcfw_frag_output);
 }
 
-/**
- * struct mcfw_wire - what a packet stands for on the wire
- * @pkts: datagrams: gso_segs for a GSO packet (merged by GRO, or sent
- *	so by a local UDP GSO sender), else 1
- * @bytes: their bytes, each with its own headers
- */
-struct mcfw_wire {
-	u32 pkts;
-	u32 bytes;
-};
-
 /* As qdisc_pkt_len_init() counts a GSO packet for the wire. */
-static struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb)
+struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb)
 {
 	const struct skb_shared_info *shinfo = skb_shinfo(skb);
 	struct mcfw_wire w = { .pkts = 1, .bytes = skb->len };
@@ -259,20 +308,22 @@ static bool mcfw_l4_rewritable(const struct iphdr *iph)
 }
 
 /*
- * A translated output's rewrite of its copy @skb (a private head, never a
- * clone: see mcfw_output()): the destination group, and for UDP the
- * destination port, with the IP and UDP checksums updated incrementally,
- * as openvswitch's set_ipv4() and NAT's udp_manip_pkt() do.
+ * A translated or unicast output's rewrite of its copy @skb (a private
+ * head, never a clone: see mcfw_output()): the destination address
+ * @daddr, the source @saddr (0: kept) and for UDP the destination port
+ * @port (0: kept), with the IP and UDP checksums updated incrementally, as
+ * openvswitch's set_ipv4() and NAT's udp_manip_pkt() do (a replacement
+ * by the same value changes nothing).
  *
- * - Fragments after the first get the new group only (their UDP header is
- *   in the first), so the receiver reassembles them.
+ * - Fragments after the first get the new addresses only (their UDP
+ *   header is in the first), so the receiver reassembles them.
  * - A zero UDP checksum (none) stays zero; a computed one never becomes
  *   zero (CSUM_MANGLED_0).
  * - CHECKSUM_PARTIAL (a GRO or UDP GSO packet, a local sender's offload):
  *   the field holds the pseudo-header sum, which covers the address but
  *   not the port. skb_forward_csum() has made CHECKSUM_COMPLETE none.
  * - Other protocols (multicast is UDP; no other that is forwarded has a
- *   checksum over the addresses) get the group in the IP header only. A
+ *   checksum over the addresses) get the addresses in the IP header only. A
  *   GSO packet of theirs, or a UDP one that is a tunnel's, is refused:
  *   what its segments' inner checksums cover is not ours to redo.
  *
@@ -280,13 +331,13 @@ static bool mcfw_l4_rewritable(const struct iphdr *iph)
  * original tuple, and no conntrack hook sees a forwarded copy to give it
  * an entry of its own. Return: 0, or a negative errno to drop the copy.
  */
-static int mcfw_translate(struct sk_buff *skb, const struct mcfw_oif *oif)
+int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
+		   __be16 port)
 {
 	bool l4 = mcfw_l4_rewritable(ip_hdr(skb));
 	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
 	struct iphdr *iph;
 	struct udphdr *uh;
-	__be32 grp;
 	bool here;
 	int err;
 
@@ -298,7 +349,7 @@ static int mcfw_translate(struct sk_buff *skb, const struct mcfw_oif *oif)
 	if (unlikely(err))
 		return err;
 	iph = ip_hdr(skb);
-	grp = oif->grp ?: iph->daddr;
+	saddr = saddr ?: iph->saddr;
 	if (l4) {
 		uh = (struct udphdr *)(skb->data + off);
 		here = skb->ip_summed == CHECKSUM_PARTIAL &&
@@ -312,23 +363,26 @@ static int mcfw_translate(struct sk_buff *skb, const struct mcfw_oif *oif)
 		}
 		if (uh->check || here) {
 			inet_proto_csum_replace4(&uh->check, skb, iph->daddr,
-						 grp, true);
-			if (oif->port)
+						 daddr, true);
+			inet_proto_csum_replace4(&uh->check, skb, iph->saddr,
+						 saddr, true);
+			if (port)
 				inet_proto_csum_replace2(&uh->check, skb,
-							 uh->dest, oif->port,
-							 false);
+							 uh->dest, port, false);
 			if (!uh->check)
 				uh->check = CSUM_MANGLED_0;
 		}
-		if (oif->port)
-			uh->dest = oif->port;
+		if (port)
+			uh->dest = port;
 	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		err = skb_checksum_help(skb);
 		if (unlikely(err))
 			return err;
 	}
-	csum_replace4(&iph->check, iph->daddr, grp);
-	iph->daddr = grp;
+	csum_replace4(&iph->check, iph->daddr, daddr);
+	iph->daddr = daddr;
+	csum_replace4(&iph->check, iph->saddr, saddr);
+	iph->saddr = saddr;
 	skb_clear_hash(skb);
 	nf_reset_ct(skb);
 #if IS_ENABLED(CONFIG_NF_CONNTRACK)
@@ -422,10 +476,18 @@ static int mcfw_finish_output(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
+	unsigned int mtu = READ_ONCE(dev->mtu);
 	int ret;
 
-	if (unlikely(IPCB(skb)->frag_max_size ||
-		     mcfw_too_big(skb, READ_ONCE(dev->mtu))))
+	/* A unicast output's copy: its route's MTU (a PMTU, a tunnel's). */
+	if (unlikely(!ipv4_is_multicast(ip_hdr(skb)->daddr))) {
+		if (unlikely(!skb_dst(skb))) {
+			kfree_skb(skb);
+			return -EHOSTUNREACH;
+		}
+		mtu = dst_mtu(skb_dst(skb));
+	}
+	if (unlikely(IPCB(skb)->frag_max_size || mcfw_too_big(skb, mtu)))
 		return mcfw_fragment(net, skb, dev);
 	/* net_xmit_eval() evaluates its argument twice. */
 	ret = mcfw_xmit(skb, dev);
@@ -447,33 +509,61 @@ static bool mcfw_copies_hooked(const struct net *net)
 }
 
 /*
- * Sends one copy of @skb (@w on the wire, arrived on @in) out of @oif.
+ * The source of a copy out of @dev of a route or relay with snat: the
+ * device's primary address (as a locally sent datagram would have), or
+ * its original source if the device has none. Called under RCU.
+ */
+static __be32 mcfw_snat_addr(const struct net_device *dev)
+{
+	return inet_select_addr(dev, 0, RT_SCOPE_UNIVERSE);
+}
+
+/*
+ * Sends one copy of @skb (@w on the wire, arrived on @in) out of @oif;
+ * with @snat, from @oif's device's address (see mcfw_snat_addr()).
  * Called with BHs disabled, under RCU.
  */
 static void mcfw_output(struct net *net, struct sk_buff *skb,
 			struct net_device *in, struct mcfw_wire w,
-			struct mcfw_oif *oif)
+			struct mcfw_oif *oif, bool snat)
 {
-	struct net_device *dev = rcu_dereference(oif->iface->dev);
+	struct dst_entry *udst = NULL;
 	enum mcfw_counter why;
+	struct net_device *dev;
 	struct sk_buff *nskb;
+	unsigned int mtu;
 	int err;
 
 	if (ip_hdr(skb)->ttl <= oif->ttl) {
 		why = MCFW_C_SCOPE_DROP;
 		goto drop;
 	}
-	/* The group the copy carries on the wire. */
-	if (unlikely(mcfw_bounded(oif->iface, oif->grp ?: ip_hdr(skb)->daddr))) {
-		why = MCFW_C_BOUNDARY_DROP;
-		goto drop;
+	if (unlikely(oif->ucast)) {
+		/* Routed: the route says which device, and its MTU. */
+		udst = mcfw_unicast_dst(net, oif, in);
+		if (unlikely(!udst)) {
+			why = MCFW_C_DOWN_DROP;
+			goto drop;
+		}
+		dev = udst->dev;
+		mtu = dst_mtu(udst);
+	} else {
+		dev = rcu_dereference(oif->iface->dev);
+		/* The group the copy carries on the wire. */
+		if (unlikely(mcfw_bounded(oif->iface,
+					  oif->grp ?: ip_hdr(skb)->daddr))) {
+			why = MCFW_C_BOUNDARY_DROP;
+			goto drop;
+		}
+		/* An absent output waits in place. */
+		if (unlikely(!dev || !netif_running(dev) ||
+			     !netif_carrier_ok(dev))) {
+			why = MCFW_C_DOWN_DROP;
+			goto drop;
+		}
+		mtu = READ_ONCE(dev->mtu);
 	}
-	/* An absent output waits in place. */
-	if (unlikely(!dev || !netif_running(dev) || !netif_carrier_ok(dev))) {
-		why = MCFW_C_DOWN_DROP;
-		goto drop;
-	}
-	if (unlikely(mcfw_exceeds_mtu(skb, READ_ONCE(dev->mtu)))) {
+	if (unlikely(mcfw_exceeds_mtu(skb, mtu))) {
 		why = MCFW_C_MTU_DROP;
 		goto drop;
 	}
@@ -511,16 +601,28 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	IPCB(nskb)->flags |= IPSKB_FORWARDED;
 	skb_forward_csum(nskb);
 	ip_decrease_ttl(ip_hdr(nskb));
-	if (unlikely(mcfw_oif_translates(oif)) &&
-	    unlikely(mcfw_translate(nskb, oif))) {
-		kfree_skb(nskb);
-		why = MCFW_C_XMIT_DROP;
-		goto drop;
+	if (unlikely(mcfw_oif_translates(oif) || snat)) {
+		if (oif->ucast)
+			err = mcfw_translate(nskb, oif->ucast,
+					     READ_ONCE(oif->saddr), oif->port);
+		else
+			err = mcfw_translate(nskb,
+					     oif->grp ?: ip_hdr(nskb)->daddr,
+					     snat ? mcfw_snat_addr(dev) : 0,
+					     oif->port);
+		if (unlikely(err)) {
+			kfree_skb(nskb);
+			why = MCFW_C_XMIT_DROP;
+			goto drop;
+		}
 	}
+	/* Valid under this RCU read section, as mcfw_route_copy()'s. */
+	if (unlikely(udst))
+		skb_dst_set_noref(nskb, udst);
 
 	if (likely(READ_ONCE(mcfw_firewall))) {
 		/* A route for the hooks' rt and fib expressions. */
-		if (mcfw_copies_hooked(net) &&
+		if (!udst && mcfw_copies_hooked(net) &&
 		    unlikely(!mcfw_route_copy(net, nskb, oif, dev))) {
 			kfree_skb(nskb);
 			why = MCFW_C_XMIT_DROP;
@@ -539,8 +641,10 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		goto drop;
 	}
 
-	mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, w.pkts,
-		    MCFW_C_OUT_BYTES, w.bytes);
+	/* A unicast output has no interface of ours to count on. */
+	if (likely(oif->iface))
+		mcfw_count2(oif->iface->stats, MCFW_C_OUT_PACKETS, w.pkts,
+			    MCFW_C_OUT_BYTES, w.bytes);
 	return;
 
 drop:
@@ -552,7 +656,8 @@ drop:
 	smp_mb__before_atomic();
 	atomic64_add(w.pkts, &oif->stats->drops);
 	atomic64_add(w.bytes, &oif->stats->drop_bytes);
-	mcfw_count_n(oif->iface->stats, why, w.pkts);
+	if (likely(oif->iface))
+		mcfw_count_n(oif->iface->stats, why, w.pkts);
 }
 
 /*
@@ -584,8 +689,6 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 			 struct net_device *in, struct mcfw_wire w)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct sk_buff *shared = NULL;
-	unsigned int i;
 
 	mcfw_count2(rt->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
 	mcfw_count2(rt->iif->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES,
@@ -606,12 +709,33 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 		return;
 	}
 
+	mcfw_replicate(net, oifs, skb, in, w);
+}
+
+/**
+ * mcfw_replicate - send a copy of a packet out of each output
+ * @net: the namespace
+ * @oifs: the outputs (a route's or a relay's)
+ * @skb: the packet, which stays the caller's
+ * @in: the device it arrived on
+ * @w: what it stands for on the wire
+ *
+ * Context: bottom halves disabled, under RCU.
+ */
+void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
+		    struct sk_buff *skb, struct net_device *in,
+		    struct mcfw_wire w)
+{
+	struct sk_buff *shared = NULL;
+	unsigned int i;
+
 	/* Handed to every output: each counts its copies sent from this. */
 	mcfw_count2(oifs->fwd, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
 	if (oifs->n > 1)
 		shared = mcfw_share_data(skb);
 	for (i = 0; i < oifs->n; i++)
-		mcfw_output(net, shared ?: skb, in, w, &oifs->oif[i]);
+		mcfw_output(net, shared ?: skb, in, w, &oifs->oif[i],
+			    oifs->snat);
 	consume_skb(shared);
 }
 
@@ -833,7 +957,15 @@ static const struct nf_hook_ops mcfw_nf_ops_v4 = {
  */
 int mcfw_hook_register(struct mcfw_net *mn)
 {
-	return nf_register_net_hook(mn->net, &mcfw_nf_ops_v4);
+	int err;
+
+	err = nf_register_net_hook(mn->net, &mcfw_nf_ops_v4);
+	if (err)
+		return err;
+	err = nf_register_net_hook(mn->net, &mcfw_relay_nf_ops);
+	if (err)
+		nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v4);
+	return err;
 }
 
 /**
@@ -848,5 +980,6 @@ int mcfw_hook_register(struct mcfw_net *mn)
  */
 void mcfw_hook_unregister(struct mcfw_net *mn)
 {
+	nf_unregister_net_hook(mn->net, &mcfw_relay_nf_ops);
 	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v4);
 }

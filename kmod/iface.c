@@ -108,6 +108,8 @@ int mcfw_route_cfg_devs_exist(struct mcfw_net *mn,
 		return -ENODEV;
 	}
 	for (i = 0; i < cfg->n_oifs; i++) {
+		if (cfg->oifs[i].ucast)		/* routed, no interface */
+			continue;
 		if (!mcfw_dev_exists(mn, cfg->oifs[i].name)) {
 			NL_SET_ERR_MSG(extack,
 				       "Output interface does not exist in this namespace");

@@ -144,6 +144,7 @@ static void __net_exit mcfw_net_exit(struct net *net)
 	rtnl_lock();
 	mutex_lock(&mn->lock);
 	mcfw_batch_free(mn);
+	mcfw_relay_exit(mn);
 	mcfw_table_exit(mn);
 	mcfw_iface_exit(mn);
 	mutex_unlock(&mn->lock);

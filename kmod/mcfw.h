@@ -291,7 +291,11 @@ struct mcfw_ctrs {
  * @grp: the group copies carry, or 0 for the route's (the packet's)
  * @dst: the route to the group out of this output, cached for the copies
  *	that traverse the netfilter hooks (the array's owns a reference);
- *	RCU, replaced with xchg() by the packet path when it is stale
+ *	RCU, replaced with xchg() by the packet path when it is stale. For a
+ *	unicast output, the route to @ucast, used by every copy
+ * @ucast: a unicast output's destination (then @iface is NULL), or 0
+ * @saddr: a unicast output's source, the one the routing table chose
+ *	with @dst (written before @dst is published)
  */
 struct mcfw_oif {
 	struct mcfw_iface *iface;
@@ -301,12 +305,14 @@ struct mcfw_oif {
 	__be16 port;
 	__be32 grp;
 	struct dst_entry __rcu *dst;
+	__be32 ucast;
+	__be32 saddr;
 };
 
-/* Does @oif rewrite its copies' group or port? */
+/* Does @oif rewrite its copies' addresses or port? */
 static inline bool mcfw_oif_translates(const struct mcfw_oif *oif)
 {
-	return oif->grp || oif->port;
+	return oif->grp || oif->port || oif->ucast;
 }
 
 /**
@@ -344,6 +350,7 @@ struct mcfw_rate {
  * @folded: @fwd's sums already added to its outputs' carried counts
  * @refold: fold @fwd once more when the array is freed
  * @rate: the route's rate limit (the outputs' share of one)
+ * @snat: multicast copies leave with their output's primary address
  * @n: number of entries in @oif
  * @oif: the outputs
  */
@@ -354,6 +361,7 @@ struct mcfw_oifs {
 	u64 folded[MCFW_C_FWD_NR];
 	bool refold;
 	struct mcfw_rate rate;
+	bool snat;
 	unsigned int n;
 	struct mcfw_oif oif[];
 };
@@ -388,6 +396,7 @@ struct mcfw_entry {
 
 /* mcfw_route.flags */
 #define MCFW_RF_NOJOIN	BIT(0)
+#define MCFW_RF_SNAT	BIT(1)	/* the packet path reads mcfw_oifs.snat */
 
 struct mcfw_join;
 
@@ -453,6 +462,8 @@ struct mcfw_batch;
  *	devices coming and going), so a batch can tell it was overtaken
  * @exiting: the namespace is going away: the work queues nothing more
  */
+#define MCFW_RELAY_HASH	64
+
 struct mcfw_net {
 	struct net *net;
 	struct mutex lock;	/* serialises writers, see DOC: Locking */
@@ -474,6 +485,8 @@ struct mcfw_net {
 	unsigned int gen;
 	unsigned int cfg_gen;
 	bool exiting;
+	unsigned int nr_relays;
+	struct hlist_head relays[MCFW_RELAY_HASH];
 };
 
 extern unsigned int mcfw_net_id;
@@ -548,12 +561,14 @@ static inline bool mcfw_iface_present(const struct mcfw_iface *iface)
  * @ttl: threshold
  * @port: UDP destination port of the copies, or 0 (unchanged)
  * @grp: group of the copies, or 0 (the route's)
+ * @ucast: the destination of a unicast output (@name is then empty), or 0
  */
 struct mcfw_oif_cfg {
 	char name[IFNAMSIZ];
 	u8 ttl;
 	__be16 port;
 	__be32 grp;
+	__be32 ucast;
 };
 
 /**
@@ -601,6 +616,89 @@ struct mcfw_route_cfg {
 	unsigned int n_oifs;
 	struct mcfw_oif_cfg *oifs;
 };
+
+/**
+ * struct mcfw_relay - unicast datagrams to a local address and port, sent
+ *	on as multicast (relay.c)
+ * @node: in mcfw_net.relays, by @addr and @port
+ * @addr: the local address
+ * @port: the UDP port
+ * @gport: the UDP destination port of the copies, or 0 (kept)
+ * @grp: the group the copies carry
+ * @from: only datagrams from this source, or 0 (any)
+ * @ttl: the copies' TTL, at most (the arriving TTL minus one, at most)
+ * @iif: only datagrams arriving on this interface, or "" (any)
+ * @oifs: the outputs, as a route's; RCU
+ * @stats: per-CPU counters (all of &enum mcfw_counter)
+ * @base: counter values at the last zeroing
+ * @rcu: frees the relay after readers are done
+ *
+ * @from, @grp, @gport and @ttl are replaced in place (WRITE_ONCE()).
+ */
+struct mcfw_relay {
+	struct hlist_node node;
+	__be32 addr;
+	__be16 port;
+	__be16 gport;
+	__be32 grp;
+	__be32 from;
+	u8 ttl;
+	char iif[IFNAMSIZ];
+	struct mcfw_oifs __rcu *oifs;
+	struct mcfw_pcpu __percpu *stats;
+	u64 base[MCFW_C_NR];
+	struct rcu_head rcu;
+};
+
+/**
+ * struct mcfw_relay_cfg - a relay as a command gives it
+ * @route: its group (@route.grp) and outputs, as a route's
+ * @addr: the local address
+ * @port: the UDP port
+ * @gport: the copies' UDP port, or 0
+ * @from: the only source, or 0
+ * @ttl: the copies' TTL at most
+ * @iif: the input interface's name, or ""
+ */
+struct mcfw_relay_cfg {
+	struct mcfw_route_cfg route;
+	__be32 addr;
+	__be16 port;
+	__be16 gport;
+	__be32 from;
+	u8 ttl;
+	char iif[IFNAMSIZ];
+};
+
+/* Relays, in relay.c */
+extern const struct nf_hook_ops mcfw_relay_nf_ops;
+struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, __be32 addr,
+				   __be16 port, const char *iif);
+bool mcfw_relay_local(struct net *net, __be32 addr);
+struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
+				  const struct mcfw_relay_cfg *cfg, bool replace,
+				  struct netlink_ext_ack *extack);
+void mcfw_relay_del(struct mcfw_net *mn, struct mcfw_relay *r);
+void mcfw_relay_exit(struct mcfw_net *mn);
+
+/**
+ * struct mcfw_wire - what a packet stands for on the wire
+ * @pkts: datagrams: gso_segs for a GSO packet (merged by GRO, or sent
+ *	so by a local UDP GSO sender), else 1
+ * @bytes: their bytes, each with its own headers
+ */
+struct mcfw_wire {
+	u32 pkts;
+	u32 bytes;
+};
+
+/* The data path shared by routes and relays, in fwd.c */
+struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb);
+int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
+		   __be16 port);
+void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
+		    struct sk_buff *skb, struct net_device *in,
+		    struct mcfw_wire w);
 
 /* Counters, in table.c */
 struct mcfw_pcpu __percpu *mcfw_stats_alloc(unsigned int n);
@@ -655,6 +753,7 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 				     const struct mcfw_route_cfg *cfg,
 				     u8 genmask, struct mcfw_route *mem,
 				     struct netlink_ext_ack *extack);
+void mcfw_oifs_retire(struct mcfw_net *mn, struct mcfw_oifs *oifs);
 struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 				  const struct mcfw_route_cfg *cfg,
 				  const struct mcfw_oifs *old,

@@ -16,7 +16,7 @@
  * created: Debian lets every user create one, and the module's
  * configuration code should not be every local user's to reach. Loaded
  * with userns_admin=1, root of a user namespace may manage the routes
- * of the network namespaces it owns (GENL_UNS_ADMIN_PERM), for
+ * of the network namespaces it owns (GENL_ADMIN_PERM), for
  * containers that route multicast: the routes, outputs, counters and
  * batches it adds are charged to its memory cgroup (GFP_KERNEL_ACCOUNT;
  * not the tables' hash buckets, nor a commit's transient arrays), they
@@ -74,6 +74,7 @@ const struct nla_policy mcfw_oif_policy[MCFW_OIF_A_MAX + 1] = {
 	/* Values are checked by mcfw_parse_oif_rewrite(), with messages. */
 	[MCFW_OIF_A_GROUP]	= { .type = NLA_BE32 },
 	[MCFW_OIF_A_PORT]	= { .type = NLA_BE16 },
+	[MCFW_OIF_A_UNICAST]	= { .type = NLA_BE32 },
 };
 
 static const struct nla_policy mcfw_oifs_policy[MCFW_A_MAX + 1] = {
@@ -91,6 +92,7 @@ const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_NOJOIN]		= { .type = NLA_FLAG },
 	[MCFW_A_RATE_PKTS]	= { .type = NLA_U64 },
 	[MCFW_A_RATE_BITS]	= { .type = NLA_U64 },
+	[MCFW_A_SNAT]		= { .type = NLA_FLAG },
 };
 
 /* Delete, get, zero and dump filters name routes by key (and owner). */
@@ -108,6 +110,30 @@ const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
+	[MCFW_A_NO_STATS]	= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy mcfw_relay_new_policy[MCFW_A_MAX + 1] = {
+	[MCFW_A_RELAY_ADDR]	= { .type = NLA_BE32 },
+	[MCFW_A_RELAY_PORT]	= { .type = NLA_BE16 },
+	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
+	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
+	[MCFW_A_RELAY_GROUP_PORT] = { .type = NLA_BE16 },
+	[MCFW_A_RELAY_TTL]	= NLA_POLICY_MIN(NLA_U8, 1),
+	[MCFW_A_OIFS]		= NLA_POLICY_NESTED(mcfw_oifs_policy),
+	[MCFW_A_REPLACE]	= { .type = NLA_FLAG },
+	[MCFW_A_RELAY_WAIT]	= { .type = NLA_FLAG },
+	[MCFW_A_SNAT]		= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy mcfw_relay_key_policy[MCFW_A_MAX + 1] = {
+	[MCFW_A_RELAY_ADDR]	= { .type = NLA_BE32 },
+	[MCFW_A_RELAY_PORT]	= { .type = NLA_BE16 },
+	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+static const struct nla_policy mcfw_relay_get_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_NO_STATS]	= { .type = NLA_FLAG },
 };
 
@@ -358,6 +384,7 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 		     nla_total_size(0) +			/* WAITING */
 		     nla_total_size(sizeof(__be32)) +		/* GROUP */
 		     nla_total_size(sizeof(__be16)) +		/* PORT */
+		     nla_total_size(sizeof(__be32)) +		/* UNICAST */
 		     mcfw_stats_size(MCFW_OIF_NR_STATS);	/* STATS */
 	size_t nests = DIV_ROUND_UP(n_oifs, MCFW_OIFS_PER_NEST) ?: 1;
 
@@ -366,7 +393,7 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 	       nla_total_size(sizeof(u32)) +		/* MCFW_A_IIF */
 	       nla_total_size(IFNAMSIZ) +		/* MCFW_A_IIF_NAME */
 	       nla_total_size(MCFW_OWNER_MAX + 1) +	/* MCFW_A_OWNER */
-	       3 * nla_total_size(0) +			/* NOJOIN, WAITING, JOINED */
+	       4 * nla_total_size(0) +	/* NOJOIN, WAITING, JOINED, SNAT */
 	       nla_total_size_64bit(sizeof(u64)) +	/* MCFW_A_RATE_* */
 	       nla_total_size_64bit(sizeof(u64)) +	/* MCFW_A_LASTUSE */
 	       nla_total_size(sizeof(u8)) +		/* MCFW_A_EVENT */
@@ -400,21 +427,33 @@ static int mcfw_put_oif_stats(struct sk_buff *skb,
 	return 0;
 }
 
-static int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oifs *oifs,
-			 const struct mcfw_oif *oif, bool stats)
+/* What an output is: its interface, or its unicast destination. */
+static int mcfw_put_oif_target(struct sk_buff *skb, const struct mcfw_oif *oif)
 {
-	int ifindex = READ_ONCE(oif->iface->ifindex);
+	int ifindex;
+
+	if (oif->ucast)
+		return nla_put_in_addr(skb, MCFW_OIF_A_UNICAST, oif->ucast);
+	ifindex = READ_ONCE(oif->iface->ifindex);
+	if ((ifindex && nla_put_u32(skb, MCFW_OIF_A_IFINDEX, ifindex)) ||
+	    nla_put_string(skb, MCFW_OIF_A_IFNAME, oif->iface->name) ||
+	    (oif->grp && nla_put_in_addr(skb, MCFW_OIF_A_GROUP, oif->grp)) ||
+	    (!mcfw_iface_present(oif->iface) &&
+	     nla_put_flag(skb, MCFW_OIF_A_WAITING)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oifs *oifs,
+		  const struct mcfw_oif *oif, bool stats)
+{
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, MCFW_A_OIF);
 	if (!nest ||
-	    (ifindex && nla_put_u32(skb, MCFW_OIF_A_IFINDEX, ifindex)) ||
-	    nla_put_string(skb, MCFW_OIF_A_IFNAME, oif->iface->name) ||
+	    mcfw_put_oif_target(skb, oif) ||
 	    nla_put_u8(skb, MCFW_OIF_A_TTL, oif->ttl) ||
-	    (oif->grp && nla_put_in_addr(skb, MCFW_OIF_A_GROUP, oif->grp)) ||
 	    (oif->port && nla_put_be16(skb, MCFW_OIF_A_PORT, oif->port)) ||
-	    (!mcfw_iface_present(oif->iface) &&
-	     nla_put_flag(skb, MCFW_OIF_A_WAITING)) ||
 	    (stats && mcfw_put_oif_stats(skb, oifs, oif)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -463,6 +502,7 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 	    nla_put_string(skb, MCFW_A_OWNER, rt->owner) ||
 	    ((rt->flags & MCFW_RF_NOJOIN) &&
 	     nla_put_flag(skb, MCFW_A_NOJOIN)) ||
+	    ((rt->flags & MCFW_RF_SNAT) && nla_put_flag(skb, MCFW_A_SNAT)) ||
 	    (!ifindex && nla_put_flag(skb, MCFW_A_WAITING)) ||
 	    (mcfw_join_held(rt) && nla_put_flag(skb, MCFW_A_JOINED)) ||
 	    (lastuse &&
@@ -759,6 +799,26 @@ static struct genl_ops mcfw_genl_ops[] __ro_after_init = {
 		.maxattr = ARRAY_SIZE(mcfw_iface_set_policy) - 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= MCFW_CMD_RELAY_NEW,
+		.doit	= mcfw_nl_relay_new,
+		.policy	= mcfw_relay_new_policy,
+		.maxattr = ARRAY_SIZE(mcfw_relay_new_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MCFW_CMD_RELAY_DEL,
+		.doit	= mcfw_nl_relay_del,
+		.policy	= mcfw_relay_key_policy,
+		.maxattr = ARRAY_SIZE(mcfw_relay_key_policy) - 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= MCFW_CMD_RELAY_GET,
+		.dumpit	= mcfw_nl_relay_dump,
+		.policy	= mcfw_relay_get_policy,
+		.maxattr = ARRAY_SIZE(mcfw_relay_get_policy) - 1,
+	},
 };
 
 struct genl_family mcfw_genl_family __ro_after_init = {
@@ -789,7 +849,7 @@ int __init mcfw_genl_register(void)
 	for (i = 0; mcfw_userns_admin && i < ARRAY_SIZE(mcfw_genl_ops); i++)
 		if (mcfw_genl_ops[i].flags & GENL_ADMIN_PERM)
 			mcfw_genl_ops[i].flags ^= GENL_ADMIN_PERM |
-						  GENL_UNS_ADMIN_PERM;
+						  GENL_ADMIN_PERM;
 
 	err = mcfw_batch_notifier_register();
 	if (err)

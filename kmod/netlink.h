@@ -50,6 +50,10 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 		    const struct mcfw_route *rt, u32 portid, u32 seq,
 		    int flags, u8 cmd, enum mcfw_event ev,
 		    struct netlink_callback *cb, bool stats);
+int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oifs *oifs,
+		  const struct mcfw_oif *oif, bool stats);
+int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
+		    struct mcfw_route_cfg *cfg, struct netlink_ext_ack *extack);
 bool mcfw_has_listeners(struct net *net);
 void mcfw_ntf_send(struct mcfw_net *mn, struct sk_buff *skb);
 
@@ -64,6 +68,9 @@ int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_iface_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info);
+int mcfw_nl_relay_new(struct sk_buff *skb, struct genl_info *info);
+int mcfw_nl_relay_del(struct sk_buff *skb, struct genl_info *info);
+int mcfw_nl_relay_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mcfw_nl_batch_begin(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_batch_commit(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_batch_abort(struct sk_buff *skb, struct genl_info *info);

@@ -95,10 +95,40 @@ static int mcfw_parse_oif_rewrite(struct nlattr **tb,
 	return 0;
 }
 
+/*
+ * A unicast output: an address the routing table can send a datagram to
+ * (not multicast, broadcast, 0.0.0.0/8 or loopback), and no interface.
+ */
+static int mcfw_parse_oif_unicast(struct nlattr **tb, const struct nlattr *a,
+				  struct mcfw_oif_cfg *oif,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *u = tb[MCFW_OIF_A_UNICAST];
+
+	if (tb[MCFW_OIF_A_IFNAME] || tb[MCFW_OIF_A_IFINDEX] ||
+	    tb[MCFW_OIF_A_GROUP]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "A unicast output has no interface and no group: the routing table chooses");
+		return -EINVAL;
+	}
+	oif->ucast = nla_get_in_addr(u);
+	if (ipv4_is_multicast(oif->ucast)) {
+		NL_SET_ERR_MSG_ATTR(extack, u,
+				    "Unicast output address is a multicast address");
+		return -EINVAL;
+	}
+	if (ipv4_is_lbcast(oif->ucast) || mcfw_is_zeronet(oif->ucast) ||
+	    ipv4_is_loopback(oif->ucast)) {
+		NL_SET_ERR_MSG_ATTR(extack, u,
+				    "Unicast output address is not a unicast address (broadcast, 0.0.0.0/8 or loopback)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Fills cfg's outputs from MCFW_A_OIFS; the caller frees cfg->oifs. */
-static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
-			   struct mcfw_route_cfg *cfg,
-			   struct netlink_ext_ack *extack)
+int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
+		    struct mcfw_route_cfg *cfg, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MCFW_OIF_A_MAX + 1];
 	struct mcfw_oif_cfg *oif;
@@ -128,11 +158,14 @@ static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 		if (err)
 			return err;
 		oif = &cfg->oifs[cfg->n_oifs];
-		err = mcfw_parse_oif_name(net, tb, a, oif->name, extack);
+		if (tb[MCFW_OIF_A_UNICAST])
+			err = mcfw_parse_oif_unicast(tb, a, oif, extack);
+		else
+			err = mcfw_parse_oif_name(net, tb, a, oif->name, extack);
 		if (err)
 			return err;
 		oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
-		if (!strcmp(oif->name, cfg->iif)) {
+		if (!oif->ucast && !strcmp(oif->name, cfg->iif)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "The input interface cannot also be an output");
 			return -EINVAL;
@@ -147,9 +180,13 @@ static int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 		 */
 		for (i = 0; i < cfg->n_oifs; i++) {
 			if (!strcmp(cfg->oifs[i].name, oif->name) &&
+			    cfg->oifs[i].ucast == oif->ucast &&
 			    cfg->oifs[i].grp == oif->grp &&
 			    cfg->oifs[i].port == oif->port) {
-				if (oif->grp || oif->port)
+				if (oif->ucast)
+					NL_SET_ERR_MSG_ATTR(extack, a,
+							    "A unicast output is listed twice (the same address and port)");
+				else if (oif->grp || oif->port)
 					NL_SET_ERR_MSG_ATTR(extack, a,
 							    "An output is listed twice (the same interface, group and port)");
 				else
@@ -224,6 +261,8 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 		return err;
 	if (nla_get_flag(tb[MCFW_A_NOJOIN]))
 		cfg->flags |= MCFW_RF_NOJOIN;
+	if (nla_get_flag(tb[MCFW_A_SNAT]))
+		cfg->flags |= MCFW_RF_SNAT;
 	err = mcfw_parse_rate(tb, cfg, extack);
 	if (err)
 		return err;

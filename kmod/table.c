@@ -437,6 +437,23 @@ static void mcfw_oifs_free_rcu(struct rcu_head *head)
 }
 
 /**
+ * mcfw_oifs_retire - release an output array a replace unpublished
+ * @mn: the namespace's state
+ * @oifs: the array, no longer published
+ *
+ * The outputs the replacement keeps go on counting from what this array
+ * handed them, now and once more when readers are done with it.
+ *
+ * Context: @mn->lock held.
+ */
+void mcfw_oifs_retire(struct mcfw_net *mn, struct mcfw_oifs *oifs)
+{
+	mcfw_oifs_fold(oifs);
+	oifs->refold = true;
+	mcfw_oifs_release(mn, oifs, false);
+}
+
+/**
  * mcfw_oifs_release - drop an output array's interface uses and free it
  * @mn: the namespace's state
  * @oifs: the array, no longer published
@@ -450,7 +467,8 @@ void mcfw_oifs_release(struct mcfw_net *mn, struct mcfw_oifs *oifs, bool now)
 
 	lockdep_assert_held(&mn->lock);
 	for (i = 0; i < oifs->n; i++)
-		mcfw_iface_put(mn, oifs->oif[i].iface);
+		if (oifs->oif[i].iface)
+			mcfw_iface_put(mn, oifs->oif[i].iface);
 	if (now)
 		mcfw_oifs_free(oifs);
 	else
@@ -558,8 +576,11 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		oif->ttl = cfg->oifs[i].ttl;
 		oif->grp = cfg->oifs[i].grp;
 		oif->port = cfg->oifs[i].port;
+		oif->ucast = cfg->oifs[i].ucast;
 		RCU_INIT_POINTER(oif->dst, NULL);
-		oif->iface = mcfw_iface_get(mn, cfg->oifs[i].name);
+		/* A unicast output is routed: it has no interface of ours. */
+		oif->iface = oif->ucast ? NULL :
+			     mcfw_iface_get(mn, cfg->oifs[i].name);
 		if (IS_ERR(oif->iface)) {
 			err = PTR_ERR(oif->iface);
 			goto unwind;
@@ -570,6 +591,7 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		 */
 		for (j = 0; old && j < old->n; j++) {
 			if (old->oif[j].iface == oif->iface &&
+			    old->oif[j].ucast == oif->ucast &&
 			    old->oif[j].grp == oif->grp &&
 			    old->oif[j].port == oif->port) {
 				oif->ctrs = old->oif[j].ctrs;
@@ -580,6 +602,7 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		}
 		oifs->n++;
 	}
+	oifs->snat = cfg->flags & MCFW_RF_SNAT;
 	mcfw_rate_init(&oifs->rate, cfg, old);
 	err = mcfw_oifs_count_in(oifs, rt, blk);
 	if (err)
@@ -609,6 +632,7 @@ static unsigned int mcfw_oifs_waiting(const struct mcfw_oifs *oifs,
 
 	for (i = 0; i < oifs->n; i++)
 		if ((!only || oifs->oif[i].iface == only) &&
+		    oifs->oif[i].iface &&
 		    !mcfw_iface_present(oifs->oif[i].iface))
 			n++;
 	return n;
@@ -825,9 +849,7 @@ void mcfw_route_replace(struct mcfw_net *mn, struct mcfw_route *rt,
 	rcu_assign_pointer(rt->oifs[1], oifs);
 	mcfw_route_account(mn, rt, oifs, 1);
 	/* Readers see the outputs it keeps counted as they were. */
-	mcfw_oifs_fold(old);
-	old->refold = true;
-	mcfw_oifs_release(mn, old, false);
+	mcfw_oifs_retire(mn, old);
 	mcfw_route_set_attrs(mn, rt, cfg);
 }
 
@@ -920,7 +942,7 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 
 	oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
 	if (strcmp(rt->owner, cfg->owner) ||
-	    (rt->flags & MCFW_RF_NOJOIN) != (cfg->flags & MCFW_RF_NOJOIN) ||
+	    rt->flags != cfg->flags ||
 	    oifs->rate.pkts != cfg->rate_pkts ||
 	    oifs->rate.bits != cfg->rate_bits ||
 	    oifs->n != cfg->n_oifs)
@@ -929,7 +951,9 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 		if (oifs->oif[i].ttl != cfg->oifs[i].ttl ||
 		    oifs->oif[i].grp != cfg->oifs[i].grp ||
 		    oifs->oif[i].port != cfg->oifs[i].port ||
-		    strcmp(oifs->oif[i].iface->name, cfg->oifs[i].name))
+		    oifs->oif[i].ucast != cfg->oifs[i].ucast ||
+		    (oifs->oif[i].iface &&
+		     strcmp(oifs->oif[i].iface->name, cfg->oifs[i].name)))
 			return false;
 	return true;
 }

@@ -36,6 +36,9 @@
 #define MCFW_OWNER_DEFAULT	"static"
 /* Most prefixes of an interface's boundary. */
 #define MCFW_BOUNDARY_MAX	32
+/* A relay's TTL when it names none; most relays of a namespace. */
+#define MCFW_RELAY_TTL_DEFAULT	16
+#define MCFW_RELAY_MAX		4096
 /* Rate limits: packets per second, bits per second. */
 #define MCFW_RATE_PKTS_MAX	10000000ULL
 #define MCFW_RATE_BITS_MIN	8ULL
@@ -110,6 +113,21 @@
  *	and packets of such groups arriving on it are not forwarded: both
  *	counted as %MCFW_STATS_A_BOUNDARY_DROP. The boundary belongs to the
  *	name: a device of that name created later has it.
+ * @MCFW_CMD_RELAY_NEW: do (admin): add (with %MCFW_A_REPLACE: add or
+ *	replace) the relay %MCFW_A_RELAY_ADDR, %MCFW_A_RELAY_PORT and
+ *	%MCFW_A_IIF_NAME (optional: any input): UDP datagrams to that local
+ *	address and port (from %MCFW_A_SOURCE only, if given; arriving on
+ *	the interface, if given) are consumed and sent as multicast
+ *	%MCFW_A_GROUP (to UDP port %MCFW_A_RELAY_GROUP_PORT, if given) out
+ *	of %MCFW_A_OIFS, with TTL the smaller of %MCFW_A_RELAY_TTL (default
+ *	%MCFW_RELAY_TTL_DEFAULT) and the arriving TTL minus one. The
+ *	address must be local (-EADDRNOTAVAIL) unless %MCFW_A_RELAY_WAIT is
+ *	given: then the relay waits for it. The reply is the relay.
+ * @MCFW_CMD_RELAY_DEL: do (admin): delete the relay %MCFW_A_RELAY_ADDR,
+ *	%MCFW_A_RELAY_PORT and %MCFW_A_IIF_NAME (absent: the one on any
+ *	input).
+ * @MCFW_CMD_RELAY_GET: dump: every relay, with %MCFW_A_STATS unless
+ *	%MCFW_A_NO_STATS; %MCFW_A_WAITING when its address is not local.
  */
 enum mcfw_cmd {
 	MCFW_CMD_UNSPEC,
@@ -124,6 +142,9 @@ enum mcfw_cmd {
 	MCFW_CMD_BATCH_ABORT,
 	MCFW_CMD_ROUTE_ZERO,
 	MCFW_CMD_IFACE_SET,
+	MCFW_CMD_RELAY_NEW,
+	MCFW_CMD_RELAY_DEL,
+	MCFW_CMD_RELAY_GET,
 
 	/* private: */
 	__MCFW_CMD_MAX,
@@ -227,6 +248,15 @@ enum mcfw_event {
  * @MCFW_A_BOUNDARIES: nested, an interface's boundary: one %MCFW_A_PREFIX
  *	per prefix (%MCFW_CMD_IFACE_SET, %MCFW_CMD_IFACE_GET)
  * @MCFW_A_PREFIX: nested &enum mcfw_prefix_attr, a prefix of groups
+ * @MCFW_A_RELAY_ADDR: be32, a relay's local unicast address
+ * @MCFW_A_RELAY_PORT: be16, a relay's UDP port, 1 to 65535
+ * @MCFW_A_RELAY_GROUP_PORT: be16, the UDP destination port of a relay's
+ *	copies, 1 to 65535 (absent: the datagram's own)
+ * @MCFW_A_RELAY_TTL: u8, a relay's TTL for its copies, 1 to 255
+ * @MCFW_A_RELAY_WAIT: flag, add a relay whose address is not local yet
+ * @MCFW_A_SNAT: flag, a route's or relay's multicast copies leave with
+ *	their output interface's primary address as their source (unicast
+ *	copies always have the address the routing table chooses)
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -268,6 +298,12 @@ enum mcfw_attr {
 	MCFW_A_RATE_BITS,
 	MCFW_A_BOUNDARIES,
 	MCFW_A_PREFIX,
+	MCFW_A_RELAY_ADDR,
+	MCFW_A_RELAY_PORT,
+	MCFW_A_RELAY_GROUP_PORT,
+	MCFW_A_RELAY_TTL,
+	MCFW_A_RELAY_WAIT,
+	MCFW_A_SNAT,
 
 	/* private: */
 	__MCFW_A_MAX,
@@ -295,6 +331,12 @@ enum mcfw_attr {
  * @MCFW_OIF_A_PORT: be16, the UDP destination port this output's copies
  *	carry, 1 to 65535 (absent: the datagram's own). Only UDP datagrams,
  *	and only their first fragment, which holds the UDP header
+ * @MCFW_OIF_A_UNICAST: be32, a unicast output: copies are sent to this
+ *	unicast address, routed by the routing table of the route's input
+ *	(its VRF), with the source address the routing table chooses and
+ *	the TTL decremented; with %MCFW_OIF_A_PORT, to that UDP port. Such
+ *	an output has no interface (%MCFW_OIF_A_IFNAME, %MCFW_OIF_A_IFINDEX)
+ *	and no %MCFW_OIF_A_GROUP
  */
 enum mcfw_oif_attr {
 	MCFW_OIF_A_UNSPEC,
@@ -306,6 +348,7 @@ enum mcfw_oif_attr {
 	MCFW_OIF_A_WAITING,
 	MCFW_OIF_A_GROUP,
 	MCFW_OIF_A_PORT,
+	MCFW_OIF_A_UNICAST,
 
 	/* private: */
 	__MCFW_OIF_A_MAX,

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfw - in-kernel IP multicast forwarder: relays, unicast turned back
+ * into multicast.
+ *
+ * A relay is keyed by a local unicast address, a UDP port and an input
+ * interface name (or none: any input). UDP datagrams to that address and
+ * port, delivered to this host, are taken in NF_INET_LOCAL_IN after every
+ * chain of the router's (the INPUT firewall applies to them; nf_defrag
+ * and the local delivery path have reassembled them), before conntrack
+ * confirms them (so they leave no entry): they are consumed, never
+ * reaching a socket nor causing an ICMP port unreachable, and sent as the
+ * relay's multicast group out of its outputs, by the same replication as
+ * a route's (mcfw_replicate()). The datagram's source is kept. Its TTL
+ * becomes the smaller of the relay's and the arriving TTL minus one, so
+ * that a loop of relays and routes always ends. A relay's address need
+ * not be local when it is added from a file (it waits, as routes wait
+ * for interfaces): a datagram only reaches LOCAL_IN for a local address,
+ * so a waiting relay simply matches nothing.
+ *
+ * Relays are few (at most %MCFW_RELAY_MAX a namespace) and hashed by
+ * address and port; writers hold mcfw_net.lock, the hook reads under RCU.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <linux/jhash.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "mcfw.h"
+
+static u32 mcfw_relay_hash(__be32 addr, __be16 port)
+{
+	return jhash_2words((__force u32)addr, (__force u32)port, 0) &
+	       (MCFW_RELAY_HASH - 1);
+}
+
+/**
+ * mcfw_relay_find - the relay of a key
+ * @mn: the namespace's state
+ * @addr: its address
+ * @port: its port
+ * @iif: its input interface's name, "" for any
+ *
+ * Context: @mn->lock held.
+ * Return: the relay, or NULL.
+ */
+struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, __be32 addr,
+				   __be16 port, const char *iif)
+{
+	struct mcfw_relay *r;
+
+	hlist_for_each_entry(r, &mn->relays[mcfw_relay_hash(addr, port)], node)
+		if (r->addr == addr && r->port == port && !strcmp(r->iif, iif))
+			return r;
+	return NULL;
+}
+
+/*
+ * The relay a datagram to @addr:@port arriving on @in is for: the one of
+ * @in's name, else the one of any input. Called under RCU.
+ */
+static struct mcfw_relay *mcfw_relay_lookup(struct mcfw_net *mn, __be32 addr,
+					    __be16 port,
+					    const struct net_device *in)
+{
+	struct mcfw_relay *r, *any = NULL;
+
+	hlist_for_each_entry_rcu(r, &mn->relays[mcfw_relay_hash(addr, port)],
+				 node) {
+		if (r->addr != addr || r->port != port)
+			continue;
+		if (!r->iif[0])
+			any = r;
+		else if (in && !strncmp(r->iif, in->name, IFNAMSIZ))
+			return r;
+	}
+	return any;
+}
+
+/**
+ * mcfw_relay_local - is an address one of the namespace's own
+ * @net: the namespace
+ * @addr: the address
+ *
+ * Return: true if it is a local unicast address of @net.
+ */
+bool mcfw_relay_local(struct net *net, __be32 addr)
+{
+	return inet_addr_type(net, addr) == RTN_LOCAL;
+}
+
+static void mcfw_relay_free_rcu(struct rcu_head *head)
+{
+	struct mcfw_relay *r = container_of(head, struct mcfw_relay, rcu);
+
+	free_percpu(r->stats);
+	kfree(r);
+}
+
+/**
+ * mcfw_relay_set - add a relay, or replace one
+ * @mn: the namespace's state
+ * @cfg: the relay, with its outputs
+ * @replace: a relay of the same key may be replaced
+ * @extack: for the reason of a refusal
+ *
+ * A replace keeps the counters of the relay and of the outputs it keeps.
+ *
+ * Context: @mn->lock held.
+ * Return: the relay, or an ERR_PTR().
+ */
+struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
+				  const struct mcfw_relay_cfg *cfg, bool replace,
+				  struct netlink_ext_ack *extack)
+{
+	struct mcfw_relay *r = mcfw_relay_find(mn, cfg->addr, cfg->port,
+					       cfg->iif);
+	struct mcfw_oifs *oifs, *old = NULL;
+
+	lockdep_assert_held(&mn->lock);
+	if (r && !replace) {
+		NL_SET_ERR_MSG(extack, "Relay exists");
+		return ERR_PTR(-EEXIST);
+	}
+	if (!r && mn->nr_relays >= MCFW_RELAY_MAX) {
+		NL_SET_ERR_MSG(extack, "Too many relays in this namespace");
+		return ERR_PTR(-ENOSPC);
+	}
+	if (r)
+		old = mcfw_dereference(r->oifs, mn);
+	oifs = mcfw_oifs_build(mn, &cfg->route, old, NULL, NULL);
+	if (IS_ERR(oifs))
+		return ERR_CAST(oifs);
+	if (r) {
+		/* Fields the packet path reads are written before the swap. */
+		WRITE_ONCE(r->from, cfg->from);
+		WRITE_ONCE(r->grp, cfg->route.grp);
+		WRITE_ONCE(r->gport, cfg->gport);
+		WRITE_ONCE(r->ttl, cfg->ttl);
+		rcu_assign_pointer(r->oifs, oifs);
+		mcfw_oifs_retire(mn, old);
+		return r;
+	}
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (r)
+		r->stats = mcfw_stats_alloc(MCFW_C_NR);
+	if (!r || !r->stats) {
+		kfree(r);
+		mcfw_oifs_release(mn, oifs, true);
+		return ERR_PTR(-ENOMEM);
+	}
+	r->addr = cfg->addr;
+	r->port = cfg->port;
+	strscpy(r->iif, cfg->iif, IFNAMSIZ);
+	r->from = cfg->from;
+	r->grp = cfg->route.grp;
+	r->gport = cfg->gport;
+	r->ttl = cfg->ttl;
+	RCU_INIT_POINTER(r->oifs, oifs);
+	hlist_add_head_rcu(&r->node,
+			   &mn->relays[mcfw_relay_hash(r->addr, r->port)]);
+	WRITE_ONCE(mn->nr_relays, mn->nr_relays + 1);
+	return r;
+}
+
+/**
+ * mcfw_relay_del - remove a relay
+ * @mn: the namespace's state
+ * @r: the relay
+ *
+ * Context: @mn->lock held.
+ */
+void mcfw_relay_del(struct mcfw_net *mn, struct mcfw_relay *r)
+{
+	lockdep_assert_held(&mn->lock);
+	hlist_del_rcu(&r->node);
+	WRITE_ONCE(mn->nr_relays, mn->nr_relays - 1);
+	mcfw_oifs_release(mn, mcfw_dereference(r->oifs, mn), false);
+	call_rcu(&r->rcu, mcfw_relay_free_rcu);
+}
+
+/**
+ * mcfw_relay_exit - remove every relay of a namespace
+ * @mn: the namespace's state
+ *
+ * Context: @mn->lock held, namespace teardown.
+ */
+void mcfw_relay_exit(struct mcfw_net *mn)
+{
+	struct hlist_node *tmp;
+	struct mcfw_relay *r;
+	unsigned int i;
+
+	for (i = 0; i < MCFW_RELAY_HASH; i++)
+		hlist_for_each_entry_safe(r, tmp, &mn->relays[i], node)
+			mcfw_relay_del(mn, r);
+}
+
+/*
+ * Rewrites @skb, now ours, into the relay's multicast datagram: group,
+ * port, checksums (mcfw_translate(), which leaves it untracked) and a TTL
+ * one above what its copies carry (mcfw_output() decrements it).
+ */
+static int mcfw_relay_rewrite(struct sk_buff *skb, const struct mcfw_relay *r,
+			      u8 ttl)
+{
+	struct iphdr *iph;
+	int err;
+
+	err = mcfw_translate(skb, READ_ONCE(r->grp), 0, READ_ONCE(r->gport));
+	if (err)
+		return err;
+	iph = ip_hdr(skb);
+	csum_replace2(&iph->check, htons(iph->ttl << 8), htons(ttl << 8));
+	iph->ttl = ttl;
+	return 0;
+}
+
+/*
+ * NF_INET_LOCAL_IN, after every chain of the router's: a UDP datagram to
+ * a relay's address and port is consumed and replicated as multicast.
+ */
+static unsigned int mcfw_relay_hook(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct mcfw_net *mn = mcfw_pernet(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct udphdr *uh;
+	struct mcfw_relay *r;
+	struct mcfw_oifs *oifs;
+	struct udphdr _uh;
+	struct mcfw_wire w;
+	__be32 from;
+	u8 ttl;
+
+	if (likely(!READ_ONCE(mn->nr_relays)) ||
+	    iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		return NF_ACCEPT;
+	uh = skb_header_pointer(skb, skb_network_offset(skb) + ip_hdrlen(skb),
+				sizeof(_uh), &_uh);
+	if (!uh)
+		return NF_ACCEPT;
+	r = mcfw_relay_lookup(mn, iph->daddr, uh->dest, state->in);
+	if (!r)
+		return NF_ACCEPT;
+	from = READ_ONCE(r->from);
+	/* Another sender's: the host's own business. */
+	if (from && iph->saddr != from)
+		return NF_ACCEPT;
+
+	w = mcfw_wire_of(skb);
+	local_bh_disable();
+	mcfw_count2(r->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
+	/*
+	 * A TTL of 1 ends here, counted. So does a GSO packet (fraglist
+	 * GRO): each of its datagrams has headers of its own.
+	 */
+	if (iph->ttl <= 1) {
+		mcfw_count_n(r->stats, MCFW_C_TTL_DROP, w.pkts);
+		goto out;
+	}
+	if (unlikely(skb_is_gso(skb))) {
+		mcfw_count_n(r->stats, MCFW_C_XMIT_DROP, w.pkts);
+		goto out;
+	}
+	ttl = min_t(u8, READ_ONCE(r->ttl), iph->ttl - 1) + 1;
+	if (unlikely(mcfw_relay_rewrite(skb, r, ttl))) {
+		mcfw_count_n(r->stats, MCFW_C_XMIT_DROP, w.pkts);
+		goto out;
+	}
+	oifs = rcu_dereference(r->oifs);
+	mcfw_replicate(state->net, oifs, skb, state->in, w);
+out:
+	local_bh_enable();
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+const struct nf_hook_ops mcfw_relay_nf_ops = {
+	.hook		= mcfw_relay_hook,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	/* After the router's chains, before conntrack confirms. */
+	.priority	= NF_IP_PRI_LAST - 1,
+};

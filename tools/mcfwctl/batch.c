@@ -21,12 +21,14 @@
 #include <time.h>
 
 #include "iface.h"
+#include "relay.h"
 #include "json.h"
 #include "mcfwctl.h"
 #include "nl.h"
 #include "route.h"
 
 #define DEFAULT_CONF	"/etc/mcfw/mcfw.conf"
+#define BATCH_ONLY	"'%s': only route commands, iface set and relay may be batched"
 
 /* How long to wait for another batch of the namespace to end. */
 #define BUSY_WAIT_MS	10000
@@ -55,10 +57,14 @@ static int iface_line(struct batch_file *f, struct mcfw_nl *nl, int argc,
 	struct nl_msg *msg;
 	int ret;
 
-	if (argc < 2 || strcmp(argv[1], "set"))
-		return usage_error("'%s': only route commands and iface set may be batched",
+	if (!strcmp(argv[0], "relay"))
+		ret = argc < 2 ? usage_error("relay: missing command") :
+		      relay_msg(nl, argc - 1, argv + 1, true, &msg);
+	else if (argc < 2 || strcmp(argv[1], "set"))
+		return usage_error(BATCH_ONLY,
 				   argv[0]);
-	ret = iface_set_msg(nl, argc - 1, argv + 1, "iface set", &msg);
+	else
+		ret = iface_set_msg(nl, argc - 1, argv + 1, "iface set", &msg);
 	if (ret)
 		return ret;
 	m = realloc(f->iface_msgs, (f->n_iface + 1) * sizeof(*m));
@@ -196,7 +202,7 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		}
 		if (!argc)
 			continue;
-		if (!strcmp(argv[0], "iface")) {
+		if (!strcmp(argv[0], "iface") || !strcmp(argv[0], "relay")) {
 			ret = iface_line(f, nl, argc, argv, line);
 			if (ret)
 				return ret;
@@ -204,7 +210,7 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		}
 		/* "route", or an abbreviation of it, as on the command line. */
 		if (strncmp(argv[0], route, strlen(argv[0])))
-			return usage_error("'%s': only route commands and iface set may be batched",
+			return usage_error(BATCH_ONLY,
 					   argv[0]);
 		ret = route_batch_line(nl, argc, argv, restore_owner, bulk);
 		if (ret)
@@ -343,7 +349,7 @@ static int batch_run(const char *name, const char *what, bool restore,
 		diag_line = f.iface_lines[i];
 		msg = f.iface_msgs[i];
 		f.iface_msgs[i] = NULL;
-		if (mcfw_nl_do(inl, msg, "iface set", NULL) < 0)
+		if (mcfw_nl_do(inl, msg, "file", NULL) < 0)
 			goto out;
 	}
 	diag_line = 0;

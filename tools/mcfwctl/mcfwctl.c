@@ -48,6 +48,7 @@ static const struct mcfwctl_cmd objects[] = {
 	{ "save", save_main, "print the configuration as mcfwctl commands", true },
 	{ "restore", restore_main, "make a file the configuration, as one transaction",
 	  true },
+	{ "relay", relay_main, "turn unicast datagrams to this host into multicast", false },
 	{ "help", help_main, "show this help", false },
 };
 
@@ -116,6 +117,10 @@ static void usage(FILE *out)
 		"  " PROG_NAME " route zero [GROUP...] [source SRC] [iif DEV]\n"
 		"  " PROG_NAME " iface { show | list | ls }\n"
 		"  " PROG_NAME " iface set DEV boundary { PREFIX... | none }\n"
+		"  " PROG_NAME " relay { add | replace } ADDR:PORT [from SRC] [iif DEV]\n"
+		"                 group GROUP[:PORT] oif OUTPUT [OUTPUT...] [ttl TTL]\n"
+		"  " PROG_NAME " relay { del | delete } ADDR:PORT [iif DEV]\n"
+		"  " PROG_NAME " relay { show | list | ls }\n"
 		"  " PROG_NAME " monitor\n"
 		"  " PROG_NAME " save\n"
 		"  " PROG_NAME " restore { FILE | - }\n"

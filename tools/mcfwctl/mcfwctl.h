@@ -81,6 +81,7 @@ int version_main(int argc, char **argv);
 int info_main(int argc, char **argv);
 int route_main(int argc, char **argv);
 int iface_main(int argc, char **argv);
+int relay_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int save_main(int argc, char **argv);
 int restore_main(int argc, char **argv);

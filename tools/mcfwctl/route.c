@@ -46,7 +46,7 @@ static void route_usage(void)
 
 	printf("Usage: " PROG_NAME " [OPTIONS] route { add | replace } GROUP\n"
 	       "                 [source SRC] iif DEV oif OUTPUT [OUTPUT...]\n"
-	       "                 [owner NAME] [nojoin] [rate RATE]\n"
+	       "                 [owner NAME] [nojoin] [rate RATE] [snat]\n"
 	       "       " PROG_NAME " [OPTIONS] route { del | delete } GROUP\n"
 	       "                 [source SRC] [iif DEV]\n"
 	       "       " PROG_NAME " [OPTIONS] route [{ show | list | ls } [GROUP]\n"
@@ -55,7 +55,7 @@ static void route_usage(void)
 	       "       " PROG_NAME " [OPTIONS] route zero [GROUP...] [source SRC] [iif DEV]\n"
 	       "       " PROG_NAME " route help\n"
 	       "\n"
-	       "OUTPUT := DEV[:TTL][@GROUP[:PORT]]\n"
+	       "OUTPUT := DEV[:TTL][@GROUP[:PORT]] | unicast ADDR[:PORT]\n"
 	       "RATE := NUMBER{pps|kpps|mpps|bit|kbit|mbit|gbit}\n"
 	       "\n"
 	       "Commands:\n");
@@ -75,9 +75,14 @@ static void route_usage(void)
 	       "  DEV@GROUP:PORT  a copy out of DEV sent to GROUP instead (and, for\n"
 	       "              UDP, to port PORT, 1-65535); one DEV may carry several\n"
 	       "              copies that differ in GROUP or PORT\n"
+	       "  unicast ADDR:PORT  a copy to the unicast address ADDR (UDP port\n"
+	       "              PORT), routed by the routing table, from the address\n"
+	       "              it chooses\n"
 	       "  owner NAME  who installed the route (default: -o, else static);\n"
 	       "              flush and show: only routes of NAME (all: every owner)\n"
 	       "  nojoin      do not join GROUP on the input interface\n"
+	       "  snat        multicast copies leave with their output's address\n"
+	       "              as their source\n"
 	       "  rate RATE   forward at most RATE (packets or bits per second,\n"
 	       "              a burst of 10 ms at the rate); the excess is rate_drop\n");
 }
@@ -100,6 +105,7 @@ static struct nla_policy oif_policy[MCFW_OIF_A_MAX + 1] = {
 	[MCFW_OIF_A_WAITING]	= { .type = NLA_FLAG },
 	[MCFW_OIF_A_GROUP]	= { .type = NLA_U32 },
 	[MCFW_OIF_A_PORT]	= { .type = NLA_U16 },
+	[MCFW_OIF_A_UNICAST]	= { .type = NLA_U32 },
 };
 
 static int bad_reply(const char *what, const char *why)
@@ -108,15 +114,18 @@ static int bad_reply(const char *what, const char *why)
 	return -1;
 }
 
-static int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
-			    const char *what)
+int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
+		     const char *what)
 {
 	struct nlattr *tb[MCFW_OIF_A_MAX + 1];
 	__u64 c[MCFW_STATS_A_MAX + 1];
 
 	if (nla_parse_nested(tb, MCFW_OIF_A_MAX, a, oif_policy) < 0)
 		return bad_reply(what, "bad output interface");
-	if (tb[MCFW_OIF_A_IFNAME])
+	oif->unicast = tb[MCFW_OIF_A_UNICAST];
+	if (oif->unicast)
+		oif->addr.s_addr = nla_get_u32(tb[MCFW_OIF_A_UNICAST]);
+	else if (tb[MCFW_OIF_A_IFNAME])
 		str_copy(oif->dev, sizeof(oif->dev),
 			 nla_get_string(tb[MCFW_OIF_A_IFNAME]));
 	else if (tb[MCFW_OIF_A_IFINDEX])	/* an older module */
@@ -204,6 +213,7 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 				    MCFW_OWNER_DEFAULT);
 	rt->waiting = tb[MCFW_A_WAITING];
 	rt->nojoin = tb[MCFW_A_NOJOIN];
+	rt->snat = tb[MCFW_A_SNAT];
 	if (tb[MCFW_A_RATE_PKTS])
 		rt->rate_pkts = nla_get_u64(tb[MCFW_A_RATE_PKTS]);
 	if (tb[MCFW_A_RATE_BITS])
@@ -286,14 +296,26 @@ static void print_rate(const struct mroute *rt)
  */
 static void print_oif(const struct mroute *rt, const struct mroute_oif *oif)
 {
+	mroute_print_oif(&rt->group, oif);
+}
+
+void mroute_print_oif(const struct in_addr *group, const struct mroute_oif *oif)
+{
 	char grp[INET_ADDRSTRLEN];
 
+	if (oif->unicast) {
+		inet_ntop(AF_INET, &oif->addr, grp, sizeof(grp));
+		printf("unicast %s", grp);
+		if (oif->port)
+			printf(":%u", oif->port);
+		return;
+	}
 	fputs(oif->dev, stdout);
 	if (oif->ttl != 1)
 		printf(":%u", oif->ttl);
 	if (!oif->has_group && !oif->port)
 		return;
-	inet_ntop(AF_INET, oif->has_group ? &oif->group : &rt->group, grp,
+	inet_ntop(AF_INET, oif->has_group ? &oif->group : group, grp,
 		  sizeof(grp));
 	printf("@%s", grp);
 	if (oif->port)
@@ -332,6 +354,8 @@ void mroute_print(const struct mroute *rt, const char *event)
 	if (rt->nojoin)
 		fputs(" nojoin", stdout);
 	print_rate(rt);
+	if (rt->snat)
+		fputs(" snat", stdout);
 	for (i = 0; i < rt->n_oifs; i++)
 		waiting |= rt->oifs[i].waiting;
 	if (waiting) {
@@ -408,7 +432,16 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 	for (i = 0; i < rt->n_oifs; i++) {
 		oif = &rt->oifs[i];
 		json_object_open(jw, NULL);
-		json_string(jw, "dev", oif->dev);
+		if (oif->unicast)
+			json_null(jw, "dev");
+		else
+			json_string(jw, "dev", oif->dev);
+		if (oif->unicast) {
+			inet_ntop(AF_INET, &oif->addr, addr, sizeof(addr));
+			json_string(jw, "unicast", addr);
+		} else {
+			json_null(jw, "unicast");
+		}
 		json_u64(jw, "ttl", oif->ttl);
 		if (oif->has_group) {
 			inet_ntop(AF_INET, &oif->group, addr, sizeof(addr));
@@ -433,6 +466,7 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 	json_array_close(jw);
 	json_string(jw, "owner", rt->owner);
 	json_bool(jw, "nojoin", rt->nojoin);
+	json_bool(jw, "snat", rt->snat);
 	if (rt->rate_pkts || rt->rate_bits) {
 		json_object_open(jw, "rate");
 		if (rt->rate_pkts)
@@ -497,6 +531,8 @@ void mroute_print_command(const struct mroute *rt)
 	if (rt->nojoin)
 		fputs(" nojoin", stdout);
 	print_rate(rt);
+	if (rt->snat)
+		fputs(" snat", stdout);
 	putchar('\n');
 }
 
@@ -508,15 +544,8 @@ enum {
 	KW_OIF		= 1 << 2,
 	KW_OWNER	= 1 << 3,
 	KW_NOJOIN	= 1 << 4,
+	KW_SNAT		= 1 << 6,
 	KW_RATE		= 1 << 5,
-};
-
-struct route_oif_arg {
-	const char *dev;
-	__u8 ttl;		/* 0: not given */
-	bool has_group;		/* translated: copies carry @group */
-	struct in_addr group;
-	__u16 port;		/* 0: not given */
 };
 
 struct route_args {
@@ -528,6 +557,7 @@ struct route_args {
 	const char *iif;	/* NULL: not given */
 	const char *owner;	/* NULL: not given */
 	bool nojoin;
+	bool snat;
 	__u64 rate_pkts;	/* 0: not given */
 	__u64 rate_bits;
 	unsigned int n_oifs;
@@ -555,6 +585,8 @@ static int keyword(const char *word)
 		return KW_OWNER;
 	if (!strcmp(word, "nojoin"))
 		return KW_NOJOIN;
+	if (!strcmp(word, "snat"))
+		return KW_SNAT;
 	if (!strcmp(word, "rate"))
 		return KW_RATE;
 	return 0;
@@ -625,17 +657,64 @@ static int parse_addr(const struct route_args *a, const char *kind,
 	return -1;
 }
 
+/* "PORT" of an output @word, at @p (after its ':'). */
+static int parse_oif_port(const char *what, const char *word,
+			  const char *p, __u16 *port)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(p, &end, 10);
+	if (*p < '0' || *p > '9' || *end || errno || v < 1 || v > 65535)
+		return usage_error("%s: invalid port in output '%s' (PORT 1-65535)",
+				   what, word);
+	*port = v;
+	return -1;
+}
+
+/*
+ * The "ADDR[:PORT]" after "unicast": a unicast address (the routing table
+ * sends the copies), not multicast, broadcast, 0.0.0.0/8 or loopback.
+ * Returns -1 to go on, or the exit status.
+ */
+int route_oif_parse_unicast(const char *what, char *word,
+			    struct route_oif_arg *oif)
+{
+	char *colon = strchr(word, ':');
+	__u32 u;
+	int ret;
+
+	oif->unicast = true;
+	if (colon)
+		*colon = '\0';
+	ret = inet_pton(AF_INET, word, &oif->addr);
+	if (colon)
+		*colon = ':';
+	if (ret != 1)
+		return usage_error("%s: invalid address in 'unicast %s' (unicast ADDR[:PORT])",
+				   what, word);
+	u = ntohl(oif->addr.s_addr);
+	if (IN_MULTICAST(u))
+		return usage_error("%s: 'unicast %s': a multicast address (give it as DEV@GROUP)",
+				   what, word);
+	if (u == 0xffffffff || (u >> 24) == 0 || (u >> 24) == 127)
+		return usage_error("%s: 'unicast %s': not a unicast address",
+				   what, word);
+	if (colon)
+		return parse_oif_port(what, word, colon + 1, &oif->port);
+	return -1;
+}
+
 /*
  * The "GROUP[:PORT]" of a translated output @word, at @at. Returns -1 to
  * go on, or the exit status.
  */
-static int parse_oif_group(const struct route_args *a, const char *word,
+static int parse_oif_group(const char *what, const char *word,
 			   char *at, struct route_oif_arg *oif)
 {
 	char *colon = strchr(at, ':');
-	unsigned long port;
 	__u32 g;
-	char *end;
 
 	if (colon)
 		*colon = '\0';
@@ -643,27 +722,20 @@ static int parse_oif_group(const struct route_args *a, const char *word,
 		if (colon)
 			*colon = ':';
 		return usage_error("%s: invalid group in output '%s' (DEV@GROUP[:PORT])",
-				   a->what, word);
+				   what, word);
 	}
 	g = ntohl(oif->group.s_addr);
 	if (!IN_MULTICAST(g))
 		return usage_error("%s: output group '%s' is not a multicast address",
-				   a->what, at);
+				   what, at);
 	if ((g & 0xffffff00) == 0xe0000000)
 		return usage_error("%s: output group '%s' is in 224.0.0.0/24 (link-local)",
-				   a->what, at);
+				   what, at);
 	oif->has_group = true;
 	if (!colon)
 		return -1;
 	*colon = ':';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (colon[1] < '0' || colon[1] > '9' || *end || errno ||
-	    port < 1 || port > 65535)
-		return usage_error("%s: invalid port in output '%s' (DEV@GROUP:PORT, PORT 1-65535)",
-				   a->what, word);
-	oif->port = port;
-	return -1;
+	return parse_oif_port(what, word, colon + 1, &oif->port);
 }
 
 /*
@@ -673,8 +745,7 @@ static int parse_oif_group(const struct route_args *a, const char *word,
  * DEV[:TTL]. The word is cut in place. Returns -1 to go on, or the exit
  * status.
  */
-static int parse_oif(const struct route_args *a, char *word,
-		     struct route_oif_arg *oif)
+int route_oif_parse(const char *what, char *word, struct route_oif_arg *oif)
 {
 	char *at = strrchr(word, '@');
 	char *colon;
@@ -685,11 +756,11 @@ static int parse_oif(const struct route_args *a, char *word,
 	if (at && ((at[1] >= '0' && at[1] <= '9') || at[1] == '[')) {
 		if (at == word)
 			return usage_error("%s: missing device name in '%s'",
-					   a->what, word);
+					   what, word);
 		if (at[1] == '[')
 			return usage_error("%s: output '%s': IPv6 groups are not supported yet",
-					   a->what, word);
-		ret = parse_oif_group(a, word, at + 1, oif);
+					   what, word);
+		ret = parse_oif_group(what, word, at + 1, oif);
 		if (ret >= 0)
 			return ret;
 		*at = '\0';
@@ -699,20 +770,20 @@ static int parse_oif(const struct route_args *a, char *word,
 	if (!colon)
 		goto check;
 	if (colon == word)
-		return usage_error("%s: missing device name in '%s'", a->what,
+		return usage_error("%s: missing device name in '%s'", what,
 				   word);
 	errno = 0;
 	ttl = strtoul(colon + 1, &end, 10);
 	if (colon[1] < '0' || colon[1] > '9' || *end || errno ||
 	    ttl < 1 || ttl > 255)
 		return usage_error("%s: invalid TTL threshold in '%s' (DEV:TTL, TTL 1-255)",
-				   a->what, word);
+				   what, word);
 	oif->ttl = ttl;
 	*colon = '\0';
 check:
 	if (strlen(word) >= IF_NAMESIZE)
 		return usage_error("%s: interface name '%s' is too long",
-				   a->what, word);
+				   what, word);
 	return -1;
 }
 
@@ -768,8 +839,11 @@ static int route_args_parse(int argc, char **argv, unsigned int max_groups,
 			return usage_error("%s: '%s' given twice", a->what,
 					   argv[i]);
 		seen |= kw;
-		if (kw == KW_NOJOIN) {
-			a->nojoin = true;
+		if (kw == KW_NOJOIN || kw == KW_SNAT) {
+			if (kw == KW_SNAT)
+				a->snat = true;
+			else
+				a->nojoin = true;
 			i++;
 			continue;
 		}
@@ -780,16 +854,25 @@ static int route_args_parse(int argc, char **argv, unsigned int max_groups,
 			if (i == first)
 				return usage_error("%s: 'oif' needs at least one device",
 						   a->what);
-			a->n_oifs = i - first;
-			a->oifs = calloc(a->n_oifs, sizeof(*a->oifs));
+			/* At most one output a word. */
+			a->oifs = calloc(i - first, sizeof(*a->oifs));
 			if (!a->oifs) {
 				errmsg("%s: %s", a->what, strerror(ENOMEM));
 				return EXIT_FAIL;
 			}
-			for (j = 0; j < i - first; j++) {
-				ret = parse_oif(a, argv[first + j], &a->oifs[j]);
+			for (j = first; j < i; j++) {
+				if (strcmp(argv[j], "unicast"))
+					ret = route_oif_parse(a->what, argv[j],
+							      &a->oifs[a->n_oifs]);
+				else if (++j < i)
+					ret = route_oif_parse_unicast(a->what, argv[j],
+								      &a->oifs[a->n_oifs]);
+				else
+					ret = usage_error("%s: 'unicast' needs ADDR[:PORT]",
+							  a->what);
 				if (ret >= 0)
 					return ret;
+				a->n_oifs++;
 			}
 			continue;
 		}
@@ -865,6 +948,12 @@ static int put_key(struct nl_msg *msg, const struct route_args *a,
  */
 static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 {
+	return route_oifs_put(msg, a->oifs, a->n_oifs, a->what);
+}
+
+int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
+		   unsigned int n, const char *what)
+{
 	struct nlattr *oifs, *oif;
 	unsigned int i;
 	size_t len;
@@ -872,25 +961,28 @@ static int put_oifs(struct nl_msg *msg, const struct route_args *a)
 	oifs = nla_nest_start(msg, MCFW_A_OIFS);
 	if (!oifs)
 		return -1;
-	for (i = 0; i < a->n_oifs; i++) {
+	for (i = 0; i < n; i++) {
 		oif = nla_nest_start(msg, MCFW_A_OIF);
 		if (!oif ||
-		    nla_put_string(msg, MCFW_OIF_A_IFNAME, a->oifs[i].dev) < 0 ||
-		    (a->oifs[i].ttl &&
-		     nla_put_u8(msg, MCFW_OIF_A_TTL, a->oifs[i].ttl) < 0) ||
-		    (a->oifs[i].has_group &&
+		    (o[i].unicast ?
+		     nla_put_u32(msg, MCFW_OIF_A_UNICAST,
+				 o[i].addr.s_addr) :
+		     nla_put_string(msg, MCFW_OIF_A_IFNAME, o[i].dev)) < 0 ||
+		    (o[i].ttl &&
+		     nla_put_u8(msg, MCFW_OIF_A_TTL, o[i].ttl) < 0) ||
+		    (o[i].has_group &&
 		     nla_put_u32(msg, MCFW_OIF_A_GROUP,
-				 a->oifs[i].group.s_addr) < 0) ||
-		    (a->oifs[i].port &&
+				 o[i].group.s_addr) < 0) ||
+		    (o[i].port &&
 		     nla_put_u16(msg, MCFW_OIF_A_PORT,
-				 htons(a->oifs[i].port)) < 0))
+				 htons(o[i].port)) < 0))
 			return -1;
 		nla_nest_end(msg, oif);
 	}
 	len = (char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)oifs;
 	if (len > 0xffff) {
 		errmsg("%s: %u output interfaces do not fit in one netlink attribute",
-		       a->what, a->n_oifs);
+		       what, n);
 		return -2;
 	}
 	nla_nest_end(msg, oifs);
@@ -935,6 +1027,7 @@ static int route_set_msg(struct mcfw_nl *nl, const struct route_args *a,
 	if (!*msg || put_key(*msg, a, 0) < 0 ||
 	    nla_put_string(*msg, MCFW_A_OWNER, owner) < 0 ||
 	    (a->nojoin && nla_put_flag(*msg, MCFW_A_NOJOIN) < 0) ||
+	    (a->snat && nla_put_flag(*msg, MCFW_A_SNAT) < 0) ||
 	    (a->rate_pkts &&
 	     nla_put_u64(*msg, MCFW_A_RATE_PKTS, a->rate_pkts) < 0) ||
 	    (a->rate_bits &&
@@ -990,7 +1083,7 @@ static int route_set(int argc, char **argv, bool replace)
 	if (argc > 1 && is_help(argv[1]))
 		return route_help(argc, argv);
 	ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF | KW_OIF |
-			       KW_OWNER | KW_NOJOIN | KW_RATE, &a);
+			       KW_OWNER | KW_NOJOIN | KW_RATE | KW_SNAT, &a);
 	if (ret < 0)
 		ret = route_args_complete(&a);
 	if (ret >= 0)
@@ -1001,7 +1094,7 @@ static int route_set(int argc, char **argv, bool replace)
 	if (mcfw_nl_enter_netns() < 0 || dev_index(a.iif, &ifindex) < 0)
 		goto out;
 	for (i = 0; i < a.n_oifs; i++)
-		if (dev_index(a.oifs[i].dev, &ifindex) < 0)
+		if (!a.oifs[i].unicast && dev_index(a.oifs[i].dev, &ifindex) < 0)
 			goto out;
 	nl = mcfw_nl_open();
 	if (!nl)
@@ -1369,7 +1462,7 @@ static void warn_absent(const struct route_args *a)
 		errmsg("warning: interface \"%s\" does not exist: the route waits for it",
 		       a->iif);
 	for (i = 0; i < a->n_oifs; i++)
-		if (!dev_exists(a->oifs[i].dev))
+		if (!a->oifs[i].unicast && !dev_exists(a->oifs[i].dev))
 			errmsg("warning: interface \"%s\" does not exist: the output waits for it",
 			       a->oifs[i].dev);
 }
@@ -1401,7 +1494,8 @@ int route_batch_line(struct mcfw_nl *nl, int argc, char **argv,
 
 	if (cmd->function == route_add || cmd->function == route_replace) {
 		ret = route_args_parse(argc, argv, 1, KW_SOURCE | KW_IIF |
-				       KW_OIF | KW_OWNER | KW_NOJOIN | KW_RATE,
+				       KW_OIF | KW_OWNER | KW_NOJOIN | KW_RATE |
+				       KW_SNAT,
 				       &a);
 		if (ret < 0)
 			ret = route_args_complete(&a);

@@ -22,10 +22,40 @@ struct mroute_oif {
 	bool has_group;		/* copies carry @group, not the route's */
 	struct in_addr group;
 	__u16 port;		/* UDP destination port of copies, or 0 */
+	bool unicast;		/* a unicast output to @addr: no @dev */
+	struct in_addr addr;
 	__u64 packets;
 	__u64 bytes;
 	__u64 drops;
 };
+
+/* An output as a command gives it (route add, relay add). */
+struct route_oif_arg {
+	const char *dev;
+	__u8 ttl;		/* 0: not given */
+	bool has_group;		/* translated: copies carry @group */
+	struct in_addr group;
+	__u16 port;		/* 0: not given */
+	bool unicast;		/* "unicast ADDR[:PORT]": no @dev */
+	struct in_addr addr;
+};
+
+/*
+ * "DEV[:TTL][@GROUP[:PORT]]", and the "ADDR[:PORT]" after "unicast": the
+ * word is cut in place. -1 to go on, or the exit status after a
+ * diagnostic naming @what.
+ */
+int route_oif_parse(const char *what, char *word, struct route_oif_arg *oif);
+int route_oif_parse_unicast(const char *what, char *word,
+			    struct route_oif_arg *oif);
+/* MCFW_A_OIFS of @n outputs: 0, -1 (no room) or -2 (after a diagnostic). */
+int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
+		   unsigned int n, const char *what);
+/* One output of a reply; 0, or -1 after a diagnostic. */
+int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
+		     const char *what);
+/* An output as a command gives it, for a route or relay of @group. */
+void mroute_print_oif(const struct in_addr *group, const struct mroute_oif *oif);
 
 struct mroute {
 	struct in_addr group;
@@ -35,6 +65,7 @@ struct mroute {
 	bool waiting;		/* the input is absent */
 	char owner[MCFW_OWNER_MAX + 1];
 	bool nojoin;
+	bool snat;		/* multicast copies from their output's address */
 	__u64 rate_pkts;	/* rate limit, packets/s, or 0 */
 	__u64 rate_bits;	/* rate limit, bits/s, or 0 */
 	bool joined;

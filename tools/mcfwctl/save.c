@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "iface.h"
+#include "relay.h"
 #include "mcfwctl.h"
 #include "nl.h"
 #include "route.h"
@@ -41,7 +42,9 @@ int save_main(int argc, char **argv)
 	    route_list_get(nl, opt_owner(), false, &l) == 0) {
 		for (i = 0; i < l.n; i++)
 			mroute_print_command(&l.routes[i]);
-		ret = EXIT_OK;
+		/* Relays have no owner: saved with every owner's routes. */
+		if (!relay_save(nl))
+			ret = EXIT_OK;
 	}
 	mcfw_nl_close(nl);
 	route_list_free(&l);

@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mcfwctl relay - unicast datagrams to one of the host's addresses and a
+ * UDP port, sent on as multicast.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mcfwctl.h"
+#include "nl.h"
+#include "relay.h"
+#include "route.h"
+
+static int relay_help(int argc, char **argv);
+static int relay_add(int argc, char **argv);
+static int relay_del(int argc, char **argv);
+static int relay_show(int argc, char **argv);
+
+/* Keep the order; entries without a description are aliases. */
+static const struct mcfwctl_cmd relay_cmds[] = {
+	{ "add", relay_add, "add a relay", false },
+	{ "replace", relay_add, "add a relay, or replace the one of its key", false },
+	{ "del", relay_del, "delete a relay", false },
+	{ "delete", relay_del, NULL, false },
+	{ "show", relay_show, "list the relays, with counters (-s)", false },
+	{ "list", relay_show, NULL, false },
+	{ "ls", relay_show, NULL, false },
+	{ "help", relay_help, "show this help", false },
+};
+
+static void relay_usage(void)
+{
+	size_t i;
+
+	printf("Usage: " PROG_NAME " [OPTIONS] relay { add | replace } ADDR:PORT [from SRC]\n"
+	       "                 [iif DEV] group GROUP[:PORT] oif OUTPUT [OUTPUT...]\n"
+	       "                 [ttl TTL] [snat]\n"
+	       "       " PROG_NAME " [OPTIONS] relay { del | delete } ADDR:PORT [iif DEV]\n"
+	       "       " PROG_NAME " [OPTIONS] relay { show | list | ls }\n"
+	       "       " PROG_NAME " relay help\n"
+	       "\n"
+	       "OUTPUT := DEV[:TTL][@GROUP[:PORT]] | unicast ADDR[:PORT]\n"
+	       "\n"
+	       "UDP datagrams to ADDR:PORT, one of this host's addresses, are consumed\n"
+	       "(no socket receives them) and sent as multicast GROUP (to UDP port\n"
+	       "PORT, if given) out of every OUTPUT, with TTL the smaller of TTL\n"
+	       "(default %d) and the arriving TTL minus one. from SRC: only datagrams\n"
+	       "from SRC; iif DEV: only those arriving on DEV (part of the key).\n"
+	       "snat: multicast copies leave with their output's address as source.\n"
+	       "\n"
+	       "Commands:\n", MCFW_RELAY_TTL_DEFAULT);
+	for (i = 0; i < ARRAY_SIZE(relay_cmds); i++)
+		if (relay_cmds[i].description)
+			printf("  %-10s %s\n", relay_cmds[i].name,
+			       relay_cmds[i].description);
+}
+
+static int relay_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	relay_usage();
+	return EXIT_OK;
+}
+
+/* A relay's command line. */
+struct relay_args {
+	const char *what;
+	struct in_addr addr;
+	__u16 port;
+	bool has_from;
+	struct in_addr from;
+	const char *iif;	/* NULL: any input */
+	bool has_group;
+	struct in_addr group;
+	__u16 gport;		/* 0: kept */
+	__u8 ttl;		/* 0: not given */
+	bool snat;
+	unsigned int n_oifs;
+	struct route_oif_arg *oifs;
+};
+
+enum {
+	RKW_FROM	= 1 << 0,
+	RKW_IIF		= 1 << 1,
+	RKW_GROUP	= 1 << 2,
+	RKW_OIF		= 1 << 3,
+	RKW_TTL		= 1 << 4,
+	RKW_SNAT	= 1 << 5,
+};
+
+static int relay_keyword(const char *word)
+{
+	if (!strcmp(word, "from"))
+		return RKW_FROM;
+	if (!strcmp(word, "iif"))
+		return RKW_IIF;
+	if (!strcmp(word, "group"))
+		return RKW_GROUP;
+	if (!strcmp(word, "oif"))
+		return RKW_OIF;
+	if (!strcmp(word, "ttl"))
+		return RKW_TTL;
+	if (!strcmp(word, "snat"))
+		return RKW_SNAT;
+	return 0;
+}
+
+/* "1-65535" at @p (after a ':') of @word. -1 to go on, else exit status. */
+static int parse_port(const char *what, const char *word, const char *p,
+		      __u16 *port)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(p, &end, 10);
+	if (*p < '0' || *p > '9' || *end || errno || v < 1 || v > 65535)
+		return usage_error("%s: invalid port in '%s' (1-65535)", what,
+				   word);
+	*port = v;
+	return -1;
+}
+
+/* "ADDR:PORT", the relay's key: a unicast address and a port. */
+static int parse_key(struct relay_args *a, const char *word)
+{
+	char buf[INET_ADDRSTRLEN + 8], *colon;
+	__u32 u;
+
+	if (strlen(word) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, word);
+	colon = strchr(buf, ':');
+	if (!colon)
+		return usage_error("%s: '%s' needs a port (ADDR:PORT)", a->what,
+				   word);
+	*colon = '\0';
+	if (inet_pton(AF_INET, buf, &a->addr) != 1)
+		goto bad;
+	u = ntohl(a->addr.s_addr);
+	if (IN_MULTICAST(u) || u == 0xffffffff || !(u >> 24))
+		return usage_error("%s: '%s' is not a unicast address of this host",
+				   a->what, buf);
+	return parse_port(a->what, word, colon + 1, &a->port);
+bad:
+	return usage_error("%s: invalid relay address '%s' (ADDR:PORT)", a->what,
+			   word);
+}
+
+/* "GROUP[:PORT]": the group the copies carry. */
+static int parse_group(struct relay_args *a, const char *word)
+{
+	char buf[INET_ADDRSTRLEN + 8], *colon;
+	__u32 g;
+
+	if (strlen(word) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, word);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (inet_pton(AF_INET, buf, &a->group) != 1)
+		goto bad;
+	g = ntohl(a->group.s_addr);
+	if (!IN_MULTICAST(g))
+		return usage_error("%s: group '%s' is not a multicast address",
+				   a->what, buf);
+	if ((g & 0xffffff00) == 0xe0000000)
+		return usage_error("%s: group '%s' is in 224.0.0.0/24 (link-local)",
+				   a->what, buf);
+	a->has_group = true;
+	if (colon)
+		return parse_port(a->what, word, colon + 1, &a->gport);
+	return -1;
+bad:
+	return usage_error("%s: invalid group '%s' (GROUP[:PORT])", a->what,
+			   word);
+}
+
+/*
+ * argv[1] is the key; then keywords. @full: add's (every keyword, group
+ * and oif required); else del's (iif only). -1 to go on, or exit status.
+ */
+static int relay_args_parse(int argc, char **argv, bool full,
+			    struct relay_args *a)
+{
+	unsigned int seen = 0, allowed = full ? ~0u : RKW_IIF;
+	int i = 2, first, j, kw, ret;
+	unsigned long ttl;
+	char *end;
+
+	if (argc < 2)
+		return usage_error("%s: missing ADDR:PORT", a->what);
+	ret = parse_key(a, argv[1]);
+	if (ret >= 0)
+		return ret;
+	while (i < argc) {
+		kw = relay_keyword(argv[i]);
+		if (!kw || !(allowed & kw))
+			return usage_error("%s: unexpected argument '%s'",
+					   a->what, argv[i]);
+		if (seen & kw)
+			return usage_error("%s: '%s' given twice", a->what,
+					   argv[i]);
+		seen |= kw;
+		if (kw == RKW_OIF) {
+			first = ++i;
+			while (i < argc && !relay_keyword(argv[i]))
+				i++;
+			if (i == first)
+				return usage_error("%s: 'oif' needs at least one output",
+						   a->what);
+			a->oifs = calloc(i - first, sizeof(*a->oifs));
+			if (!a->oifs) {
+				errmsg("%s: %s", a->what, strerror(ENOMEM));
+				return EXIT_FAIL;
+			}
+			for (j = first; j < i; j++) {
+				if (strcmp(argv[j], "unicast"))
+					ret = route_oif_parse(a->what, argv[j],
+							      &a->oifs[a->n_oifs]);
+				else if (++j < i)
+					ret = route_oif_parse_unicast(a->what, argv[j],
+								      &a->oifs[a->n_oifs]);
+				else
+					ret = usage_error("%s: 'unicast' needs ADDR[:PORT]",
+							  a->what);
+				if (ret >= 0)
+					return ret;
+				a->n_oifs++;
+			}
+			continue;
+		}
+		if (kw == RKW_SNAT) {
+			a->snat = true;
+			i++;
+			continue;
+		}
+		if (i + 1 >= argc || relay_keyword(argv[i + 1]))
+			return usage_error("%s: '%s' needs an argument", a->what,
+					   argv[i]);
+		if (kw == RKW_FROM) {
+			if (inet_pton(AF_INET, argv[i + 1], &a->from) != 1)
+				return usage_error("%s: invalid source address '%s'",
+						   a->what, argv[i + 1]);
+			a->has_from = true;
+		} else if (kw == RKW_IIF) {
+			a->iif = argv[i + 1];
+			if (strlen(a->iif) >= IF_NAMESIZE)
+				return usage_error("%s: interface name '%s' is too long",
+						   a->what, a->iif);
+		} else if (kw == RKW_GROUP) {
+			ret = parse_group(a, argv[i + 1]);
+			if (ret >= 0)
+				return ret;
+		} else {
+			errno = 0;
+			ttl = strtoul(argv[i + 1], &end, 10);
+			if (argv[i + 1][0] < '0' || argv[i + 1][0] > '9' ||
+			    *end || errno || ttl < 1 || ttl > 255)
+				return usage_error("%s: invalid TTL '%s' (1-255)",
+						   a->what, argv[i + 1]);
+			a->ttl = ttl;
+		}
+		i += 2;
+	}
+	if (full && !a->has_group)
+		return usage_error("%s: missing 'group GROUP'", a->what);
+	if (full && !a->n_oifs)
+		return usage_error("%s: missing 'oif OUTPUT...'", a->what);
+	return -1;
+}
+
+/* The key's attributes. */
+static int put_key(struct nl_msg *msg, const struct relay_args *a)
+{
+	if (nla_put_u32(msg, MCFW_A_RELAY_ADDR, a->addr.s_addr) < 0 ||
+	    nla_put_u16(msg, MCFW_A_RELAY_PORT, htons(a->port)) < 0 ||
+	    (a->iif && nla_put_string(msg, MCFW_A_IIF_NAME, a->iif) < 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * The request of "relay add|replace|del ..." (argv[0] the command); in
+ * a file (@batch) an add waits for its address and interfaces and
+ * replaces the relay of its key. 0 with *@msg set, or the exit status.
+ */
+int relay_msg(struct mcfw_nl *nl, int argc, char **argv, bool batch,
+	      struct nl_msg **msg)
+{
+	bool del = !strcmp(argv[0], "del") || !strcmp(argv[0], "delete");
+	bool replace = batch || !strcmp(argv[0], "replace");
+	struct relay_args a = { 0 };
+	char what[32];
+	int ret;
+
+	*msg = NULL;
+	snprintf(what, sizeof(what), "relay %s", argv[0]);
+	a.what = what;
+	if (!del && strcmp(argv[0], "add") && strcmp(argv[0], "replace"))
+		return usage_error("relay: '%s': only add, replace and del", argv[0]);
+	ret = relay_args_parse(argc, argv, !del, &a);
+	if (ret >= 0)
+		goto out;
+	ret = EXIT_FAIL;
+	*msg = mcfw_nl_msg_sized(nl, del ? MCFW_CMD_RELAY_DEL :
+					   MCFW_CMD_RELAY_NEW,
+				 160 + (size_t)a.n_oifs * 48);
+	if (!*msg || put_key(*msg, &a) < 0)
+		goto nomem;
+	if (del) {
+		ret = 0;
+		goto out;
+	}
+	if (nla_put_u32(*msg, MCFW_A_GROUP, a.group.s_addr) < 0 ||
+	    (a.gport &&
+	     nla_put_u16(*msg, MCFW_A_RELAY_GROUP_PORT, htons(a.gport)) < 0) ||
+	    (a.has_from &&
+	     nla_put_u32(*msg, MCFW_A_SOURCE, a.from.s_addr) < 0) ||
+	    (a.ttl && nla_put_u8(*msg, MCFW_A_RELAY_TTL, a.ttl) < 0) ||
+	    (a.snat && nla_put_flag(*msg, MCFW_A_SNAT) < 0) ||
+	    (replace && nla_put_flag(*msg, MCFW_A_REPLACE) < 0) ||
+	    (batch && nla_put_flag(*msg, MCFW_A_RELAY_WAIT) < 0))
+		goto nomem;
+	ret = route_oifs_put(*msg, a.oifs, a.n_oifs, what);
+	if (ret == -2) {
+		ret = EXIT_FAIL;
+		nlmsg_free(*msg);
+		*msg = NULL;
+		goto out;
+	}
+	if (ret < 0)
+		goto nomem;
+	ret = 0;
+	goto out;
+nomem:
+	nlmsg_free(*msg);
+	*msg = NULL;
+	errmsg("%s: %s", what, strerror(ENOMEM));
+	ret = EXIT_FAIL;
+out:
+	free(a.oifs);
+	return ret;
+}
+
+static int relay_change(int argc, char **argv)
+{
+	struct nl_msg *msg;
+	struct mcfw_nl *nl;
+	int ret;
+
+	if (argc > 1 && is_help(argv[1]))
+		return relay_help(argc, argv);
+	nl = mcfw_nl_open();
+	if (!nl)
+		return EXIT_FAIL;
+	ret = relay_msg(nl, argc, argv, false, &msg);
+	if (!ret)
+		ret = mcfw_nl_do(nl, msg, argv[0][0] == 'd' ? "relay del" :
+					  "relay add", NULL) < 0 ?
+		      EXIT_FAIL : EXIT_OK;
+	mcfw_nl_close(nl);
+	return ret;
+}
+
+static int relay_add(int argc, char **argv)
+{
+	return relay_change(argc, argv);
+}
+
+static int relay_del(int argc, char **argv)
+{
+	return relay_change(argc, argv);
+}
+
+/* A relay as the kernel reports it. */
+struct relay {
+	struct in_addr addr;
+	__u16 port;
+	char iif[IF_NAMESIZE];	/* "" for any */
+	bool has_from;
+	struct in_addr from;
+	struct in_addr group;
+	__u16 gport;
+	__u8 ttl;
+	bool snat;
+	bool waiting;
+	__u64 c[MCFW_STATS_A_MAX + 1];
+	unsigned int n_oifs;
+	struct mroute_oif *oifs;
+};
+
+struct relay_ctx {
+	const char *what;
+	struct relay *relays;
+	size_t n;
+	size_t size;
+};
+
+static void relay_ctx_free(struct relay_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n; i++)
+		free(ctx->relays[i].oifs);
+	free(ctx->relays);
+	ctx->relays = NULL;
+	ctx->n = 0;
+}
+
+static int relay_parse_oifs(struct nlattr *nest, struct relay *r,
+			    const char *what)
+{
+	struct nlattr *a;
+	int rem, n = 0;
+
+	nla_for_each_nested(a, nest, rem)
+		n++;
+	r->oifs = calloc(n ?: 1, sizeof(*r->oifs));
+	if (!r->oifs) {
+		errmsg("%s: %s", what, strerror(ENOMEM));
+		return -1;
+	}
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != MCFW_A_OIF)
+			continue;
+		if (mroute_parse_oif(a, &r->oifs[r->n_oifs], what) < 0)
+			return -1;
+		r->n_oifs++;
+	}
+	return 0;
+}
+
+static int relay_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
+		       void *arg)
+{
+	struct relay_ctx *ctx = arg;
+	struct relay *relays, *r;
+	size_t size;
+
+	(void)gnlh;
+	if (!tb[MCFW_A_RELAY_ADDR])
+		return mcfw_nl_missing(ctx->what, MCFW_A_RELAY_ADDR);
+	if (!tb[MCFW_A_RELAY_PORT])
+		return mcfw_nl_missing(ctx->what, MCFW_A_RELAY_PORT);
+	if (!tb[MCFW_A_GROUP])
+		return mcfw_nl_missing(ctx->what, MCFW_A_GROUP);
+	if (ctx->n == ctx->size) {
+		size = ctx->size ? 2 * ctx->size : 16;
+		relays = realloc(ctx->relays, size * sizeof(*relays));
+		if (!relays) {
+			errmsg("%s: %s", ctx->what, strerror(ENOMEM));
+			return -1;
+		}
+		ctx->relays = relays;
+		ctx->size = size;
+	}
+	r = &ctx->relays[ctx->n++];
+	memset(r, 0, sizeof(*r));
+	r->addr.s_addr = nla_get_u32(tb[MCFW_A_RELAY_ADDR]);
+	r->port = ntohs(nla_get_u16(tb[MCFW_A_RELAY_PORT]));
+	if (tb[MCFW_A_IIF_NAME])
+		snprintf(r->iif, sizeof(r->iif), "%s",
+			 nla_get_string(tb[MCFW_A_IIF_NAME]));
+	r->has_from = tb[MCFW_A_SOURCE];
+	if (r->has_from)
+		r->from.s_addr = nla_get_u32(tb[MCFW_A_SOURCE]);
+	r->group.s_addr = nla_get_u32(tb[MCFW_A_GROUP]);
+	if (tb[MCFW_A_RELAY_GROUP_PORT])
+		r->gport = ntohs(nla_get_u16(tb[MCFW_A_RELAY_GROUP_PORT]));
+	r->ttl = tb[MCFW_A_RELAY_TTL] ? nla_get_u8(tb[MCFW_A_RELAY_TTL]) :
+					MCFW_RELAY_TTL_DEFAULT;
+	r->waiting = tb[MCFW_A_WAITING];
+	r->snat = tb[MCFW_A_SNAT];
+	if (tb[MCFW_A_STATS] && mcfw_nl_stats(tb[MCFW_A_STATS], r->c) < 0) {
+		errmsg("%s: malformed reply from the kernel (bad counters)",
+		       ctx->what);
+		return -1;
+	}
+	if (tb[MCFW_A_OIFS])
+		return relay_parse_oifs(tb[MCFW_A_OIFS], r, ctx->what);
+	return 0;
+}
+
+static void relay_restart(void *arg)
+{
+	relay_ctx_free(arg);
+}
+
+/* Every relay of the namespace, with counters if @stats. 0, or -1. */
+static int relay_list(struct mcfw_nl *nl, struct relay_ctx *ctx, bool stats)
+{
+	const struct mcfw_nl_handler h = {
+		.reply = relay_reply,
+		.restart = relay_restart,
+		.arg = ctx,
+	};
+	struct nl_msg *msg = mcfw_nl_msg(nl, MCFW_CMD_RELAY_GET);
+
+	if (msg && !stats && nla_put_flag(msg, MCFW_A_NO_STATS) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return mcfw_nl_dump(nl, msg, ctx->what, &h) < 0 ? -1 : 0;
+}
+
+/* "relay add ..." words for @r, as save and show print it. */
+static void relay_print_command(const struct relay *r, bool cmd)
+{
+	char addr[INET_ADDRSTRLEN];
+	unsigned int i;
+
+	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
+	printf("%s%s:%u", cmd ? "relay add " : "", addr, r->port);
+	if (r->has_from) {
+		inet_ntop(AF_INET, &r->from, addr, sizeof(addr));
+		printf(" from %s", addr);
+	}
+	if (r->iif[0])
+		printf(" iif %s", r->iif);
+	inet_ntop(AF_INET, &r->group, addr, sizeof(addr));
+	printf(" group %s", addr);
+	if (r->gport)
+		printf(":%u", r->gport);
+	fputs(" oif", stdout);
+	for (i = 0; i < r->n_oifs; i++) {
+		putchar(' ');
+		mroute_print_oif(&r->group, &r->oifs[i]);
+	}
+	if (r->ttl != MCFW_RELAY_TTL_DEFAULT)
+		printf(" ttl %u", r->ttl);
+	if (r->snat)
+		fputs(" snat", stdout);
+}
+
+static void relay_print(const struct relay *r)
+{
+	const struct mroute_oif *oif;
+	unsigned int i;
+
+	relay_print_command(r, false);
+	if (r->waiting)
+		fputs(" waiting", stdout);
+	putchar('\n');
+	if (!mcfwctl_opts.stats)
+		return;
+	printf("    packets %llu bytes %llu ttl_drop %llu xmit_drop %llu\n",
+	       (unsigned long long)r->c[MCFW_STATS_A_PACKETS],
+	       (unsigned long long)r->c[MCFW_STATS_A_BYTES],
+	       (unsigned long long)r->c[MCFW_STATS_A_TTL_DROP],
+	       (unsigned long long)r->c[MCFW_STATS_A_XMIT_DROP]);
+	for (i = 0; i < r->n_oifs; i++) {
+		oif = &r->oifs[i];
+		fputs("    oif ", stdout);
+		mroute_print_oif(&r->group, oif);
+		printf(" packets %llu bytes %llu drops %llu\n",
+		       (unsigned long long)oif->packets,
+		       (unsigned long long)oif->bytes,
+		       (unsigned long long)oif->drops);
+	}
+}
+
+static void relay_json(struct json_writer *jw, const struct relay *r)
+{
+	char addr[INET_ADDRSTRLEN];
+	const struct mroute_oif *oif;
+	unsigned int i;
+
+	json_object_open(jw, NULL);
+	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
+	json_string(jw, "addr", addr);
+	json_u64(jw, "port", r->port);
+	if (r->iif[0])
+		json_string(jw, "iif", r->iif);
+	else
+		json_null(jw, "iif");
+	if (r->has_from) {
+		inet_ntop(AF_INET, &r->from, addr, sizeof(addr));
+		json_string(jw, "from", addr);
+	} else {
+		json_null(jw, "from");
+	}
+	inet_ntop(AF_INET, &r->group, addr, sizeof(addr));
+	json_string(jw, "group", addr);
+	if (r->gport)
+		json_u64(jw, "group_port", r->gport);
+	else
+		json_null(jw, "group_port");
+	json_u64(jw, "ttl", r->ttl);
+	json_bool(jw, "snat", r->snat);
+	json_bool(jw, "waiting", r->waiting);
+	json_array_open(jw, "oifs");
+	for (i = 0; i < r->n_oifs; i++) {
+		oif = &r->oifs[i];
+		json_object_open(jw, NULL);
+		if (oif->unicast) {
+			json_null(jw, "dev");
+			inet_ntop(AF_INET, &oif->addr, addr, sizeof(addr));
+			json_string(jw, "unicast", addr);
+		} else {
+			json_string(jw, "dev", oif->dev);
+			json_null(jw, "unicast");
+		}
+		json_u64(jw, "ttl", oif->ttl);
+		if (oif->has_group) {
+			inet_ntop(AF_INET, &oif->group, addr, sizeof(addr));
+			json_string(jw, "group", addr);
+		} else {
+			json_null(jw, "group");
+		}
+		if (oif->port)
+			json_u64(jw, "port", oif->port);
+		else
+			json_null(jw, "port");
+		if (mcfwctl_opts.stats) {
+			json_object_open(jw, "stats");
+			json_u64(jw, "packets", oif->packets);
+			json_u64(jw, "bytes", oif->bytes);
+			json_u64(jw, "drops", oif->drops);
+			json_object_close(jw);
+		}
+		json_object_close(jw);
+	}
+	json_array_close(jw);
+	if (mcfwctl_opts.stats) {
+		json_object_open(jw, "stats");
+		json_u64(jw, "packets", r->c[MCFW_STATS_A_PACKETS]);
+		json_u64(jw, "bytes", r->c[MCFW_STATS_A_BYTES]);
+		json_u64(jw, "ttl_drop", r->c[MCFW_STATS_A_TTL_DROP]);
+		json_u64(jw, "xmit_drop", r->c[MCFW_STATS_A_XMIT_DROP]);
+		json_object_close(jw);
+	}
+	json_object_close(jw);
+}
+
+static int relay_show(int argc, char **argv)
+{
+	struct relay_ctx ctx = { .what = "relay show" };
+	struct json_writer jw;
+	struct mcfw_nl *nl;
+	size_t i;
+	int ret;
+
+	if (argc > 1) {
+		if (is_help(argv[1]))
+			return relay_help(argc, argv);
+		return usage_error("relay show: unexpected argument '%s'",
+				   argv[1]);
+	}
+	nl = mcfw_nl_open();
+	if (!nl)
+		return EXIT_FAIL;
+	ret = relay_list(nl, &ctx, mcfwctl_opts.stats) < 0 ? EXIT_FAIL : EXIT_OK;
+	mcfw_nl_close(nl);
+	if (ret == EXIT_OK) {
+		if (mcfwctl_opts.json) {
+			json_init(&jw, stdout, mcfwctl_opts.pretty);
+			json_array_open(&jw, NULL);
+			for (i = 0; i < ctx.n; i++)
+				relay_json(&jw, &ctx.relays[i]);
+			json_array_close(&jw);
+		} else {
+			for (i = 0; i < ctx.n; i++)
+				relay_print(&ctx.relays[i]);
+		}
+	}
+	relay_ctx_free(&ctx);
+	return ret;
+}
+
+int relay_save(struct mcfw_nl *nl)
+{
+	struct relay_ctx ctx = { .what = "save" };
+	size_t i;
+	int ret;
+
+	ret = relay_list(nl, &ctx, false);
+	for (i = 0; !ret && i < ctx.n; i++) {
+		relay_print_command(&ctx.relays[i], true);
+		putchar('\n');
+	}
+	relay_ctx_free(&ctx);
+	return ret;
+}
+
+int relay_main(int argc, char **argv)
+{
+	const struct mcfwctl_cmd *cmd;
+
+	if (argc < 2)
+		return relay_show(1, argv);
+	if (is_help(argv[1]))
+		return relay_help(argc - 1, argv + 1);
+	cmd = cmd_find(relay_cmds, ARRAY_SIZE(relay_cmds), argv[1]);
+	if (!cmd)
+		return usage_error("relay: unknown command '%s'", argv[1]);
+	return cmd->function(argc - 1, argv + 1);
+}

@@ -26,6 +26,17 @@ ALL_TESTS="
 	translated_through_firewall
 	translated_counters_on_replace
 	translated_bad_input_refused
+	unicast_output_routed
+	unicast_output_through_gre
+	unicast_output_follows_route_changes
+	unicast_bad_input_refused
+	relay_unicast_back_to_multicast
+	relay_from_and_iif_filters
+	relay_ttl_bounded
+	relay_waits_for_its_address
+	relay_bad_input_refused
+	exchange_to_floors_across_unicast_wan
+	snat_copies_leave_from_the_output
 "
 
 TOPO=gw
@@ -126,7 +137,7 @@ translated_group_and_port()
 		[ "$(toggled_stat 239.1.30.1 r2 239.130.0.2 packets)" = 100 ]
 	check_err $? "per-output counters: $(rtr -s route show)"
 	rtr -j route show | json -c '.[0].oifs' | grep -qF \
-		'[{"dev":"r1","ttl":1,"group":null,"port":null,"waiting":false},{"dev":"r1","ttl":1,"group":"239.130.0.1","port":6001,"waiting":false},{"dev":"r2","ttl":8,"group":"239.130.0.2","port":null,"waiting":false}]'
+		'[{"dev":"r1","unicast":null,"ttl":1,"group":null,"port":null,"waiting":false},{"dev":"r1","unicast":null,"ttl":1,"group":"239.130.0.1","port":6001,"waiting":false},{"dev":"r2","unicast":null,"ttl":8,"group":"239.130.0.2","port":null,"waiting":false}]'
 	check_err $? "JSON: $(rtr -j route show)"
 
 	# save and restore give the same routes.
@@ -376,6 +387,13 @@ translated_counters_on_replace()
 	log_test "gateway: a replace keeps a translated output's counts, unless its group or port changes"
 }
 
+# unicast_stat GROUP ADDR COUNTER: a unicast output's counter.
+unicast_stat()
+{
+	rtr -j -s route show "$1" |
+		json --arg a "$2" ".[0].oifs[] | select(.unicast == \$a) | .stats.$3"
+}
+
 # reject WHY ARGS...: "mcfwctl route ARGS" fails saying WHY, changing nothing.
 reject()
 {
@@ -423,6 +441,410 @@ translated_bad_input_refused()
 	rtr route show 239.1.30.13 | grep -qxF '(*, 239.1.30.13) iif r0 oif d@x d@x:3@239.130.0.13:5'
 	check_err $? "route show: $(rtr route show 239.1.30.13)"
 	log_test "gateway: bad translations refused with a reason, nothing changed"
+}
+
+unicast_output_routed()
+{
+	local round n
+
+	case_start
+	tx_off r1 r2
+	check_err $? "ethtool -K tx off failed"
+	# Counted by the firewall: untracked, to h1's address and new port.
+	ip netns exec "$RTR" nft -f - <<-EOF
+		table inet mcfw-uc {
+			chain forward {
+				type filter hook forward priority filter; policy accept;
+				ct state invalid counter
+				ct state untracked ip daddr 10.2.0.2 udp dport 7001 counter
+			}
+		}
+	EOF
+	check_err $? "nft ruleset refused"
+	defer ip netns exec "$RTR" nft delete table inet mcfw-uc
+	rtr route add 239.1.31.1 source 10.1.0.2 iif r0 \
+		oif r2 unicast 10.2.0.2:7001 unicast 10.3.0.2
+	check_err $? "route add with unicast outputs failed"
+	rtr route show | grep -qx '(10.1.0.2, 239.1.31.1) iif r0 oif r2 unicast 10.2.0.2:7001 unicast 10.3.0.2'
+	check_err $? "route show: $(rtr route show)"
+	for round in offload software; do
+		if [ $round = software ]; then
+			ip netns exec "$SRC" ethtool -K s0 tx off >/dev/null
+			check_err $? "ethtool -K s0 tx off failed"
+			defer ip netns exec "$SRC" ethtool -K s0 tx on
+		fi
+		n=${#RECV_FILES[@]}
+		PORT=7001 recv_bg "$H1" h1 10.2.0.2 &&
+			recv_bg "$H2" h2 10.3.0.2 && recv_bg "$H2" h2 239.1.31.1
+		check_err $? "receivers did not start"
+		send "$SRC" s0 239.1.31.1 -n 50 -s 1000
+		recv_wait
+		expect_recv "$n" 50 "h1, unicast to port 7001 ($round)"
+		expect_recv $((n + 1)) 50 "h2, unicast to its address ($round)"
+		expect_recv $((n + 2)) 50 "h2, the multicast copy ($round)"
+		expect_clean "$n" "h1 ($round)"
+		expect_clean $((n + 1)) "h2 unicast ($round)"
+		# The source the routing table chooses: the router's own.
+		[ "$(recv_field "$n" from)" = 10.2.0.1 ] &&
+			[ "$(recv_field $((n + 1)) from)" = 10.3.0.1 ] &&
+			[ "$(recv_field $((n + 2)) from)" = 10.1.0.2 ]
+		check_err $? "sources: $(cat "${RECV_FILES[@]:$n:3}")"
+	done
+	expect_no_csum_errors
+	[ "$(unicast_stat 239.1.31.1 10.2.0.2 packets)" = 100 ] &&
+		[ "$(unicast_stat 239.1.31.1 10.3.0.2 packets)" = 100 ] &&
+		[ "$(unicast_stat 239.1.31.1 10.3.0.2 drops)" = 0 ]
+	check_err $? "per-output counters: $(rtr -s route show)"
+	[ "$(nft_count inet mcfw-uc forward 'ct state invalid')" = 0 ] &&
+		[ "$(nft_count inet mcfw-uc forward 'udp dport 7001')" = 100 ]
+	check_err $? "nft counters: $(ip netns exec "$RTR" nft list table inet mcfw-uc)"
+	rtr -j route show | json -c '.[0].oifs[1]' | grep -qxF \
+		'{"dev":null,"unicast":"10.2.0.2","ttl":1,"group":null,"port":7001,"waiting":false}'
+	check_err $? "JSON: $(rtr -j route show)"
+	log_test "gateway: unicast outputs routed to their address and port, from the router's address, checksums right"
+}
+
+unicast_output_through_gre()
+{
+	case_start
+	# A GRE tunnel from rtr to h3 across r3; the unicast output's
+	# address is at the tunnel's far end: the routing table sends the
+	# copies into it.
+	ip -n "$RTR" link add gre7 type gre local 10.4.0.1 remote 10.4.0.2 &&
+		ip -n "$H3" link add gre7 type gre local 10.4.0.2 remote 10.4.0.1 &&
+		ip -n "$RTR" addr add 192.168.57.1/30 dev gre7 &&
+		ip -n "$H3" addr add 192.168.57.2/30 dev gre7 &&
+		ip -n "$RTR" link set gre7 up && ip -n "$H3" link set gre7 up
+	check_err $? "GRE tunnel could not be created"
+	defer ip -n "$RTR" link del gre7
+	defer ip -n "$H3" link del gre7
+	rtr route add 239.1.31.2 iif r0 oif unicast 192.168.57.2:7002
+	PORT=7002 recv_bg "$H3" gre7 192.168.57.2
+	send "$SRC" s0 239.1.31.2 -n 40 -s 500 -t 20
+	recv_wait
+	expect_recv 0 40 "h3, through the tunnel"
+	[ "$(recv_field 0 ttl_max)" = 19 ] && [ "$(recv_field 0 bad)" = 0 ] &&
+		[ "$(recv_field 0 from)" = 192.168.57.1 ]
+	check_err $? "through the tunnel: $(cat "${RECV_FILES[0]}")"
+	expect_no_csum_errors
+	log_test "gateway: a unicast output routed into a GRE tunnel"
+}
+
+unicast_output_follows_route_changes()
+{
+	local a b total
+
+	case_start
+	# 10.99.0.9 is on h1 and on h2; rtr routes it to one, then the other.
+	ip -n "$H1" addr add 10.99.0.9/32 dev lo &&
+		ip -n "$H2" addr add 10.99.0.9/32 dev lo &&
+		ip -n "$RTR" route add 10.99.0.9/32 via 10.2.0.2
+	check_err $? "addresses and route refused"
+	defer ip -n "$H1" addr del 10.99.0.9/32 dev lo
+	defer ip -n "$H2" addr del 10.99.0.9/32 dev lo
+	defer ip -n "$RTR" route del 10.99.0.9/32
+	rtr route add 239.1.31.3 iif r0 oif unicast 10.99.0.9:7003
+	PORT=7003 recv_bg "$H1" h1 10.99.0.9 && PORT=7003 recv_bg "$H2" h2 10.99.0.9
+	check_err $? "receivers did not start"
+	send "$SRC" s0 239.1.31.3 -r 200 -T 4 -n 800 &
+	sleep 2
+	ip -n "$RTR" route replace 10.99.0.9/32 via 10.3.0.2
+	check_err $? "route replace failed"
+	wait $!
+	recv_wait
+	a=$(recv_field 0 received) b=$(recv_field 1 received)
+	total=$(route_stat 239.1.31.3 packets)
+	[ "$a" -gt 100 ] && [ "$b" -gt 100 ]
+	check_err $? "h1 received $a, h2 $b: the copies did not follow the route"
+	# Copies in flight at the change may wait for ARP; none is lost.
+	[ $((a + b)) = "$total" ] && [ "$(unicast_stat 239.1.31.3 10.99.0.9 drops)" = 0 ]
+	check_err $? "h1 $a + h2 $b of $total: $(rtr -s route show)"
+	log_test "gateway: a unicast output follows the routing table when it changes under traffic"
+}
+
+unicast_bad_input_refused()
+{
+	case_start
+	rtr route add 239.1.31.4 iif r0 oif r1 unicast 10.2.0.2 unicast 10.2.0.2:7004
+	check_err $? "two unicast outputs to one address, other ports, refused"
+	reject "multicast address" add 239.1.31.5 iif r0 oif unicast 239.1.1.1
+	reject "not a unicast address" add 239.1.31.5 iif r0 oif unicast 127.0.0.1
+	reject "not a unicast address" add 239.1.31.5 iif r0 oif unicast 255.255.255.255
+	reject "invalid port" add 239.1.31.5 iif r0 oif unicast 10.2.0.2:0
+	reject "invalid address" add 239.1.31.5 iif r0 oif unicast r1
+	reject "needs ADDR" add 239.1.31.5 iif r0 oif r1 unicast
+	reject "listed twice" add 239.1.31.5 iif r0 oif unicast 10.2.0.2:9 unicast 10.2.0.2:9
+	[ "$(route_count)" = 1 ]
+	check_err $? "route count $(route_count), expected 1"
+	# An address the routing table cannot reach: the copies are counted
+	# as that output's drops, the other outputs unharmed.
+	rtr route add 239.1.31.6 iif r0 oif r1 unicast 203.0.113.9
+	recv_bg "$H1" h1 239.1.31.6
+	send "$SRC" s0 239.1.31.6 -n 20
+	recv_wait
+	expect_recv 0 20 "h1, beside an unreachable unicast output"
+	[ "$(unicast_stat 239.1.31.6 203.0.113.9 drops)" = 20 ]
+	check_err $? "unreachable: $(rtr -s route show 239.1.31.6)"
+	log_test "gateway: bad unicast outputs refused; an unreachable one counts its drops"
+}
+
+# icmp_unreach NS: ICMP destination unreachables the namespace received.
+icmp_unreach()
+{
+	ip netns exec "$1" awk '/^Icmp:/ { if (!h) { for (i = 1; i <= NF; i++)
+		if ($i == "InDestUnreachs") c = i; h = 1 } else print $c }' \
+		/proc/net/snmp
+}
+
+relay_stat()
+{
+	rtr -j -s relay show | json --arg k "$1" \
+		".[] | select((.addr + \":\" + (.port | tostring)) == \$k) | .stats.$2"
+}
+
+relay_unicast_back_to_multicast()
+{
+	local unreach f
+
+	case_start
+	defer rtr relay del 10.1.0.1:7100
+	tx_off r1 r2
+	check_err $? "ethtool -K tx off failed"
+	rtr relay add 10.1.0.1:7100 group 239.140.0.1:6100 oif r1 r2@239.140.0.2
+	check_err $? "relay add failed"
+	rtr relay show | grep -qx '10.1.0.1:7100 group 239.140.0.1:6100 oif r1 r2@239.140.0.2'
+	check_err $? "relay show: $(rtr relay show)"
+	unreach=$(icmp_unreach "$SRC")
+	PORT=6100 recv_bg "$H1" h1 239.140.0.1 &&
+		PORT=6100 recv_bg "$H2" h2 239.140.0.2 &&
+		PORT=7100 recv_bg "$RTR" r0 10.1.0.1
+	check_err $? "receivers did not start"
+	PORT=7100 send "$SRC" s0 10.1.0.1 -n 50 -s 1000
+	recv_wait
+	expect_recv 0 50 "h1, the relay's group"
+	expect_recv 1 50 "h2, its output's own group"
+	expect_recv 2 0 "a socket of the relay's address and port (consumed)"
+	[ "$(recv_field 0 ttl_max)" = 16 ] && [ "$(recv_field 0 bad)" = 0 ] &&
+		[ "$(recv_field 0 from)" = 10.1.0.2 ] &&
+		[ "$(recv_field 1 bad)" = 0 ]
+	check_err $? "copies: $(cat "${RECV_FILES[0]}" "${RECV_FILES[1]}")"
+	[ "$(icmp_unreach "$SRC")" = "$unreach" ]
+	check_err $? "the sender got ICMP unreachables"
+	expect_no_csum_errors
+	[ "$(relay_stat 10.1.0.1:7100 packets)" = 50 ] &&
+		[ "$(rtr -j -s relay show | json '.[0].oifs[1].stats.packets')" = 50 ]
+	check_err $? "counters: $(rtr -s relay show)"
+	# save and restore give the relay back.
+	f=$(mktemp)
+	defer rm -f "$f"
+	rtr save >"$f" && grep -qx 'relay add 10.1.0.1:7100 group 239.140.0.1:6100 oif r1 r2@239.140.0.2' "$f"
+	check_err $? "save printed: $(cat "$f")"
+	rtr relay del 10.1.0.1:7100 && rtr restore "$f"
+	check_err $? "restore failed"
+	rtr relay show | grep -qx '10.1.0.1:7100 group 239.140.0.1:6100 oif r1 r2@239.140.0.2'
+	check_err $? "after restore: $(rtr relay show)"
+	log_test "gateway: a relay turns unicast to one of its addresses into multicast, consumed, TTL 16"
+}
+
+relay_from_and_iif_filters()
+{
+	case_start
+	defer rtr relay del 10.1.0.1:7101 iif r0
+	defer rtr relay del 10.1.0.1:7102
+	# Only from 10.1.0.9 on r0: s0 (10.1.0.2) is refused, and its
+	# datagrams go to the host as they would without the relay.
+	rtr relay add 10.1.0.1:7101 from 10.1.0.9 iif r0 group 239.140.0.3 oif r1
+	# Only arriving on r1: s0's on r0 are not for it.
+	rtr relay add 10.1.0.1:7102 iif r1 group 239.140.0.4 oif r2
+	check_err $? "relay add failed"
+	rtr relay show | grep -qx '10.1.0.1:7101 from 10.1.0.9 iif r0 group 239.140.0.3 oif r1'
+	check_err $? "relay show: $(rtr relay show)"
+	PORT=7101 recv_bg "$H1" h1 239.140.0.3 && PORT=7102 recv_bg "$H2" h2 239.140.0.4
+	PORT=7101 send "$SRC" s0 10.1.0.1 -n 20
+	PORT=7102 send "$SRC" s0 10.1.0.1 -n 20
+	recv_wait
+	expect_recv 0 0 "h1: another sender than from's"
+	expect_recv 1 0 "h2: another input than iif's"
+	[ "$(relay_stat 10.1.0.1:7101 packets)" = 0 ] &&
+		[ "$(relay_stat 10.1.0.1:7102 packets)" = 0 ]
+	check_err $? "counters: $(rtr -s relay show)"
+	# A relay of any input beside the r1 one takes s0's.
+	rtr relay add 10.1.0.1:7102 group 239.140.0.4 oif r2
+	check_err $? "a relay of the same address and port on any input refused"
+	PORT=7102 recv_bg "$H2" h2 239.140.0.4
+	PORT=7102 send "$SRC" s0 10.1.0.1 -n 20
+	recv_wait
+	expect_recv 2 20 "h2, through the relay of any input"
+	log_test "gateway: a relay's from and iif refuse other senders and inputs"
+}
+
+relay_ttl_bounded()
+{
+	case_start
+	defer rtr relay del 10.1.0.1:7103
+	rtr relay add 10.1.0.1:7103 group 239.140.0.5 oif r1 ttl 3
+	PORT=7103 recv_bg "$H1" h1 239.140.0.5
+	PORT=7103 send "$SRC" s0 10.1.0.1 -n 10 -t 64
+	PORT=7103 send "$SRC" s0 10.1.0.1 -n 10 -t 3
+	PORT=7103 send "$SRC" s0 10.1.0.1 -n 10 -t 1
+	recv_wait
+	expect_recv 0 20 "h1"
+	[ "$(recv_field 0 ttl_min)" = 2 ] && [ "$(recv_field 0 ttl_max)" = 3 ]
+	check_err $? "TTLs: $(cat "${RECV_FILES[0]}")"
+	[ "$(relay_stat 10.1.0.1:7103 ttl_drop)" = 10 ]
+	check_err $? "counters: $(rtr -s relay show)"
+	# A relay whose output is unicast to itself: refused by the route
+	# (a local one), counted, no loop.
+	rtr relay replace 10.1.0.1:7103 group 239.140.0.5 oif unicast 10.1.0.1:7103
+	PORT=7103 send "$SRC" s0 10.1.0.1 -n 10
+	sleep 0.5
+	[ "$(relay_stat 10.1.0.1:7103 packets)" = 40 ] &&
+		[ "$(rtr -j -s relay show | json '.[0].oifs[0].stats.drops')" = 10 ]
+	check_err $? "a relay to itself: $(rtr -s relay show)"
+	log_test "gateway: a relay's copies leave with TTL at most its own and the arriving one less one"
+}
+
+relay_waits_for_its_address()
+{
+	local f
+
+	case_start
+	defer rtr relay del 10.1.0.77:7104
+	run_cmd rtr relay add 10.1.0.77:7104 group 239.140.0.6 oif r1
+	[ "$RC" -ne 0 ] && grep -q "not an address of this host" <<<"$ERR"
+	check_err $? "a relay of a foreign address: '$ERR'"
+	f=$(mktemp)
+	defer rm -f "$f"
+	echo 'relay add 10.1.0.77:7104 group 239.140.0.6 oif r1' >"$f"
+	rtr -b "$f"
+	check_err $? "-b with a relay of an address to come failed"
+	rtr relay show | grep -qx '10.1.0.77:7104 group 239.140.0.6 oif r1 waiting'
+	check_err $? "relay show: $(rtr relay show)"
+	ip -n "$RTR" addr add 10.1.0.77/24 dev r0
+	defer ip -n "$RTR" addr del 10.1.0.77/24 dev r0
+	rtr relay show | grep -qx '10.1.0.77:7104 group 239.140.0.6 oif r1'
+	check_err $? "with the address: $(rtr relay show)"
+	PORT=7104 recv_bg "$H1" h1 239.140.0.6
+	PORT=7104 send "$SRC" s0 10.1.0.77 -n 20
+	recv_wait
+	expect_recv 0 20 "h1, once the address exists"
+	log_test "gateway: a relay from a file waits for its address"
+}
+
+relay_bad_input_refused()
+{
+	local before
+
+	case_start
+	defer rtr relay del 10.1.0.1:7105
+	rtr relay add 10.1.0.1:7105 group 239.140.0.7 oif r1
+	before=$(rtr -j relay show)
+	run_cmd rtr relay add 10.1.0.1:7105 group 239.140.0.7 oif r2
+	grep -q "exists" <<<"$ERR"
+	check_err $? "the same relay twice: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1:0 group 239.140.0.7 oif r1
+	grep -q "invalid port" <<<"$ERR"
+	check_err $? "port 0: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1 group 239.140.0.7 oif r1
+	grep -q "needs a port" <<<"$ERR"
+	check_err $? "no port: '$ERR'"
+	run_cmd rtr relay add 239.1.1.1:5 group 239.140.0.7 oif r1
+	grep -q "not a unicast address" <<<"$ERR"
+	check_err $? "a multicast relay address: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1:7106 group 10.9.9.9 oif r1
+	grep -q "not a multicast address" <<<"$ERR"
+	check_err $? "a unicast group: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1:7106 group 224.0.0.9 oif r1
+	grep -q "224.0.0.0/24" <<<"$ERR"
+	check_err $? "a link-local group: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1:7106 oif r1
+	grep -q "missing 'group" <<<"$ERR"
+	check_err $? "no group: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1:7106 group 239.140.0.7 oif nosuchdev
+	grep -qi "does not exist\|cannot find" <<<"$ERR"
+	check_err $? "an unknown output: '$ERR'"
+	run_cmd rtr relay add 10.1.0.1:7106 group 239.140.0.7 oif r1 ttl 0
+	grep -q "invalid TTL" <<<"$ERR"
+	check_err $? "TTL 0: '$ERR'"
+	run_cmd rtr relay del 10.1.0.1:7107
+	[ "$RC" -ne 0 ] && grep -q "No such relay" <<<"$ERR"
+	check_err $? "deleting no relay: '$ERR'"
+	[ "$(rtr -j relay show)" = "$before" ]
+	check_err $? "the relays changed: $(rtr relay show)"
+	log_test "gateway: bad relays refused with a reason, nothing changed"
+}
+
+exchange_to_floors_across_unicast_wan()
+{
+	local fl1=gw-fl1-$$ fl2=gw-fl2-$$
+
+	case_start
+	# The exchange (s0) sends 239.150.0.1; rtr, its gateway, sends it as
+	# unicast to h3, the trading firm's gateway, across a link that
+	# carries no multicast; h3 relays it to its two floors, translated
+	# to their own groups.
+	extra_ns "$fl1" && extra_ns "$fl2"
+	veth_link "$H3" x1 10.31.0.1/24 "$fl1" y1 10.31.0.2/24 &&
+		veth_link "$H3" x2 10.32.0.1/24 "$fl2" y2 10.32.0.2/24
+	check_err $? "floors could not be linked"
+	ip netns exec "$H3" ethtool -K x1 tx off >/dev/null
+	ip netns exec "$H3" ethtool -K x2 tx off >/dev/null
+	rtr route add 239.150.0.1 source 10.1.0.2 iif r0 oif unicast 10.4.0.2:7200
+	mcfwctl -n "$H3" relay add 10.4.0.2:7200 from 10.4.0.1 iif h3 \
+		group 239.200.0.1:6200 oif x1 x2@239.200.0.2
+	check_err $? "the firm's relay refused"
+	PORT=6200 recv_bg "$fl1" y1 239.200.0.1 && PORT=6200 recv_bg "$fl2" y2 239.200.0.2
+	check_err $? "receivers did not start"
+	send "$SRC" s0 239.150.0.1 -n 100 -s 500 -t 32
+	recv_wait
+	expect_recv 0 100 "floor 1"
+	expect_recv 1 100 "floor 2"
+	[ "$(recv_field 0 bad)" = 0 ] && [ "$(recv_field 1 bad)" = 0 ] &&
+		[ "$(recv_field 0 ttl_max)" = 16 ] &&
+		[ "$(recv_field 0 from)" = 10.4.0.1 ]
+	check_err $? "floors: $(cat "${RECV_FILES[0]}" "${RECV_FILES[1]}")"
+	for ns in "$fl1" "$fl2"; do
+		[ "$(udp_csum_errors "$ns")" = 0 ]
+		check_err $? "$ns saw UDP checksum errors"
+	done
+	[ "$(mcfwctl -n "$H3" -j -s relay show | json '.[0].stats.packets')" = 100 ]
+	check_err $? "the firm's relay: $(mcfwctl -n "$H3" -s relay show)"
+	mcfwctl -n "$H3" relay del 10.4.0.2:7200 iif h3
+	log_test "gateway: exchange to two floors across a unicast WAN: a unicast output, then a relay"
+}
+
+snat_copies_leave_from_the_output()
+{
+	case_start
+	defer rtr relay del 10.1.0.1:7110
+	tx_off r1 r2
+	check_err $? "ethtool -K tx off failed"
+	rtr route add 239.1.32.1 source 10.1.0.2 iif r0 oif r1 r2@239.132.0.2 snat
+	check_err $? "route add with snat failed"
+	rtr route show | grep -qx '(10.1.0.2, 239.1.32.1) iif r0 oif r1 r2@239.132.0.2 snat'
+	check_err $? "route show: $(rtr route show)"
+	[ "$(rtr -j route show | json '.[0].snat')" = true ]
+	check_err $? "JSON: $(rtr -j route show)"
+	rtr relay add 10.1.0.1:7110 group 239.140.0.10 oif r1 snat
+	check_err $? "relay add with snat failed"
+	rtr relay show | grep -qx '10.1.0.1:7110 group 239.140.0.10 oif r1 snat'
+	check_err $? "relay show: $(rtr relay show)"
+	recv_bg "$H1" h1 239.1.32.1 && recv_bg "$H2" h2 239.132.0.2 &&
+		PORT=7110 recv_bg "$H1" h1 239.140.0.10
+	check_err $? "receivers did not start"
+	send "$SRC" s0 239.1.32.1 -n 30 -s 700
+	PORT=7110 send "$SRC" s0 10.1.0.1 -n 30 -s 700
+	recv_wait
+	expect_recv 0 30 "h1, the route's copy"
+	expect_recv 1 30 "h2, the route's translated copy"
+	expect_recv 2 30 "h1, the relay's copy"
+	[ "$(recv_field 0 from)" = 10.2.0.1 ] && [ "$(recv_field 1 from)" = 10.3.0.1 ] &&
+		[ "$(recv_field 2 from)" = 10.2.0.1 ]
+	check_err $? "sources: $(cat "${RECV_FILES[@]}")"
+	expect_clean 0 "h1"
+	expect_clean 1 "h2"
+	expect_no_csum_errors
+	log_test "gateway: snat: a route's and a relay's copies leave from their output's address"
 }
 
 require_root

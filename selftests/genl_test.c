@@ -1630,6 +1630,162 @@ TEST_F(routes, translated_outputs_checked)
 	EXPECT_EQ(2, n);
 }
 
+/* A unicast output to @addr, with @port if not 0 and @ifindex if not 0. */
+static void put_oif_unicast(struct nlbuf *m, const char *addr, __be16 port,
+			    __u32 ifindex)
+{
+	size_t oif = nest_start(m, MCFW_A_OIF);
+	struct in_addr a;
+
+	inet_pton(AF_INET, addr, &a);
+	put(m, MCFW_OIF_A_UNICAST, &a, sizeof(a));
+	if (port)
+		put(m, MCFW_OIF_A_PORT, &port, sizeof(port));
+	if (ifindex)
+		put_u32(m, MCFW_OIF_A_IFINDEX, ifindex);
+	nest_end(m, oif);
+}
+
+/* Route 239.8.0.1 on @iif with the unicast outputs given. */
+static void route_msg_unicast(struct nlbuf *m, __u32 iif, const char *a1,
+			      __be16 p1, __u32 ifindex, const char *a2,
+			      __be16 p2)
+{
+	size_t nest;
+
+	route_msg_head(m, iif);
+	nest = nest_start(m, MCFW_A_OIFS);
+	put_oif_unicast(m, a1, p1, ifindex);
+	if (a2)
+		put_oif_unicast(m, a2, p2, 0);
+	nest_end(m, nest);
+}
+
+TEST_F(routes, unicast_outputs_checked)
+{
+	struct nlattr *oifs, *a, *tb[MCFW_OIF_A_MAX + 1];
+	__be16 port = htons(5001);
+	int rem;
+
+	route_msg_unicast(&self->m, self->d0, "239.1.1.1", 0, 0, NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("Unicast output address is a multicast address",
+		     self->r.msg);
+	route_msg_unicast(&self->m, self->d0, "127.0.0.1", 0, 0, NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_NE(0, self->r.msg[0]);
+	route_msg_unicast(&self->m, self->d0, "255.255.255.255", 0, 0, NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg_unicast(&self->m, self->d0, "0.0.0.0", 0, 0, NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg_unicast(&self->m, self->d0, "10.1.1.1", 0, self->d1, NULL, 0);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("A unicast output has no interface and no group: the routing table chooses",
+		     self->r.msg);
+	route_msg_unicast(&self->m, self->d0, "10.1.1.1", port, 0, "10.1.1.1",
+			  port);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_STREQ("A unicast output is listed twice (the same address and port)",
+		     self->r.msg);
+	EXPECT_EQ(0, route_count(self->fd, self->family));
+
+	/* One address, two ports: two outputs; the reply names no device. */
+	route_msg_unicast(&self->m, self->d0, "10.1.1.1", port, 0, "10.1.1.1",
+			  0);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	oifs = self->r.tb[MCFW_A_OIFS];
+	ASSERT_NE(NULL, oifs);
+	a = nest_first(oifs, &rem);
+	ASSERT_TRUE(attr_ok(a, rem));
+	parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)a + NLA_HDRLEN,
+		    a->nla_len - NLA_HDRLEN);
+	ASSERT_NE(NULL, tb[MCFW_OIF_A_UNICAST]);
+	EXPECT_EQ(htonl(0x0a010101), nla_u32(tb[MCFW_OIF_A_UNICAST]));
+	ASSERT_NE(NULL, tb[MCFW_OIF_A_PORT]);
+	EXPECT_EQ(port, nla_u16(tb[MCFW_OIF_A_PORT]));
+	EXPECT_EQ(NULL, tb[MCFW_OIF_A_IFNAME]);
+	EXPECT_EQ(NULL, tb[MCFW_OIF_A_IFINDEX]);
+	a = attr_next(a, &rem);
+	ASSERT_TRUE(attr_ok(a, rem));
+	parse_attrs(tb, MCFW_OIF_A_MAX + 1, (char *)a + NLA_HDRLEN,
+		    a->nla_len - NLA_HDRLEN);
+	EXPECT_EQ(NULL, tb[MCFW_OIF_A_PORT]);
+}
+
+/* A relay ADDR:PORT of group @grp out of @oif; @flags: REPLACE, WAIT. */
+static void relay_msg(struct nlbuf *m, const char *addr, __u16 port,
+		      const char *grp, __u32 oif, bool wait)
+{
+	__be16 p = htons(port);
+	struct in_addr a;
+	size_t nest;
+
+	m->len = 0;
+	if (addr) {
+		inet_pton(AF_INET, addr, &a);
+		put(m, MCFW_A_RELAY_ADDR, &a, sizeof(a));
+	}
+	put(m, MCFW_A_RELAY_PORT, &p, sizeof(p));
+	if (grp) {
+		inet_pton(AF_INET, grp, &a);
+		put(m, MCFW_A_GROUP, &a, sizeof(a));
+	}
+	if (oif) {
+		nest = nest_start(m, MCFW_A_OIFS);
+		put_oif(m, oif);
+		nest_end(m, nest);
+	}
+	if (wait)
+		put(m, MCFW_A_RELAY_WAIT, NULL, 0);
+}
+
+TEST_F(routes, relays_checked)
+{
+	__u8 zero = 0;
+
+	relay_msg(&self->m, NULL, 7000, "239.1.1.1", self->d1, true);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("Missing relay address", self->r.msg);
+	relay_msg(&self->m, "10.9.0.1", 0, "239.1.1.1", self->d1, true);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("Relay port 0: give 1 to 65535", self->r.msg);
+	relay_msg(&self->m, "239.9.0.1", 7000, "239.1.1.1", self->d1, true);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("A relay address is a unicast address of this host",
+		     self->r.msg);
+	relay_msg(&self->m, "10.9.0.1", 7000, "10.1.1.1", self->d1, true);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("Group is not an IPv4 multicast address", self->r.msg);
+	relay_msg(&self->m, "10.9.0.1", 7000, "239.1.1.1", 0, true);
+	EXPECT_EQ(-EINVAL, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("Missing output interfaces", self->r.msg);
+	relay_msg(&self->m, "10.9.0.1", 7000, "239.1.1.1", self->d1, true);
+	put(&self->m, MCFW_A_RELAY_TTL, &zero, sizeof(zero));
+	EXPECT_EQ(-ERANGE, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	/* Not an address of this namespace, and no WAIT. */
+	relay_msg(&self->m, "10.9.0.1", 7000, "239.1.1.1", self->d1, false);
+	EXPECT_EQ(-EADDRNOTAVAIL,
+		  route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("Relay address is not an address of this host",
+		     self->r.msg);
+
+	/* With WAIT: added, waiting; the same key again: refused. */
+	relay_msg(&self->m, "10.9.0.1", 7000, "239.1.1.1", self->d1, true);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_EQ(MCFW_CMD_RELAY_NEW, self->r.cmd);
+	EXPECT_NE(NULL, self->r.tb[MCFW_A_WAITING]);
+	EXPECT_NE(NULL, self->r.tb[MCFW_A_OIFS]);
+	EXPECT_EQ(-EEXIST, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+	EXPECT_STREQ("Relay exists", self->r.msg);
+	put(&self->m, MCFW_A_REPLACE, NULL, 0);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_RELAY_NEW, 0));
+
+	relay_msg(&self->m, "10.9.0.1", 7000, NULL, 0, false);
+	EXPECT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_RELAY_DEL, 0));
+	EXPECT_EQ(-ENOENT, route_cmd(_metadata, self, MCFW_CMD_RELAY_DEL, 0));
+	EXPECT_STREQ("No such relay", self->r.msg);
+}
+
 TEST_F(routes, rate_limits_checked)
 {
 	__u32 oifs[] = { self->d1 };

@@ -9,8 +9,9 @@
  *   mcast recv GROUP PORT -i DEV [-w IDLE_MS] [-T SECONDS] [-n COUNT]
  *
  * send: COUNT datagrams (default 100) of SIZE payload bytes (default 64)
- * with TTL (default 64) out of DEV, DF set with -D, paced at PPS (default
- * as fast as possible), or for SECONDS when -T is given (COUNT then caps).
+ * with TTL (default 64) out of DEV (GROUP may be a unicast address), DF
+ * set with -D, paced at PPS (default as fast as possible), or for SECONDS
+ * when -T is given (COUNT then caps).
  * With -g, each send hands the kernel SEGS datagrams at once, as one UDP
  * GSO buffer (UDP_SEGMENT) that leaves as one GSO packet where the device
  * takes them. With -z, datagrams carry no UDP checksum (SO_NO_CHECK: the
@@ -22,7 +23,10 @@
  * SIGINT. Its socket's receive buffer is 8 MiB (as root), so that bursts
  * a slow emulated machine schedules it late for are not lost there; what
  * the socket still dropped is reported (SO_RXQ_OVFL) as "overflow". It
- * prints "received N bytes B ttl_min X ttl_max Y bad Z dup D overflow O".
+ * prints "received N bytes B ttl_min X ttl_max Y bad Z dup D overflow O
+ * from S" (S: the source address of the last datagram, or -). GROUP may
+ * be a unicast address of the receiver's: then it binds to it and joins
+ * nothing (-i is still required, and ignored).
  */
 
 #include <arpa/inet.h>
@@ -165,6 +169,9 @@ static int do_send(struct opts *o)
 	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &o->ttl,
 		       sizeof(o->ttl)))
 		die("IP_MULTICAST_TTL");
+	/* GROUP may be a unicast address: its datagrams take this TTL. */
+	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &o->ttl, sizeof(o->ttl)))
+		die("IP_TTL");
 	pmtu = o->df ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
 	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)))
 		die("IP_MTU_DISCOVER");
@@ -232,6 +239,8 @@ static int do_recv(struct opts *o)
 	int one = 1, zero = 0, ttl_min = 256, ttl_max = -1;
 	int rcvbuf = 8 << 20;
 	__u32 overflow = 0;
+	struct sockaddr_in from = { 0 };
+	char src[INET_ADDRSTRLEN] = "-";
 	double deadline = now() + (o->seconds ? o->seconds : 10);
 	sigset_t mask;
 	int fd, sfd;
@@ -257,7 +266,8 @@ static int do_recv(struct opts *o)
 		die("SO_RXQ_OVFL");
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
 		die("bind");
-	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))
+	if (IN_MULTICAST(ntohl(o->group.s_addr)) &&
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))
 		die("IP_ADD_MEMBERSHIP");
 	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero));
 	if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)))
@@ -271,6 +281,8 @@ static int do_recv(struct opts *o)
 		char cbuf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(__u32))];
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr msg = {
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
 			.msg_iov = &iov,
 			.msg_iovlen = 1,
 			.msg_control = cbuf,
@@ -330,8 +342,11 @@ static int do_recv(struct opts *o)
 			seen[seq / 8] |= 1 << (seq % 8);
 		}
 	}
-	printf("received %lu bytes %lu ttl_min %d ttl_max %d bad %lu dup %lu overflow %u\n",
-	       n, bytes, n ? ttl_min : 0, n ? ttl_max : 0, bad, dup, overflow);
+	if (n)
+		inet_ntop(AF_INET, &from.sin_addr, src, sizeof(src));
+	printf("received %lu bytes %lu ttl_min %d ttl_max %d bad %lu dup %lu overflow %u from %s\n",
+	       n, bytes, n ? ttl_min : 0, n ? ttl_max : 0, bad, dup, overflow,
+	       src);
 	return 0;
 }
 

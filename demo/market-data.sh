@@ -14,6 +14,12 @@
 # only to trader2. Gateway A forwards the feed into the tunnel, gateway B
 # out of it; neither runs a routing daemon, and a third group the
 # exchange also sends (239.100.0.9) goes nowhere because no route asks.
+#
+# Then the same feed without any tunnel, as across a WAN that routes only
+# unicast: gateway A sends each channel as unicast UDP to gateway B
+# (route outputs "unicast ADDR:PORT"), and gateway B relays it back into
+# multicast ("relay add"), translated to the floors' own group numbers
+# (239.200.0.0/16 on floor 1, 239.210.0.0/16 on floor 2).
 set -u
 cd "$(dirname "$0")/.."
 PATH=$PWD/tools/mcfwctl:$PATH
@@ -72,36 +78,49 @@ run mcfwctl -n "$P-gwb" route add 239.100.0.1 source 10.10.0.2 iif gre1 oif f1 f
 run mcfwctl -n "$P-gwb" route add 239.100.0.2 source 10.10.0.2 iif gre1 oif f2
 run mcfwctl -n "$P-gwb" route show
 
-say "Traders subscribe; the exchange publishes 1000 updates a channel (and 200 on 239.100.0.9)"
 out=$(mktemp -d)
 recv() {	# NS DEV GROUP NAME
 	ip netns exec "$P-$1" "$MCAST" recv "$3" 5000 -i "$2" -T 60 >"$out/$4" &
 	pids+=($!)
+	groups[$4]=$3
 	until grep -q ready "$out/$4" 2>/dev/null; do sleep 0.05; done
 }
+declare -A groups
+publish() {	# the exchange: 1000 updates a channel, 200 on 239.100.0.9
+	local senders=() g
+	for g in 239.100.0.1 239.100.0.2; do
+		ip netns exec "$P-exchange" "$MCAST" send "$g" 5000 -i feed -n 1000 \
+			-s 200 -r 2000 -t 32 >/dev/null &
+		senders+=($!)
+	done
+	ip netns exec "$P-exchange" "$MCAST" send 239.100.0.9 5000 -i feed -n 200 \
+		-t 32 >/dev/null
+	wait "${senders[@]}"
+	sleep 1
+	kill -TERM "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+	pids=()
+}
+report() {	# NAME...: what each trader received
+	local f
+	printf '%-18s %-13s %s\n' trader group result
+	for f in "$@"; do
+		printf '%-18s %-13s %s\n' "$f" "${groups[$f]}" \
+			"$(sed -n 's/^received/received/p' "$out/$f")"
+		rm -f "$out/$f"
+	done
+}
+
+say "Traders subscribe; the exchange publishes 1000 updates a channel (and 200 on 239.100.0.9)"
 pids=()
 recv trader1 t1 239.100.0.1 trader1-A
 recv trader2 t2 239.100.0.1 trader2-A
 recv trader2 t2 239.100.0.2 trader2-B
 recv trader1 t1 239.100.0.9 trader1-unrouted
-senders=()
-for g in 239.100.0.1 239.100.0.2; do
-	ip netns exec "$P-exchange" "$MCAST" send "$g" 5000 -i feed -n 1000 \
-		-s 200 -r 2000 -t 32 >/dev/null &
-	senders+=($!)
-done
-ip netns exec "$P-exchange" "$MCAST" send 239.100.0.9 5000 -i feed -n 200 \
-	-t 32 >/dev/null
-wait "${senders[@]}"
-sleep 1
-kill -TERM "${pids[@]}" 2>/dev/null
-wait "${pids[@]}" 2>/dev/null
+publish
 
 say "What the trading floors received (sent with TTL 32: two gateways, TTL 30)"
-for f in trader1-A trader2-A trader2-B trader1-unrouted; do
-	printf '%-18s %s\n' "$f" "$(sed -n 's/^received/received/p' "$out/$f")"
-done
-rm -rf "$out"
+report trader1-A trader2-A trader2-B trader1-unrouted
 
 say "Gateway A: mcfwctl -s route show"
 mcfwctl -n "$P-gwa" -s route show
@@ -109,3 +128,41 @@ say "Gateway B: mcfwctl -s route show"
 mcfwctl -n "$P-gwb" -s route show
 say "Gateway B: mcfwctl -s iface show"
 mcfwctl -n "$P-gwb" -s iface show
+
+say "Part 2: no tunnel. The WAN routes only unicast"
+run mcfwctl -n "$P-gwa" route flush
+run mcfwctl -n "$P-gwb" route flush
+ip -n "$P-gwa" link del gre1
+ip -n "$P-gwb" link del gre1
+echo "exchange --- gateway A --unicast UDP over wan--> gateway B --- trader1, trader2"
+
+say "Gateway A: each channel as unicast to gateway B, one UDP port a channel"
+run mcfwctl -n "$P-gwa" route add 239.100.0.1 source 10.10.0.2 iif x0 \
+	oif unicast 198.51.100.1:7001
+run mcfwctl -n "$P-gwa" route add 239.100.0.2 source 10.10.0.2 iif x0 \
+	oif unicast 198.51.100.1:7002
+
+say "Gateway B: relays back into multicast, under each floor's own groups"
+run mcfwctl -n "$P-gwb" relay add 198.51.100.1:7001 from 192.0.2.1 iif w1 \
+	group 239.200.0.1 oif f1 f2@239.210.0.1
+run mcfwctl -n "$P-gwb" relay add 198.51.100.1:7002 from 192.0.2.1 iif w1 \
+	group 239.210.0.2 oif f2
+run mcfwctl -n "$P-gwb" relay show
+
+say "Traders subscribe to their floor's groups; the exchange publishes again"
+recv trader1 t1 239.200.0.1 trader1-A
+recv trader2 t2 239.210.0.1 trader2-A
+recv trader2 t2 239.210.0.2 trader2-B
+recv trader1 t1 239.100.0.1 trader1-exchange-A
+publish
+
+say "What the trading floors received (TTL 32; the relay sends at most 16)"
+report trader1-A trader2-A trader2-B trader1-exchange-A
+rm -rf "$out"
+echo "(from: each copy keeps the exchange's source; trader1-exchange-A: the"
+echo " exchange's own group does not reach the floor)"
+
+say "Gateway A: mcfwctl -s route show"
+mcfwctl -n "$P-gwa" -s route show
+say "Gateway B: mcfwctl -s relay show"
+mcfwctl -n "$P-gwb" -s relay show

@@ -47,30 +47,12 @@
 #include <net/l3mdev.h>
 #include <net/neighbour.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "mcfw.h"
 
 /* After defragmentation, conntrack and every chain of the router's. */
 #define MCFW_HOOK_PRIORITY	(NF_IP_PRI_LAST - 1)
-
-/*
- * A unicast output's copy, to the next hop of its route, as
- * ip_finish_output2() sends: the neighbour resolves it (queued until ARP
- * answers). Consumes @skb.
- */
-static int mcfw_xmit_unicast(struct sk_buff *skb)
-{
-	struct rtable *rt = skb_rtable(skb);
-	bool is_v6gw = false;
-	struct neighbour *n;
-
-	n = ip_neigh_for_gw(rt, skb, &is_v6gw);
-	if (IS_ERR(n)) {
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
-	return neigh_output(n, skb, is_v6gw);
-}
 
 /* Puts the link-layer header on a copy and transmits it; consumes @skb. */
 static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -79,8 +61,6 @@ static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct neighbour *n;
 	int err;
 
-	if (unlikely(!ipv4_is_multicast(grp)))	/* a unicast output's */
-		return mcfw_xmit_unicast(skb);
 	if (!dev->header_ops)		/* tunnels, WireGuard: no L2 header */
 		return dev_queue_xmit(skb);
 
@@ -190,6 +170,8 @@ static struct dst_entry *mcfw_unicast_dst(struct net *net,
 		.daddr = oif->ucast,
 		.flowi4_oif = l3mdev_master_ifindex_rcu(in),
 		.flowi4_scope = RT_SCOPE_UNIVERSE,
+		/* Copies are UDP: IPsec policies for UDP apply to them. */
+		.flowi4_proto = IPPROTO_UDP,
 	};
 	struct rtable *rt;
 
@@ -202,11 +184,15 @@ static struct dst_entry *mcfw_unicast_dst(struct net *net,
 		ip_rt_put(rt);
 		return NULL;
 	}
+	/* An IPsec policy's bundle, or the route itself (consumed). */
+	dst = xfrm_lookup_route(net, &rt->dst, flowi4_to_flowi(&fl4), NULL, 0);
+	if (IS_ERR(dst))
+		return NULL;
 	/* Readers take the source after the route; a race reads the old. */
 	WRITE_ONCE(oif->saddr, fl4.saddr);
-	old = unrcu_pointer(xchg(&oif->dst, RCU_INITIALIZER(&rt->dst)));
+	old = unrcu_pointer(xchg(&oif->dst, RCU_INITIALIZER(dst)));
 	dst_release(old);
-	return &rt->dst;
+	return dst;
 }
 
 /*
@@ -309,7 +295,9 @@ static bool mcfw_l4_rewritable(const struct iphdr *iph)
 
 /*
  * A translated or unicast output's rewrite of its copy @skb (a private
- * head, never a clone: see mcfw_output()): the destination address
+ * head: see mcfw_output()), or a relay's of the datagram it consumes
+ * (whose head skb_ensure_writable() unshares if it is a clone, and whose
+ * CHECKSUM_COMPLETE sum the helpers below keep right): the destination address
  * @daddr, the source @saddr (0: kept) and for UDP the destination port
  * @port (0: kept), with the IP and UDP checksums updated incrementally, as
  * openvswitch's set_ipv4() and NAT's udp_manip_pkt() do (a replacement
@@ -479,13 +467,22 @@ static int mcfw_finish_output(struct net *net, struct sock *sk,
 	unsigned int mtu = READ_ONCE(dev->mtu);
 	int ret;
 
-	/* A unicast output's copy: its route's MTU (a PMTU, a tunnel's). */
+	/*
+	 * A unicast output's copy leaves as a forwarded datagram does, by
+	 * its route's output (ip_output(): IPsec, lightweight tunnels, the
+	 * next hop's neighbour, fragmentation), without POST_ROUTING a
+	 * second time.
+	 */
 	if (unlikely(!ipv4_is_multicast(ip_hdr(skb)->daddr))) {
 		if (unlikely(!skb_dst(skb))) {
 			kfree_skb(skb);
 			return -EHOSTUNREACH;
 		}
-		mtu = dst_mtu(skb_dst(skb));
+		IPCB(skb)->flags |= IPSKB_REROUTED;
+		ret = dst_output(net, sk, skb);
+		if (ret < 0)
+			return ret;
+		return net_xmit_eval(ret) ? -ENOBUFS : 0;
 	}
 	if (unlikely(IPCB(skb)->frag_max_size || mcfw_too_big(skb, mtu)))
 		return mcfw_fragment(net, skb, dev);
@@ -510,8 +507,10 @@ static bool mcfw_copies_hooked(const struct net *net)
 
 /*
  * The source of a copy out of @dev of a route or relay with snat: the
- * device's primary address (as a locally sent datagram would have), or
- * its original source if the device has none. Called under RCU.
+ * address a datagram this host sent out of @dev would have
+ * (inet_select_addr(): the device's primary address; without one, an
+ * address of another device of its L3 domain; with none, 0 and the
+ * copy keeps its source). Called under RCU.
  */
 static __be32 mcfw_snat_addr(const struct net_device *dev)
 {

@@ -13,6 +13,7 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
@@ -88,6 +89,7 @@ static int __net_init mcfw_net_init(struct net *net)
 
 	mn->net = net;
 	mutex_init(&mn->lock);
+	mn->relay_seed = get_random_u32();
 	mcfw_join_init(mn);
 	err = mcfw_iface_init(mn);
 	if (err)

@@ -486,6 +486,7 @@ struct mcfw_net {
 	unsigned int cfg_gen;
 	bool exiting;
 	unsigned int nr_relays;
+	u32 relay_seed;
 	struct hlist_head relays[MCFW_RELAY_HASH];
 };
 

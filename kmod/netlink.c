@@ -16,7 +16,7 @@
  * created: Debian lets every user create one, and the module's
  * configuration code should not be every local user's to reach. Loaded
  * with userns_admin=1, root of a user namespace may manage the routes
- * of the network namespaces it owns (GENL_ADMIN_PERM), for
+ * of the network namespaces it owns (GENL_UNS_ADMIN_PERM), for
  * containers that route multicast: the routes, outputs, counters and
  * batches it adds are charged to its memory cgroup (GFP_KERNEL_ACCOUNT;
  * not the tables' hash buckets, nor a commit's transient arrays), they
@@ -815,6 +815,7 @@ static struct genl_ops mcfw_genl_ops[] __ro_after_init = {
 	},
 	{
 		.cmd	= MCFW_CMD_RELAY_GET,
+		.start	= mcfw_nl_relay_dump_start,
 		.dumpit	= mcfw_nl_relay_dump,
 		.policy	= mcfw_relay_get_policy,
 		.maxattr = ARRAY_SIZE(mcfw_relay_get_policy) - 1,
@@ -849,7 +850,7 @@ int __init mcfw_genl_register(void)
 	for (i = 0; mcfw_userns_admin && i < ARRAY_SIZE(mcfw_genl_ops); i++)
 		if (mcfw_genl_ops[i].flags & GENL_ADMIN_PERM)
 			mcfw_genl_ops[i].flags ^= GENL_ADMIN_PERM |
-						  GENL_ADMIN_PERM;
+						  GENL_UNS_ADMIN_PERM;
 
 	err = mcfw_batch_notifier_register();
 	if (err)

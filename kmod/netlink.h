@@ -70,6 +70,7 @@ int mcfw_nl_iface_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_relay_new(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_relay_del(struct sk_buff *skb, struct genl_info *info);
+int mcfw_nl_relay_dump_start(struct netlink_callback *cb);
 int mcfw_nl_relay_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mcfw_nl_batch_begin(struct sk_buff *skb, struct genl_info *info);
 int mcfw_nl_batch_commit(struct sk_buff *skb, struct genl_info *info);

@@ -165,14 +165,20 @@ static int mcfw_fill_relay(struct sk_buff *skb, struct mcfw_net *mn,
 			    mcfw_relay_stat_attrs,
 			    ARRAY_SIZE(mcfw_relay_stat_attrs), false)))
 		goto cancel;
-	/* Relays have at most oif_max outputs: one nest is enough. */
-	nest = nla_nest_start(skb, MCFW_A_OIFS);
-	if (!nest)
-		goto cancel;
-	for (i = 0; i < oifs->n; i++)
+	/* As a route's: each nest of outputs stays under 64 KiB. */
+	for (i = 0, nest = NULL; i < oifs->n; i++) {
+		if (!(i % MCFW_OIFS_PER_NEST)) {
+			if (nest)
+				nla_nest_end(skb, nest);
+			nest = nla_nest_start(skb, MCFW_A_OIFS);
+			if (!nest)
+				goto cancel;
+		}
 		if (mcfw_fill_oif(skb, oifs, &oifs->oif[i], stats))
 			goto cancel;
-	nla_nest_end(skb, nest);
+	}
+	if (nest)
+		nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
 
@@ -257,6 +263,14 @@ int mcfw_nl_relay_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Every message of a dump must hold the largest relay there may be. */
+int mcfw_nl_relay_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN +
+					 mcfw_relay_msg_size(mcfw_oif_max));
+	return 0;
+}
+
 /*
  * Called in process context. Relays are hashed: a dump resumes at the
  * bucket and position (cb->args[0], [1]) it stopped at; a change in
@@ -282,8 +296,14 @@ int mcfw_nl_relay_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			if (mcfw_fill_relay(skb, mn, r,
 					    NETLINK_CB(cb->skb).portid,
 					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					    MCFW_CMD_RELAY_GET, cb, stats))
+					    MCFW_CMD_RELAY_GET, cb, stats)) {
+				/* Never an empty message: that ends a dump. */
+				if (!skb->len) {
+					mutex_unlock(&mn->lock);
+					return -EMSGSIZE;
+				}
 				goto out;
+			}
 			cb->args[1] = i;
 		}
 	}

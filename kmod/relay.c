@@ -30,15 +30,19 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
+#ifdef MCFW_HAVE_NET_GSO_H	/* 6.4 moved the GSO helpers there */
+#include <net/gso.h>
+#endif
 #include <net/ip.h>
 #include <net/route.h>
 
 #include "mcfw.h"
 
-static u32 mcfw_relay_hash(__be32 addr, __be16 port)
+static u32 mcfw_relay_hash(const struct mcfw_net *mn, __be32 addr,
+			   __be16 port)
 {
-	return jhash_2words((__force u32)addr, (__force u32)port, 0) &
-	       (MCFW_RELAY_HASH - 1);
+	return jhash_2words((__force u32)addr, (__force u32)port,
+			    mn->relay_seed) & (MCFW_RELAY_HASH - 1);
 }
 
 /**
@@ -56,7 +60,7 @@ struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, __be32 addr,
 {
 	struct mcfw_relay *r;
 
-	hlist_for_each_entry(r, &mn->relays[mcfw_relay_hash(addr, port)], node)
+	hlist_for_each_entry(r, &mn->relays[mcfw_relay_hash(mn, addr, port)], node)
 		if (r->addr == addr && r->port == port && !strcmp(r->iif, iif))
 			return r;
 	return NULL;
@@ -72,7 +76,7 @@ static struct mcfw_relay *mcfw_relay_lookup(struct mcfw_net *mn, __be32 addr,
 {
 	struct mcfw_relay *r, *any = NULL;
 
-	hlist_for_each_entry_rcu(r, &mn->relays[mcfw_relay_hash(addr, port)],
+	hlist_for_each_entry_rcu(r, &mn->relays[mcfw_relay_hash(mn, addr, port)],
 				 node) {
 		if (r->addr != addr || r->port != port)
 			continue;
@@ -165,7 +169,7 @@ struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
 	r->ttl = cfg->ttl;
 	RCU_INIT_POINTER(r->oifs, oifs);
 	hlist_add_head_rcu(&r->node,
-			   &mn->relays[mcfw_relay_hash(r->addr, r->port)]);
+			   &mn->relays[mcfw_relay_hash(mn, r->addr, r->port)]);
 	WRITE_ONCE(mn->nr_relays, mn->nr_relays + 1);
 	return r;
 }
@@ -224,6 +228,33 @@ static int mcfw_relay_rewrite(struct sk_buff *skb, const struct mcfw_relay *r,
 }
 
 /*
+ * Relays one datagram (not GSO) of @r, and consumes it. Called with BHs
+ * disabled, under RCU.
+ */
+static void mcfw_relay_one(const struct nf_hook_state *state,
+			   struct mcfw_relay *r, struct sk_buff *skb)
+{
+	struct mcfw_wire w = mcfw_wire_of(skb);
+	u8 ttl = ip_hdr(skb)->ttl;
+
+	mcfw_count2(r->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
+	/* A TTL of 1 ends here, counted: no loop of relays goes on. */
+	if (ttl <= 1) {
+		mcfw_count_n(r->stats, MCFW_C_TTL_DROP, w.pkts);
+		kfree_skb(skb);
+		return;
+	}
+	ttl = min_t(u8, READ_ONCE(r->ttl), ttl - 1) + 1;
+	if (unlikely(mcfw_relay_rewrite(skb, r, ttl))) {
+		mcfw_count_n(r->stats, MCFW_C_XMIT_DROP, w.pkts);
+		kfree_skb(skb);
+		return;
+	}
+	mcfw_replicate(state->net, rcu_dereference(r->oifs), skb, state->in, w);
+	consume_skb(skb);
+}
+
+/*
  * NF_INET_LOCAL_IN, after every chain of the router's: a UDP datagram to
  * a relay's address and port is consumed and replicated as multicast.
  */
@@ -232,13 +263,11 @@ static unsigned int mcfw_relay_hook(void *priv, struct sk_buff *skb,
 {
 	struct mcfw_net *mn = mcfw_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
+	struct sk_buff *segs, *next;
 	const struct udphdr *uh;
 	struct mcfw_relay *r;
-	struct mcfw_oifs *oifs;
 	struct udphdr _uh;
-	struct mcfw_wire w;
 	__be32 from;
-	u8 ttl;
 
 	if (likely(!READ_ONCE(mn->nr_relays)) ||
 	    iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
@@ -255,31 +284,29 @@ static unsigned int mcfw_relay_hook(void *priv, struct sk_buff *skb,
 	if (from && iph->saddr != from)
 		return NF_ACCEPT;
 
-	w = mcfw_wire_of(skb);
 	local_bh_disable();
-	mcfw_count2(r->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
 	/*
-	 * A TTL of 1 ends here, counted. So does a GSO packet (fraglist
-	 * GRO): each of its datagrams has headers of its own.
+	 * A GSO packet (a local UDP_SEGMENT sender over lo, fraglist GRO)
+	 * is its datagrams, each relayed with headers of its own.
 	 */
-	if (iph->ttl <= 1) {
-		mcfw_count_n(r->stats, MCFW_C_TTL_DROP, w.pkts);
-		goto out;
-	}
 	if (unlikely(skb_is_gso(skb))) {
-		mcfw_count_n(r->stats, MCFW_C_XMIT_DROP, w.pkts);
-		goto out;
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			mcfw_count_n(r->stats, MCFW_C_XMIT_DROP,
+				     mcfw_wire_of(skb).pkts);
+			kfree_skb(skb);
+			goto out;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			mcfw_relay_one(state, r, skb);
+		}
+	} else {
+		mcfw_relay_one(state, r, skb);
 	}
-	ttl = min_t(u8, READ_ONCE(r->ttl), iph->ttl - 1) + 1;
-	if (unlikely(mcfw_relay_rewrite(skb, r, ttl))) {
-		mcfw_count_n(r->stats, MCFW_C_XMIT_DROP, w.pkts);
-		goto out;
-	}
-	oifs = rcu_dereference(r->oifs);
-	mcfw_replicate(state->net, oifs, skb, state->in, w);
 out:
 	local_bh_enable();
-	consume_skb(skb);
 	return NF_STOLEN;
 }
 

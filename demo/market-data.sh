@@ -142,11 +142,11 @@ run mcfwctl -n "$P-gwa" route add 239.100.0.1 source 10.10.0.2 iif x0 \
 run mcfwctl -n "$P-gwa" route add 239.100.0.2 source 10.10.0.2 iif x0 \
 	oif unicast 198.51.100.1:7002
 
-say "Gateway B: relays back into multicast, under each floor's own groups"
+say "Gateway B: relays back into multicast, under each floor's own groups (port 5000 again)"
 run mcfwctl -n "$P-gwb" relay add 198.51.100.1:7001 from 192.0.2.1 iif w1 \
-	group 239.200.0.1 oif f1 f2@239.210.0.1
+	group 239.200.0.1:5000 oif f1 f2@239.210.0.1
 run mcfwctl -n "$P-gwb" relay add 198.51.100.1:7002 from 192.0.2.1 iif w1 \
-	group 239.210.0.2 oif f2
+	group 239.210.0.2:5000 oif f2
 run mcfwctl -n "$P-gwb" relay show
 
 say "Traders subscribe to their floor's groups; the exchange publishes again"
@@ -159,8 +159,8 @@ publish
 say "What the trading floors received (TTL 32; the relay sends at most 16)"
 report trader1-A trader2-A trader2-B trader1-exchange-A
 rm -rf "$out"
-echo "(from: each copy keeps the exchange's source; trader1-exchange-A: the"
-echo " exchange's own group does not reach the floor)"
+echo "(from: the unicast leg leaves from gateway A's WAN address, which the relay"
+echo " keeps; trader1-exchange-A: the exchange's own group never reaches the floor)"
 
 say "Gateway A: mcfwctl -s route show"
 mcfwctl -n "$P-gwa" -s route show

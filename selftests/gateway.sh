@@ -33,6 +33,7 @@ ALL_TESTS="
 	relay_unicast_back_to_multicast
 	relay_from_and_iif_filters
 	relay_ttl_bounded
+	relay_gso_datagrams_one_by_one
 	relay_waits_for_its_address
 	relay_bad_input_refused
 	exchange_to_floors_across_unicast_wan
@@ -602,6 +603,13 @@ relay_stat()
 		".[] | select((.addr + \":\" + (.port | tostring)) == \$k) | .stats.$2"
 }
 
+# relay_oif_stat ADDR:PORT I COUNTER: the relay's I-th output's counter.
+relay_oif_stat()
+{
+	rtr -j -s relay show | json --arg k "$1" \
+		".[] | select((.addr + \":\" + (.port | tostring)) == \$k) | .oifs[$2].stats.$3"
+}
+
 relay_unicast_back_to_multicast()
 {
 	local unreach f
@@ -632,7 +640,7 @@ relay_unicast_back_to_multicast()
 	check_err $? "the sender got ICMP unreachables"
 	expect_no_csum_errors
 	[ "$(relay_stat 10.1.0.1:7100 packets)" = 50 ] &&
-		[ "$(rtr -j -s relay show | json '.[0].oifs[1].stats.packets')" = 50 ]
+		[ "$(relay_oif_stat 10.1.0.1:7100 1 packets)" = 50 ]
 	check_err $? "counters: $(rtr -s relay show)"
 	# save and restore give the relay back.
 	f=$(mktemp)
@@ -650,6 +658,7 @@ relay_from_and_iif_filters()
 {
 	case_start
 	defer rtr relay del 10.1.0.1:7101 iif r0
+	defer rtr relay del 10.1.0.1:7102 iif r1
 	defer rtr relay del 10.1.0.1:7102
 	# Only from 10.1.0.9 on r0: s0 (10.1.0.2) is refused, and its
 	# datagrams go to the host as they would without the relay.
@@ -699,9 +708,30 @@ relay_ttl_bounded()
 	PORT=7103 send "$SRC" s0 10.1.0.1 -n 10
 	sleep 0.5
 	[ "$(relay_stat 10.1.0.1:7103 packets)" = 40 ] &&
-		[ "$(rtr -j -s relay show | json '.[0].oifs[0].stats.drops')" = 10 ]
+		[ "$(relay_oif_stat 10.1.0.1:7103 0 drops)" = 10 ]
 	check_err $? "a relay to itself: $(rtr -s relay show)"
 	log_test "gateway: a relay's copies leave with TTL at most its own and the arriving one less one"
+}
+
+relay_gso_datagrams_one_by_one()
+{
+	local n=400
+
+	case_start
+	defer rtr relay del 10.1.0.1:7108
+	tx_off r1
+	check_err $? "ethtool -K tx off failed"
+	rtr relay add 10.1.0.1:7108 group 239.140.0.8 oif r1
+	PORT=7108 recv_bg "$H1" h1 239.140.0.8 -w 2000
+	# 50 sends of 8 datagrams, each one UDP GSO packet to the relay.
+	PORT=7108 send "$SRC" s0 10.1.0.1 -n "$n" -s 1000 -g 8 -r 1000
+	check_err $? "the GSO sender failed"
+	recv_wait
+	expect_recv 0 "$n" "h1, the relay's copies of GSO packets"
+	[ "$(recv_field 0 bad)" = 0 ] && [ "$(relay_stat 10.1.0.1:7108 packets)" = "$n" ]
+	check_err $? "relayed: $(cat "${RECV_FILES[0]}"); $(rtr -s relay show)"
+	expect_no_csum_errors
+	log_test "gateway: a relay takes a UDP GSO packet's datagrams one by one"
 }
 
 relay_waits_for_its_address()

@@ -191,7 +191,7 @@ static int relay_args_parse(int argc, char **argv, bool full,
 			    struct relay_args *a)
 {
 	unsigned int seen = 0, allowed = full ? ~0u : RKW_IIF;
-	int i = 2, first, j, kw, ret;
+	int i = 2, first, kw, ret;
 	unsigned long ttl;
 	char *end;
 
@@ -216,25 +216,10 @@ static int relay_args_parse(int argc, char **argv, bool full,
 			if (i == first)
 				return usage_error("%s: 'oif' needs at least one output",
 						   a->what);
-			a->oifs = calloc(i - first, sizeof(*a->oifs));
-			if (!a->oifs) {
-				errmsg("%s: %s", a->what, strerror(ENOMEM));
-				return EXIT_FAIL;
-			}
-			for (j = first; j < i; j++) {
-				if (strcmp(argv[j], "unicast"))
-					ret = route_oif_parse(a->what, argv[j],
-							      &a->oifs[a->n_oifs]);
-				else if (++j < i)
-					ret = route_oif_parse_unicast(a->what, argv[j],
-								      &a->oifs[a->n_oifs]);
-				else
-					ret = usage_error("%s: 'unicast' needs ADDR[:PORT]",
-							  a->what);
-				if (ret >= 0)
-					return ret;
-				a->n_oifs++;
-			}
+			ret = route_oifs_parse(a->what, argv, first, i,
+					       &a->oifs, &a->n_oifs);
+			if (ret >= 0)
+				return ret;
 			continue;
 		}
 		if (kw == RKW_SNAT) {

@@ -787,6 +787,33 @@ check:
 	return -1;
 }
 
+int route_oifs_parse(const char *what, char **argv, int first, int end,
+		     struct route_oif_arg **oifs, unsigned int *n)
+{
+	int j, ret;
+
+	/* At most one output a word. */
+	*oifs = calloc(end - first, sizeof(**oifs));
+	if (!*oifs) {
+		errmsg("%s: %s", what, strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	for (j = first; j < end; j++) {
+		if (strcmp(argv[j], "unicast"))
+			ret = route_oif_parse(what, argv[j], &(*oifs)[*n]);
+		else if (++j < end)
+			ret = route_oif_parse_unicast(what, argv[j],
+						      &(*oifs)[*n]);
+		else
+			ret = usage_error("%s: 'unicast' needs ADDR[:PORT]",
+					  what);
+		if (ret >= 0)
+			return ret;
+		(*n)++;
+	}
+	return -1;
+}
+
 /* An owner is a word of letters, digits, '.', '_' and '-'. */
 static int check_owner(const struct route_args *a, const char *owner,
 		       bool all_ok)
@@ -813,7 +840,7 @@ static int route_args_parse(int argc, char **argv, unsigned int max_groups,
 			    unsigned int allowed, struct route_args *a)
 {
 	unsigned int seen = 0;
-	int i = 1, first, j, kw, ret;
+	int i = 1, first, kw, ret;
 
 	a->groups = calloc(argc, sizeof(*a->groups));
 	if (!a->groups) {
@@ -854,26 +881,10 @@ static int route_args_parse(int argc, char **argv, unsigned int max_groups,
 			if (i == first)
 				return usage_error("%s: 'oif' needs at least one device",
 						   a->what);
-			/* At most one output a word. */
-			a->oifs = calloc(i - first, sizeof(*a->oifs));
-			if (!a->oifs) {
-				errmsg("%s: %s", a->what, strerror(ENOMEM));
-				return EXIT_FAIL;
-			}
-			for (j = first; j < i; j++) {
-				if (strcmp(argv[j], "unicast"))
-					ret = route_oif_parse(a->what, argv[j],
-							      &a->oifs[a->n_oifs]);
-				else if (++j < i)
-					ret = route_oif_parse_unicast(a->what, argv[j],
-								      &a->oifs[a->n_oifs]);
-				else
-					ret = usage_error("%s: 'unicast' needs ADDR[:PORT]",
-							  a->what);
-				if (ret >= 0)
-					return ret;
-				a->n_oifs++;
-			}
+			ret = route_oifs_parse(a->what, argv, first, i,
+					       &a->oifs, &a->n_oifs);
+			if (ret >= 0)
+				return ret;
 			continue;
 		}
 		if (i + 1 >= argc || keyword(argv[i + 1]))

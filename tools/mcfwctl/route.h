@@ -48,6 +48,13 @@ struct route_oif_arg {
 int route_oif_parse(const char *what, char *word, struct route_oif_arg *oif);
 int route_oif_parse_unicast(const char *what, char *word,
 			    struct route_oif_arg *oif);
+/*
+ * The outputs in @argv[@first] up to @argv[@end]: words of the form
+ * above, and "unicast" then ADDR[:PORT]. *@oifs gets an array (free()
+ * it), of *@n. -1 to go on, or the exit status after a diagnostic.
+ */
+int route_oifs_parse(const char *what, char **argv, int first, int end,
+		     struct route_oif_arg **oifs, unsigned int *n);
 /* MCFW_A_OIFS of @n outputs: 0, -1 (no room) or -2 (after a diagnostic). */
 int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
 		   unsigned int n, const char *what);

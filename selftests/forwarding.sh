@@ -90,14 +90,6 @@ ttl_decremented_payload_intact()
 	log_test "forwarding: TTL decremented by one, payload intact"
 }
 
-# udp_csum_errors NS: UDP checksum errors the namespace has seen.
-udp_csum_errors()
-{
-	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++)
-		if ($i == "InCsumErrors") c = i; h = 1 } else print $c }' \
-		/proc/net/snmp
-}
-
 # Full-size datagrams to several outputs: the copies share one copy of the
 # data after the headers. Every byte is checked at every receiver, and
 # checksums are computed over the shared data on r2 (no transmit checksum
@@ -258,24 +250,6 @@ link_local_never_forwarded()
 	[ "$(route_count)" = 1 ]
 	check_err $? "route count $(route_count), expected 1"
 	log_test "forwarding: 224.0.0.0/24 refused as a route, never forwarded"
-}
-
-# reject WHY ARGS...: route add ARGS must fail, with the kernel's (or the
-# tool's) reason matching WHY, and change nothing.
-reject()
-{
-	local why=$1 before after
-
-	shift
-	before=$(rtr -j -s route show)
-	run_cmd rtr route "$@"
-	[ "$RC" -ne 0 ]
-	check_err $? "'route $*' succeeded"
-	grep -qi -- "$why" <<<"$ERR"
-	check_err $? "'route $*' said '$ERR', expected /$why/"
-	after=$(rtr -j -s route show)
-	[ "$before" = "$after" ]
-	check_err $? "'route $*' changed the routes"
 }
 
 bad_routes_rejected()
@@ -906,12 +880,6 @@ full_route_flood_stays_responsive()
 
 # nft_count FAMILY TABLE CHAIN PATTERN: the counter of the chain's rule
 # that PATTERN matches.
-nft_count()
-{
-	ip netns exec "$RTR" nft list chain "$1" "$2" "$3" | grep -- "$4" |
-		grep -o 'packets [0-9]*' | cut -d' ' -f2
-}
-
 firewall_sees_the_copies()
 {
 	local g

@@ -43,14 +43,6 @@ ALL_TESTS="
 TOPO=gw
 source "$(dirname "$0")/lib/topology.sh"
 
-# udp_csum_errors NS: UDP checksum errors the namespace has seen.
-udp_csum_errors()
-{
-	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++)
-		if ($i == "InCsumErrors") c = i; h = 1 } else print $c }' \
-		/proc/net/snmp
-}
-
 # expect_clean N WHAT: receiver N's datagrams undamaged, TTL 63.
 expect_clean()
 {
@@ -318,12 +310,6 @@ translated_boundaries()
 	log_test "gateway: boundaries apply to the group a copy carries"
 }
 
-nft_count()
-{
-	ip netns exec "$RTR" nft list chain "$1" "$2" "$3" | grep -- "$4" |
-		grep -o 'packets [0-9]*' | cut -d' ' -f2
-}
-
 translated_through_firewall()
 {
 	case_start
@@ -393,23 +379,6 @@ unicast_stat()
 {
 	rtr -j -s route show "$1" |
 		json --arg a "$2" ".[0].oifs[] | select(.unicast == \$a) | .stats.$3"
-}
-
-# reject WHY ARGS...: "mcfwctl route ARGS" fails saying WHY, changing nothing.
-reject()
-{
-	local why=$1 before after
-
-	shift
-	before=$(rtr -j -s route show)
-	run_cmd rtr route "$@"
-	[ "$RC" -ne 0 ]
-	check_err $? "'route $*' succeeded"
-	grep -qi -- "$why" <<<"$ERR"
-	check_err $? "'route $*' said '$ERR', expected /$why/"
-	after=$(rtr -j -s route show)
-	[ "$before" = "$after" ]
-	check_err $? "'route $*' changed the routes"
 }
 
 translated_bad_input_refused()

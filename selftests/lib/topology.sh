@@ -187,3 +187,36 @@ route_count()
 	rtr -j info | json .routes
 }
 
+# udp_csum_errors NS: UDP checksum errors the namespace has seen.
+udp_csum_errors()
+{
+	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++)
+		if ($i == "InCsumErrors") c = i; h = 1 } else print $c }' \
+		/proc/net/snmp
+}
+
+# reject WHY ARGS...: route add ARGS must fail, with the kernel's (or the
+# tool's) reason matching WHY, and change nothing.
+reject()
+{
+	local why=$1 before after
+
+	shift
+	before=$(rtr -j -s route show)
+	run_cmd rtr route "$@"
+	[ "$RC" -ne 0 ]
+	check_err $? "'route $*' succeeded"
+	grep -qi -- "$why" <<<"$ERR"
+	check_err $? "'route $*' said '$ERR', expected /$why/"
+	after=$(rtr -j -s route show)
+	[ "$before" = "$after" ]
+	check_err $? "'route $*' changed the routes"
+}
+
+# nft_count FAMILY TABLE CHAIN PATTERN: the packets of the rule of the
+# router's CHAIN that matches PATTERN.
+nft_count()
+{
+	ip netns exec "$RTR" nft list chain "$1" "$2" "$3" | grep -- "$4" |
+		grep -o 'packets [0-9]*' | cut -d' ' -f2
+}

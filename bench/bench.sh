@@ -57,7 +57,10 @@
 #                          bench/ipmr-routes adds the rest (MRT_ADD_MFC)
 #   BENCH_IPMR_MAX_ROUTES  most routes ipmr is measured with (no limit)
 #   BENCH_TRIAL_S          seconds a trial should last (3; quick 1)
-#   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor"
+#   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor xlat ucast
+#                          urelay" (the last three: mcfw with translated
+#                          outputs, with unicast outputs, and the relay
+#                          converting to unicast; 1 route, N <= 31)
 #   BENCH_PERF             0: no profile at the end (default: perf samples
 #                          every contestant at N=BENCH_PERF_N, 16)
 #   BENCH_ONLY             load: only the control-plane phase; forward:
@@ -99,7 +102,7 @@ IPMR_SMC_ROUTES=${BENCH_IPMR_SMC_ROUTES:-1000}
 IPMR_MAX_ROUTES=${BENCH_IPMR_MAX_ROUTES:-100000000}
 TRIAL_S=${BENCH_TRIAL_S:-${QUICK:+1}}
 TRIAL_S=${TRIAL_S:-3}
-CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor}
+CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor xlat ucast urelay}
 PERF=${BENCH_PERF:-1}
 PERF_N=${BENCH_PERF_N:-16}
 ONLY=${BENCH_ONLY:-}
@@ -127,8 +130,8 @@ IPMR_ROUTES=$TOP/bench/ipmr-routes
 MCFWCTL=$TOP/tools/mcfwctl/mcfwctl
 
 declare -A MAXN BLOCK PREFIX HOLDER
-BLOCK=([mcfw]=1 [ipmr]=2 [relay]=3 [floor]=4)
-PREFIX=([mcfw]=m [ipmr]=p [relay]=u [floor]=f)
+BLOCK=([mcfw]=1 [ipmr]=2 [relay]=3 [floor]=4 [xlat]=5 [ucast]=6 [urelay]=7)
+PREFIX=([mcfw]=m [ipmr]=p [relay]=u [floor]=f [xlat]=x [ucast]=c [urelay]=v)
 CSV=()
 SMC_PID=
 
@@ -200,14 +203,21 @@ setup_topology() {
 		ns_new "b-$c"
 		echo "link add in netns b-$c type veth peer name i-$c netns b-src" >>"$links"
 		: >"$rtr.$c"
+		: >"$rtr.$c.neigh"
 		for ((i = 0; i < MAXN[$c]; i++)); do
 			echo "link add o$i netns b-$c type veth peer name ${PREFIX[$c]}$i netns b-sink"
 			echo "link set ${PREFIX[$c]}$i up" >>"$sinkup"
 			echo "qdisc add dev ${PREFIX[$c]}$i ingress_block ${BLOCK[$c]} ingress" >>"$sinktc"
 			echo "link set o$i up" >>"$rtr.$c"
-			# ipmr (smcroute) and the relay's sockets want addresses.
+			# ipmr (smcroute) and the relay's sockets want addresses;
+			# unicast copies a next hop, which the sinks (dropping
+			# everything, ARP too) cannot answer for: a static one.
 			case $c in
 			ipmr | relay) echo "addr add 10.1.$i.1/24 dev o$i" >>"$rtr.$c" ;;
+			ucast | urelay)
+				echo "addr add 10.1.$i.1/24 dev o$i" >>"$rtr.$c"
+				echo "neigh add 10.1.$i.2 lladdr 02:00:00:00:00:01 dev o$i nud permanent" >>"$rtr.$c.neigh"
+				;;
 			esac
 		done >>"$links"
 		echo "addr add 10.0.0.1/24 dev in" >>"$rtr.$c"
@@ -219,6 +229,9 @@ setup_topology() {
 	ip -n b-sink -batch "$sinkup" || die "setting up b-sink"
 	for c in $CONTESTANTS; do
 		ip -n "b-$c" -batch "$rtr.$c" || die "setting up b-$c"
+		if [ -s "$rtr.$c.neigh" ]; then
+			ip -n "b-$c" -batch "$rtr.$c.neigh" || die "neighbours in b-$c"
+		fi
 	done
 	tc -n b-sink -batch "$sinktc" || die "tc qdiscs in b-sink"
 	for c in $CONTESTANTS; do
@@ -376,6 +389,32 @@ floor_unconf() {
 
 relay_conf() { :; }
 relay_unconf() { :; }
+urelay_conf() { :; }
+urelay_unconf() { :; }
+
+# xlat and ucast: one route (R=1) whose N outputs are translated to
+# another group and port, or unicast to each output's peer.
+xlat_conf() {	# N R
+	local i oifs=()
+	for ((i = 0; i < $1; i++)); do oifs+=("o$i@239.9.0.1:6000"); done
+	in_ns b-xlat "$MCFWCTL" route add "$GROUP0" source "$SRC" iif in \
+		oif "${oifs[@]}" || die "xlat: route add"
+}
+
+xlat_unconf() {
+	in_ns b-xlat "$MCFWCTL" route flush >/dev/null || die "xlat: route flush"
+}
+
+ucast_conf() {	# N R
+	local i oifs=()
+	for ((i = 0; i < $1; i++)); do oifs+=(unicast "10.1.$i.2:6000"); done
+	in_ns b-ucast "$MCFWCTL" route add "$GROUP0" source "$SRC" iif in \
+		oif "${oifs[@]}" || die "ucast: route add"
+}
+
+ucast_unconf() {
+	in_ns b-ucast "$MCFWCTL" route flush >/dev/null || die "ucast: route flush"
+}
 
 # ---------------------------------------------------------------------
 # Trials
@@ -384,10 +423,10 @@ relay_unconf() { :; }
 # before it reads COUNT packets (see bench/relay.c); sets RELAY_PID once
 # it is ready.
 relay_start() {
-	local n=$1 count=$2 out=$3
-	taskset -c 1 nsenter --net=/run/netns/b-relay "$RELAY" -w -i in \
+	local n=$1 count=$2 out=$3 c=${4:-relay}
+	taskset -c 1 nsenter --net="/run/netns/b-$c" "$RELAY" -w -i in \
 		-g "$GROUP0" -p "$PORT" -o "$(oif_range "$n")" \
-		-n "$count" >"$out" 2>&1 &
+		-n "$count" ${RELAY_UNICAST:+-u} >"$out" 2>&1 &
 	RELAY_PID=$!
 	until [ -s "$out" ] && [[ $(<"$out") == *ready* ]]; do
 		kill -0 "$RELAY_PID" 2>/dev/null || die "relay: $(cat "$out")"
@@ -402,8 +441,8 @@ trial() {
 	local s0 s1 d0 d1 usec sofar ns copies valid=1 why="" res
 	local rpid rout="$RUN/relay.out" rec sent ttld serr rxqd rns
 
-	if [ "$c" = relay ]; then
-		relay_start "$n" "$count" "$rout"
+	if [ "$c" = relay ] || [ "$c" = urelay ]; then
+		RELAY_UNICAST=${c%relay} relay_start "$n" "$count" "$rout" "$c"
 		rpid=$RELAY_PID
 	fi
 	s0=$(sink_count "$c")
@@ -412,7 +451,7 @@ trial() {
 	usec=$PG_USEC
 	sofar=$PG_SOFAR
 	ns=$((usec * 1000))
-	if [ "$c" = relay ]; then
+	if [ "$c" = relay ] || [ "$c" = urelay ]; then
 		kill -USR1 "$rpid"
 		wait "$rpid"
 		read -r rec sent ttld serr rxqd rns < <(sed -n \
@@ -464,7 +503,8 @@ count_for() {
 	# Every route gets traffic in every trial.
 	((est < r)) && est=$r
 	# The relay's socket holds a whole trial: ~size + 1 KiB each.
-	if [ "$c" = relay ] && ((est * (size + 1024) > 400 * 1024 * 1024)); then
+	if { [ "$c" = relay ] || [ "$c" = urelay ]; } &&
+		((est * (size + 1024) > 400 * 1024 * 1024)); then
 		est=$((400 * 1024 * 1024 / (size + 1024)))
 	fi
 	echo "$est"
@@ -480,7 +520,7 @@ point() {
 		case $c in
 		mcfw) ;;
 		ipmr) [ "$r" -le "$IPMR_MAX_ROUTES" ] || continue ;;
-		relay | floor) [ "$r" -eq 1 ] || continue ;;
+		relay | floor | xlat | ucast | urelay) [ "$r" -eq 1 ] || continue ;;
 		esac
 		[ "$n" -le "${MAXN[$c]}" ] || continue
 		cs+=("$c")
@@ -1091,7 +1131,10 @@ for m in pktgen mcfw sch_ingress cls_matchall act_gact act_mirred; do
 	modprobe "$m" || die "modprobe $m"
 done
 for c in $CONTESTANTS; do
-	case $c in mcfw | ipmr | relay | floor) ;; *) die "unknown contestant $c" ;; esac
+	case $c in
+	mcfw | ipmr | relay | floor | xlat | ucast | urelay) ;;
+	*) die "unknown contestant $c" ;;
+	esac
 done
 case $ONLY in
 "" | load | forward | citizen) ;;

@@ -3,14 +3,17 @@
  * relay - a userspace IPv4 multicast relay, the benchmark's userspace
  * contestant: what an application does without a kernel forwarder.
  *
- *   relay -i IIF -g GROUP -p PORT -o OIFS [-n COUNT] [-b BATCH] [-w]
+ *   relay -i IIF -g GROUP -p PORT -o OIFS [-n COUNT] [-b BATCH] [-w] [-u]
  *
  * Joins GROUP on IIF and receives its UDP datagrams to PORT with
  * recvmmsg() (up to BATCH at a time, default 64); sends each one on to
  * GROUP:PORT out of every interface of OIFS (comma-separated names,
  * "name[A-B]" for nameA ... nameB) with sendmmsg(), one connected socket
  * per output (IP_MULTICAST_IF, no loopback), with the TTL it arrived
- * with minus one (datagrams with TTL 1 or less are dropped).
+ * with minus one (datagrams with TTL 1 or less are dropped). With -u it
+ * converts to unicast instead, as a gateway across a WAN without
+ * multicast does: each output's copy goes to the address after the
+ * output interface's own (its peer on a /24), routed, port PORT.
  *
  * It stops once COUNT datagrams arrived, or when none came for a second.
  * With -w it prints "ready" once its sockets are set up and waits for
@@ -31,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,7 +59,7 @@ static void fail(const char *what, const char *arg)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: relay -i IIF -g GROUP -p PORT -o OIFS [-n COUNT] [-b BATCH] [-w]\n");
+		"usage: relay -i IIF -g GROUP -p PORT -o OIFS [-n COUNT] [-b BATCH] [-w] [-u]\n");
 	exit(2);
 }
 
@@ -65,6 +69,22 @@ static unsigned long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static bool unicast;
+
+/* The address after @name's own IPv4 address: its peer. */
+static struct in_addr peer_of(int fd, const char *name)
+{
+	struct ifreq ifr = {};
+	struct in_addr a;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFADDR, &ifr))
+		fail("no IPv4 address on", name);
+	a = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr;
+	a.s_addr = htonl(ntohl(a.s_addr) + 1);
+	return a;
 }
 
 static int open_output(const char *name, struct in_addr group,
@@ -83,6 +103,12 @@ static int open_output(const char *name, struct in_addr group,
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		fail("socket", NULL);
+	if (unicast) {
+		to.sin_addr = peer_of(fd, name);
+		if (connect(fd, (struct sockaddr *)&to, sizeof(to)))
+			fail("connect to the peer of", name);
+		return fd;
+	}
 	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero)))
 		fail("IP_MULTICAST_IF/LOOP on", name);
@@ -139,7 +165,7 @@ int main(int argc, char **argv)
 	bool wait_sig = false;
 	int fd, opt, one = 1, size = RCVBUF_BYTES;
 
-	while ((opt = getopt(argc, argv, "i:g:p:o:n:b:w")) != -1) {
+	while ((opt = getopt(argc, argv, "i:g:p:o:n:b:wu")) != -1) {
 		switch (opt) {
 		case 'i':
 			mr.imr_ifindex = if_nametoindex(optarg);
@@ -166,6 +192,9 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			wait_sig = true;
+			break;
+		case 'u':
+			unicast = true;
 			break;
 		default:
 			usage();

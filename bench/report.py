@@ -22,6 +22,10 @@ import statistics
 import sys
 
 ORDER = ["mcfw", "ipmr", "relay", "floor"]
+# The gateway's contestants: mcfw with translated outputs (xlat), with
+# unicast outputs (ucast), and the userspace relay converting to unicast
+# (urelay). In the tables and ratios, not in the plot.
+GATEWAY = ["xlat", "ucast", "urelay"]
 COMMON_N = [1, 4, 16, 31]
 
 
@@ -286,7 +290,8 @@ def main():
     out = []
     p = out.append
     sizes = sorted({k[0] for k in summary})
-    contestants = [c for c in ORDER if any(k[3] == c for k in summary)]
+    contestants = [c for c in ORDER + GATEWAY
+                   if any(k[3] == c for k in summary)]
     p("mcfw benchmark, kernel %s, QEMU TCG: medians of valid trials" % kernel)
     p("(emulation: absolute rates are ~10x below native; compare ratios)")
     p("(packets per second in / copies per second out; "
@@ -365,7 +370,21 @@ def main():
                 ("per-extra-output cost floor/mcfw",
                  ratio(per_output("floor"), per_output("mcfw"))),
                 ("floor/relay copies/s at N=16",
-                 ratio(copies("floor", 16), copies("relay", 16)))):
+                 ratio(copies("floor", 16), copies("relay", 16))),
+                ("per-extra-output cost xlat/mcfw",
+                 ratio(per_output("xlat"), per_output("mcfw"))),
+                ("per-extra-output cost ucast/mcfw",
+                 ratio(per_output("ucast"), per_output("mcfw"))),
+                ("ucast/urelay copies/s at N=1",
+                 ratio(copies("ucast", 1), copies("urelay", 1))),
+                ("ucast/urelay copies/s at N=4",
+                 ratio(copies("ucast", 4), copies("urelay", 4))),
+                ("ucast/urelay copies/s at N=16",
+                 ratio(copies("ucast", 16), copies("urelay", 16)))):
+            if value is None and label.startswith(("per-extra-output cost x",
+                                                   "per-extra-output cost u",
+                                                   "ucast")):
+                continue
             p("  %4dB %-37s %s" % (size, label, fmt_ratio(value)))
     route_pts = sorted({(k[0], k[2]) for k in summary if k[1] != 1})
     for size, n in route_pts:

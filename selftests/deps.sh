@@ -22,6 +22,8 @@ pkgs=(
 	iproute2 ethtool tcpdump nftables util-linux procps jq groff-base man-db
 	# forwarding.sh: pings answered under a flood
 	iputils-ping
+	# gateway.sh: a unicast output routed into WireGuard
+	wireguard-tools
 	# unit.sh: systemd-analyze verify; config.sh: a real JSON parser
 	systemd python3
 )

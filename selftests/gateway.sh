@@ -28,6 +28,7 @@ ALL_TESTS="
 	translated_bad_input_refused
 	unicast_output_routed
 	unicast_output_through_gre
+	unicast_output_through_wireguard
 	unicast_output_follows_route_changes
 	unicast_bad_input_refused
 	relay_unicast_back_to_multicast
@@ -498,6 +499,45 @@ unicast_output_through_gre()
 	check_err $? "through the tunnel: $(cat "${RECV_FILES[0]}")"
 	expect_no_csum_errors
 	log_test "gateway: a unicast output routed into a GRE tunnel"
+}
+
+unicast_output_through_wireguard()
+{
+	local k1 k2
+
+	case_start
+	# WireGuard between rtr and h3 across r3: a device without a link
+	# layer whose peer is chosen by the destination (allowed-ips).
+	k1=$(mktemp) k2=$(mktemp)
+	defer rm -f "$k1" "$k2"
+	wg genkey >"$k1" && wg genkey >"$k2"
+	check_err $? "wg genkey failed"
+	ip -n "$RTR" link add wg7 type wireguard &&
+		ip -n "$H3" link add wg7 type wireguard
+	check_err $? "WireGuard devices could not be created"
+	defer ip -n "$RTR" link del wg7
+	defer ip -n "$H3" link del wg7
+	ip netns exec "$RTR" wg set wg7 private-key "$k1" listen-port 51820 \
+		peer "$(wg pubkey <"$k2")" endpoint 10.4.0.2:51820 \
+		allowed-ips 192.168.58.2/32 &&
+		ip netns exec "$H3" wg set wg7 private-key "$k2" listen-port 51820 \
+			peer "$(wg pubkey <"$k1")" endpoint 10.4.0.1:51820 \
+			allowed-ips 192.168.58.1/32 &&
+		ip -n "$RTR" addr add 192.168.58.1/24 dev wg7 &&
+		ip -n "$H3" addr add 192.168.58.2/24 dev wg7 &&
+		ip -n "$RTR" link set wg7 up && ip -n "$H3" link set wg7 up
+	check_err $? "WireGuard could not be configured"
+	rtr route add 239.1.31.7 iif r0 oif unicast 192.168.58.2:7007
+	PORT=7007 recv_bg "$H3" wg7 192.168.58.2
+	send "$SRC" s0 239.1.31.7 -n 40 -s 500 -t 20 -r 200
+	recv_wait
+	expect_recv 0 40 "h3, through WireGuard"
+	[ "$(recv_field 0 ttl_max)" = 19 ] && [ "$(recv_field 0 bad)" = 0 ] &&
+		[ "$(recv_field 0 from)" = 192.168.58.1 ]
+	check_err $? "through WireGuard: $(cat "${RECV_FILES[0]}")"
+	[ "$(unicast_stat 239.1.31.7 192.168.58.2 packets)" = 40 ]
+	check_err $? "counters: $(rtr -s route show)"
+	log_test "gateway: a unicast output routed into WireGuard"
 }
 
 unicast_output_follows_route_changes()

@@ -30,6 +30,7 @@ ALL_TESTS="
 	unicast_output_through_gre
 	unicast_output_through_wireguard
 	unicast_output_follows_route_changes
+	unicast_output_routed_in_the_input_vrf
 	unicast_bad_input_refused
 	relay_unicast_back_to_multicast
 	relay_from_and_iif_filters
@@ -570,6 +571,40 @@ unicast_output_follows_route_changes()
 	[ $((a + b)) = "$total" ] && [ "$(unicast_stat 239.1.31.3 10.99.0.9 drops)" = 0 ]
 	check_err $? "h1 $a + h2 $b of $total: $(rtr -s route show)"
 	log_test "gateway: a unicast output follows the routing table when it changes under traffic"
+}
+
+unicast_output_routed_in_the_input_vrf()
+{
+	case_start
+	# r0, the input, and r2 in a VRF of table 77; 10.9.77.2 is h2 in
+	# the VRF's table and h1 in the main table: the copies follow the
+	# input's table.
+	ip -n "$RTR" link add vrf77 type vrf table 77 &&
+		ip -n "$RTR" link set vrf77 up &&
+		ip -n "$RTR" link set r0 master vrf77 &&
+		ip -n "$RTR" link set r2 master vrf77
+	check_err $? "VRF could not be set up"
+	defer ip -n "$RTR" link del vrf77
+	defer ip -n "$RTR" link set r2 nomaster
+	defer ip -n "$RTR" link set r0 nomaster
+	ip -n "$H1" addr add 10.9.77.2/32 dev lo &&
+		ip -n "$H2" addr add 10.9.77.2/32 dev lo &&
+		ip -n "$RTR" route add 10.9.77.2/32 via 10.2.0.2 &&
+		ip -n "$RTR" route add 10.9.77.2/32 via 10.3.0.2 vrf vrf77
+	check_err $? "addresses and routes refused"
+	defer ip -n "$H1" addr del 10.9.77.2/32 dev lo
+	defer ip -n "$H2" addr del 10.9.77.2/32 dev lo
+	defer ip -n "$RTR" route del 10.9.77.2/32
+	rtr route add 239.1.31.8 iif r0 oif unicast 10.9.77.2:7008
+	PORT=7008 recv_bg "$H1" h1 10.9.77.2 && PORT=7008 recv_bg "$H2" h2 10.9.77.2
+	check_err $? "receivers did not start"
+	send "$SRC" s0 239.1.31.8 -n 30
+	recv_wait
+	expect_recv 0 0 "h1, by the main table"
+	expect_recv 1 30 "h2, by the input's VRF table"
+	[ "$(recv_field 1 from)" = 10.3.0.1 ]
+	check_err $? "the source in the VRF: $(cat "${RECV_FILES[1]}")"
+	log_test "gateway: unicast copies are routed in the input's VRF table"
 }
 
 unicast_bad_input_refused()

@@ -43,13 +43,11 @@
 
 /**
  * struct mcfw_skey - the name of a staged route
- * @src: source, 0 for any
- * @grp: group
+ * @rkey: family, source (any: zero) and group
  * @iif: input interface name, NUL padded
  */
 struct mcfw_skey {
-	__be32 src;
-	__be32 grp;
+	struct mcfw_key rkey;
 	char iif[IFNAMSIZ];
 };
 
@@ -153,12 +151,11 @@ static const struct rhashtable_params mcfw_staged_params = {
 	.automatic_shrinking	= true,
 };
 
-static void mcfw_skey_set(struct mcfw_skey *key, __be32 src, __be32 grp,
+static void mcfw_skey_set(struct mcfw_skey *key, const struct mcfw_key *k,
 			  const char *iif)
 {
 	memset(key, 0, sizeof(*key));
-	key->src = src;
-	key->grp = grp;
+	key->rkey = *k;
 	strscpy(key->iif, iif, sizeof(key->iif));
 }
 
@@ -331,12 +328,12 @@ static int mcfw_batch_check(struct mcfw_net *mn, struct mcfw_batch *b,
 }
 
 static struct mcfw_staged *mcfw_staged_find(struct mcfw_batch *b,
-					    __be32 src, __be32 grp,
+					    const struct mcfw_key *k,
 					    const char *iif)
 {
 	struct mcfw_skey key;
 
-	mcfw_skey_set(&key, src, grp, iif);
+	mcfw_skey_set(&key, k, iif);
 	return rhashtable_lookup_fast(&b->staged, &key, mcfw_staged_params);
 }
 
@@ -357,14 +354,14 @@ static bool mcfw_batch_flushed(const struct mcfw_batch *b, const char *owner)
  * NULL if there is no such route.
  */
 static const char *mcfw_batch_view(struct mcfw_net *mn, struct mcfw_batch *b,
-				   __be32 src, __be32 grp, const char *iif)
+				   const struct mcfw_key *k, const char *iif)
 {
-	struct mcfw_staged *s = mcfw_staged_find(b, src, grp, iif);
+	struct mcfw_staged *s = mcfw_staged_find(b, k, iif);
 	struct mcfw_route *rt;
 
 	if (s)
 		return s->present ? s->cfg.owner : NULL;
-	rt = mcfw_route_find(mn, src, grp, iif);
+	rt = mcfw_route_find(mn, k, iif);
 	if (!rt || mcfw_batch_flushed(b, rt->owner))
 		return NULL;
 	return rt->owner;
@@ -389,8 +386,9 @@ static void mcfw_staged_set(struct mcfw_batch *b, struct mcfw_staged *s,
  * A new staged entry of a name, absent; there is none yet. @live: the
  * table has a route of that name.
  */
-static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b, __be32 src,
-					   __be32 grp, const char *iif,
+static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b,
+					   const struct mcfw_key *k,
+					   const char *iif,
 					   bool live)
 {
 	struct mcfw_staged *s;
@@ -399,7 +397,7 @@ static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b, __be32 src,
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
-	mcfw_skey_set(&s->key, src, grp, iif);
+	mcfw_skey_set(&s->key, k, iif);
 	err = rhashtable_insert_fast(&b->staged, &s->node, mcfw_staged_params);
 	if (err) {
 		kfree(s);
@@ -413,13 +411,14 @@ static struct mcfw_staged *mcfw_staged_new(struct mcfw_batch *b, __be32 src,
 
 /* The staged entry of a name, created (absent) if there is none. */
 static struct mcfw_staged *mcfw_staged_get(struct mcfw_net *mn,
-					   struct mcfw_batch *b, __be32 src,
-					   __be32 grp, const char *iif)
+					   struct mcfw_batch *b,
+					   const struct mcfw_key *k,
+					   const char *iif)
 {
-	struct mcfw_staged *s = mcfw_staged_find(b, src, grp, iif);
+	struct mcfw_staged *s = mcfw_staged_find(b, k, iif);
 
-	return s ?: mcfw_staged_new(b, src, grp, iif,
-				    mcfw_route_find(mn, src, grp, iif));
+	return s ?: mcfw_staged_new(b, k, iif,
+				    mcfw_route_find(mn, k, iif));
 }
 
 static void mcfw_staged_absent(struct mcfw_batch *b, struct mcfw_staged *s)
@@ -445,8 +444,8 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	if (err)
 		return err;
 	/* mcfw_batch_view(), keeping what it finds. */
-	s = mcfw_staged_find(b, cfg->src, cfg->grp, cfg->iif);
-	rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);
+	s = mcfw_staged_find(b, &cfg->key, cfg->iif);
+	rt = mcfw_route_find(mn, &cfg->key, cfg->iif);
 	if (s)
 		owner = s->present ? s->cfg.owner : NULL;
 	else
@@ -473,7 +472,7 @@ static int __mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 	}
 
 	if (!s) {
-		s = mcfw_staged_new(b, cfg->src, cfg->grp, cfg->iif, rt);
+		s = mcfw_staged_new(b, &cfg->key, cfg->iif, rt);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 	}
@@ -525,7 +524,7 @@ int mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 }
 
 static int __mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
-				  __be32 src, __be32 grp, const char *iif,
+				  const struct mcfw_key *k, const char *iif,
 				  struct netlink_ext_ack *extack)
 {
 	struct mcfw_staged *s;
@@ -537,9 +536,9 @@ static int __mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 	if (err)
 		return err;
 	if (iif) {
-		if (!mcfw_batch_view(mn, b, src, grp, iif))
+		if (!mcfw_batch_view(mn, b, k, iif))
 			goto none;
-		s = mcfw_staged_get(mn, b, src, grp, iif);
+		s = mcfw_staged_get(mn, b, k, iif);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 		mcfw_staged_absent(b, s);
@@ -548,13 +547,13 @@ static int __mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 
 	/* Every input: the live routes the batch left, and its own. */
 	rcu_read_lock();
-	e = mcfw_entry_lookup(mn, src, grp);
+	e = mcfw_entry_lookup(mn, k);
 	rcu_read_unlock();
 	if (e) {
 		hlist_for_each_entry(rt, &e->routes, enode) {
-			if (!mcfw_batch_view(mn, b, src, grp, rt->iif->name))
+			if (!mcfw_batch_view(mn, b, k, rt->iif->name))
 				continue;
-			s = mcfw_staged_get(mn, b, src, grp, rt->iif->name);
+			s = mcfw_staged_get(mn, b, k, rt->iif->name);
 			if (IS_ERR(s))
 				return PTR_ERR(s);
 			mcfw_staged_absent(b, s);
@@ -562,7 +561,7 @@ static int __mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
 		}
 	}
 	list_for_each_entry(s, &b->list, list) {
-		if (s->present && s->key.src == src && s->key.grp == grp) {
+		if (s->present && !memcmp(&s->key.rkey, k, sizeof(*k))) {
 			mcfw_staged_absent(b, s);
 			n++;
 		}
@@ -578,8 +577,7 @@ none:
  * mcfw_batch_route_del - stage a route delete
  * @mn: the namespace's state
  * @b: the batch
- * @src: source, 0 for any
- * @grp: group
+ * @k: family, source (any: zero) and group
  * @iif: input interface name, or NULL for every input
  * @extack: where to say why it failed
  *
@@ -588,10 +586,10 @@ none:
  * if none); on error the batch is unchanged.
  */
 int mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
-			 __be32 src, __be32 grp, const char *iif,
+			 const struct mcfw_key *k, const char *iif,
 			 struct netlink_ext_ack *extack)
 {
-	return mcfw_batch_err(b, __mcfw_batch_route_del(mn, b, src, grp, iif, extack));
+	return mcfw_batch_err(b, __mcfw_batch_route_del(mn, b, k, iif, extack));
 }
 
 static int __mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
@@ -613,12 +611,11 @@ static int __mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
 	}
 
 	/* Count what goes: live routes still in the view, staged ones. */
-	for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+	for (rt = mcfw_route_first(mn, NULL, NULL); rt;
 	     rt = mcfw_route_next(rt)) {
 		if ((!owner || !strcmp(rt->owner, owner)) &&
 		    !mcfw_batch_flushed(b, rt->owner) &&
-		    !mcfw_staged_find(b, rt->entry->key.src,
-				      rt->entry->key.grp, rt->iif->name))
+		    !mcfw_staged_find(b, &rt->entry->key, rt->iif->name))
 			n++;
 	}
 	list_for_each_entry(s, &b->list, list) {
@@ -702,7 +699,7 @@ static int mcfw_staged_prepare(struct mcfw_net *mn, struct mcfw_batch *b,
 	u8 cur = mn->gencursor;
 	struct mcfw_route *rt;
 
-	rt = mcfw_route_find(mn, s->key.src, s->key.grp, s->key.iif);
+	rt = mcfw_route_find(mn, &s->key.rkey, s->key.iif);
 	s->rt = rt;
 	if (!s->present) {
 		s->plan = rt ? MCFW_PLAN_DEL : MCFW_PLAN_NONE;
@@ -748,11 +745,10 @@ static struct mcfw_route **mcfw_batch_flushed_routes(struct mcfw_net *mn,
 	v = kvmalloc_array(mn->nr_routes ?: 1, sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return ERR_PTR(-ENOMEM);
-	for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+	for (rt = mcfw_route_first(mn, NULL, NULL); rt;
 	     rt = mcfw_route_next(rt)) {
 		if (mcfw_batch_flushed(b, rt->owner) &&
-		    !mcfw_staged_find(b, rt->entry->key.src,
-				      rt->entry->key.grp, rt->iif->name))
+		    !mcfw_staged_find(b, &rt->entry->key, rt->iif->name))
 			v[i++] = rt;
 	}
 	*n = i;
@@ -888,7 +884,7 @@ int mcfw_batch_commit(struct mcfw_net *mn, struct mcfw_batch *b,
 		cond_resched();
 	}
 	list_for_each_entry(f, &b->zeros, list)
-		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+		for (rt = mcfw_route_first(mn, NULL, NULL); rt;
 		     rt = mcfw_route_next(rt))
 			if (mcfw_route_matches(rt, &f->m))
 				mcfw_route_zero(mn, rt);

@@ -39,12 +39,14 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <net/addrconf.h>
 #include <net/arp.h>
 #ifdef MCFW_HAVE_NET_GSO_H	/* 6.4 moved the GSO helpers there */
 #include <net/gso.h>
 #endif
 #include <net/ip.h>
 #include <net/l3mdev.h>
+#include <net/ndisc.h>
 #include <net/neighbour.h>
 #include <net/route.h>
 #include <net/xfrm.h>
@@ -55,9 +57,10 @@
 #define MCFW_HOOK_PRIORITY	(NF_IP_PRI_LAST - 1)
 
 /* Puts the link-layer header on a copy and transmits it; consumes @skb. */
-static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
+int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	__be32 grp = ip_hdr(skb)->daddr;
+	bool v6 = mcfw_skb_v6(skb);
+	__be32 grp = v6 ? 0 : ip_hdr(skb)->daddr;
 	struct neighbour *n;
 	int err;
 
@@ -67,8 +70,12 @@ static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (dev->type == ARPHRD_ETHER) {
 		u8 mac[ETH_ALEN];
 
-		ip_eth_mc_map(grp, mac);
-		err = dev_hard_header(skb, dev, ETH_P_IP, mac, NULL, skb->len);
+		if (v6)
+			ipv6_eth_mc_map(&ipv6_hdr(skb)->daddr, mac);
+		else
+			ip_eth_mc_map(grp, mac);
+		err = dev_hard_header(skb, dev, ntohs(skb->protocol), mac,
+				      NULL, skb->len);
 		if (err < 0) {
 			kfree_skb(skb);
 			return NET_XMIT_DROP;
@@ -77,9 +84,16 @@ static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	/* Other link layers: let the neighbour layer map the group. */
-	n = __ipv4_neigh_lookup_noref(dev, (__force u32)grp);
-	if (!n)
-		n = __neigh_create(&arp_tbl, &grp, dev, false);
+	if (v6) {
+		n = __ipv6_neigh_lookup_noref(dev, &ipv6_hdr(skb)->daddr);
+		if (!n)
+			n = __neigh_create(&nd_tbl, &ipv6_hdr(skb)->daddr, dev,
+					   false);
+	} else {
+		n = __ipv4_neigh_lookup_noref(dev, (__force u32)grp);
+		if (!n)
+			n = __neigh_create(&arp_tbl, &grp, dev, false);
+	}
 	if (IS_ERR(n)) {
 		kfree_skb(skb);
 		return NET_XMIT_DROP;
@@ -87,8 +101,7 @@ static int mcfw_xmit(struct sk_buff *skb, struct net_device *dev)
 	return neigh_output(n, skb, false);
 }
 
-static int mcfw_frag_output(struct net *net, struct sock *sk,
-			    struct sk_buff *skb)
+int mcfw_frag_output(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
 	int ret = mcfw_xmit(skb, skb_dst(skb)->dev);
 
@@ -254,7 +267,7 @@ struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb)
 	return w;
 }
 
-static bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu)
+bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu)
 {
 	if (skb_is_gso(skb))
 		return !skb_gso_validate_network_len(skb, mtu);
@@ -399,15 +412,20 @@ int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
  */
 static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 {
-	unsigned int hlen = ip_hdrlen(skb);
-	unsigned int plen, off;
+	unsigned int hlen, plen, off;
 	struct sk_buff *t;
 	struct page *page;
 	void *data;
 
-	/* A translated output rewrites the UDP header: keep it in the head. */
-	if (mcfw_l4_rewritable(ip_hdr(skb)))
-		hlen += sizeof(struct udphdr);
+	if (mcfw_skb_v6(skb)) {
+		/* The hop limit is all a copy writes. */
+		hlen = sizeof(struct ipv6hdr);
+	} else {
+		hlen = ip_hdrlen(skb);
+		/* A translated output rewrites the UDP header: keep it. */
+		if (mcfw_l4_rewritable(ip_hdr(skb)))
+			hlen += sizeof(struct udphdr);
+	}
 	/* skb_checksum_help() wants the checksum field in the head. */
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		hlen = max_t(unsigned int, hlen,
@@ -442,7 +460,7 @@ static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 }
 
 /* Is @grp inside @iface's boundary? Called under RCU. */
-static bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp)
+bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp)
 {
 	const struct mcfw_boundary *b = rcu_dereference(iface->boundary);
 	unsigned int i;
@@ -450,7 +468,8 @@ static bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp)
 	if (likely(!b))
 		return false;
 	for (i = 0; i < b->n; i++)
-		if ((grp & b->p[i].mask) == b->p[i].addr)
+		if (b->p[i].family == AF_INET &&
+		    (grp & b->p[i].mask.ip) == b->p[i].addr.ip)
 			return true;
 	return false;
 }
@@ -473,7 +492,8 @@ static int mcfw_finish_output(struct net *net, struct sock *sk,
 	 * next hop's neighbour, fragmentation), without POST_ROUTING a
 	 * second time.
 	 */
-	if (unlikely(!ipv4_is_multicast(ip_hdr(skb)->daddr))) {
+	if (unlikely(!mcfw_skb_v6(skb) &&
+		     !ipv4_is_multicast(ip_hdr(skb)->daddr))) {
 		if (unlikely(!skb_dst(skb))) {
 			kfree_skb(skb);
 			return -EHOSTUNREACH;
@@ -484,8 +504,15 @@ static int mcfw_finish_output(struct net *net, struct sock *sk,
 			return ret;
 		return net_xmit_eval(ret) ? -ENOBUFS : 0;
 	}
-	if (unlikely(IPCB(skb)->frag_max_size || mcfw_too_big(skb, mtu)))
+	if (mcfw_skb_v6(skb)) {
+		/* Reassembled by nf_defrag_ipv6: cut as it came. */
+		if (unlikely(IP6CB(skb)->frag_max_size &&
+			     skb->len > IP6CB(skb)->frag_max_size))
+			return mcfw_fragment6(net, skb, dev);
+	} else if (unlikely(IPCB(skb)->frag_max_size ||
+			    mcfw_too_big(skb, mtu))) {
 		return mcfw_fragment(net, skb, dev);
+	}
 	/* net_xmit_eval() evaluates its argument twice. */
 	ret = mcfw_xmit(skb, dev);
 	return net_xmit_eval(ret) ? -ENOBUFS : 0;
@@ -494,13 +521,16 @@ static int mcfw_finish_output(struct net *net, struct sock *sk,
 static int mcfw_forward_finish(struct net *net, struct sock *sk,
 			       struct sk_buff *skb)
 {
-	return NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, NULL,
-		       skb->dev, mcfw_finish_output);
+	return NF_HOOK(mcfw_skb_nfproto(skb), NF_INET_POST_ROUTING, net, sk,
+		       skb, NULL, skb->dev, mcfw_finish_output);
 }
 
 /* Does the namespace have hooks a copy traverses? Called under RCU. */
-static bool mcfw_copies_hooked(const struct net *net)
+static bool mcfw_copies_hooked(const struct net *net, bool v6)
 {
+	if (v6)
+		return rcu_access_pointer(net->nf.hooks_ipv6[NF_INET_FORWARD]) ||
+		       rcu_access_pointer(net->nf.hooks_ipv6[NF_INET_POST_ROUTING]);
 	return rcu_access_pointer(net->nf.hooks_ipv4[NF_INET_FORWARD]) ||
 	       rcu_access_pointer(net->nf.hooks_ipv4[NF_INET_POST_ROUTING]);
 }
@@ -519,13 +549,16 @@ static __be32 mcfw_snat_addr(const struct net_device *dev)
 
 /*
  * Sends one copy of @skb (@w on the wire, arrived on @in) out of @oif;
- * with @snat, from @oif's device's address (see mcfw_snat_addr()).
- * Called with BHs disabled, under RCU.
+ * with @snat, from @oif's device's address (see mcfw_snat_addr()). An
+ * IPv6 copy too big for its output is dropped (routers do not fragment
+ * IPv6): *@ptb gets the smallest such MTU, for mcfw_replicate() to tell
+ * the source. Called with BHs disabled, under RCU.
  */
 static void mcfw_output(struct net *net, struct sk_buff *skb,
 			struct net_device *in, struct mcfw_wire w,
-			struct mcfw_oif *oif, bool snat)
+			struct mcfw_oif *oif, bool snat, unsigned int *ptb)
 {
+	bool v6 = mcfw_skb_v6(skb);
 	struct dst_entry *udst = NULL;
 	enum mcfw_counter why;
 	struct net_device *dev;
@@ -533,7 +566,7 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	unsigned int mtu;
 	int err;
 
-	if (ip_hdr(skb)->ttl <= oif->ttl) {
+	if (mcfw_hops(skb) <= oif->ttl) {
 		why = MCFW_C_SCOPE_DROP;
 		goto drop;
 	}
@@ -549,8 +582,10 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	} else {
 		dev = rcu_dereference(oif->iface->dev);
 		/* The group the copy carries on the wire. */
-		if (unlikely(mcfw_bounded(oif->iface,
-					  oif->grp ?: ip_hdr(skb)->daddr))) {
+		if (unlikely(v6 ? mcfw_bounded6(oif->iface,
+						&ipv6_hdr(skb)->daddr) :
+				  mcfw_bounded(oif->iface,
+					       oif->grp ?: ip_hdr(skb)->daddr))) {
 			why = MCFW_C_BOUNDARY_DROP;
 			goto drop;
 		}
@@ -562,7 +597,10 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		}
 		mtu = READ_ONCE(dev->mtu);
 	}
-	if (unlikely(mcfw_exceeds_mtu(skb, mtu))) {
+	if (unlikely(v6 ? mcfw_exceeds_mtu6(skb, mtu) :
+			  mcfw_exceeds_mtu(skb, mtu))) {
+		if (v6 && !skb_is_gso(skb))
+			*ptb = min(*ptb, mtu);
 		why = MCFW_C_MTU_DROP;
 		goto drop;
 	}
@@ -593,13 +631,19 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 	nskb->offload_fwd_mark = 0;
 	nskb->offload_l3_fwd_mark = 0;
 #endif
-	nskb->ignore_df = 0;
 	skb_clear_tstamp(nskb);
 	nskb->dev = dev;
-	nskb->protocol = htons(ETH_P_IP);
-	IPCB(nskb)->flags |= IPSKB_FORWARDED;
 	skb_forward_csum(nskb);
-	ip_decrease_ttl(ip_hdr(nskb));
+	if (v6) {
+		/* Reassembled by nf_defrag_ipv6: refragmented on output. */
+		nskb->ignore_df = !!IP6CB(nskb)->frag_max_size;
+		IP6CB(nskb)->flags |= IP6SKB_FORWARDED;
+		ipv6_hdr(nskb)->hop_limit--;
+	} else {
+		nskb->ignore_df = 0;
+		IPCB(nskb)->flags |= IPSKB_FORWARDED;
+		ip_decrease_ttl(ip_hdr(nskb));
+	}
 	if (unlikely(mcfw_oif_translates(oif) || snat)) {
 		if (oif->ucast)
 			err = mcfw_translate(nskb, oif->ucast,
@@ -621,14 +665,15 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 
 	if (likely(READ_ONCE(mcfw_firewall))) {
 		/* A route for the hooks' rt and fib expressions. */
-		if (!udst && mcfw_copies_hooked(net) &&
-		    unlikely(!mcfw_route_copy(net, nskb, oif, dev))) {
+		if (!udst && mcfw_copies_hooked(net, v6) &&
+		    unlikely(v6 ? !mcfw_route_copy6(net, nskb, oif, dev) :
+				  !mcfw_route_copy(net, nskb, oif, dev))) {
 			kfree_skb(nskb);
 			why = MCFW_C_XMIT_DROP;
 			goto drop;
 		}
-		err = NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, nskb,
-			      in, dev, mcfw_forward_finish);
+		err = NF_HOOK(mcfw_skb_nfproto(nskb), NF_INET_FORWARD, net, NULL,
+			      nskb, in, dev, mcfw_forward_finish);
 	} else {
 		/* No hook confirms it: the copy must not hold it unconfirmed. */
 		nf_reset_ct(nskb);
@@ -682,13 +727,21 @@ static bool mcfw_rate_allow(struct mcfw_rate *r, struct mcfw_wire w)
 	return true;
 }
 
-/* Called with BHs disabled, under RCU. */
-static void mcfw_forward(struct net *net, struct mcfw_route *rt,
-			 struct mcfw_oifs *oifs, struct sk_buff *skb,
-			 struct net_device *in, struct mcfw_wire w)
+/**
+ * mcfw_forward - forward a packet by its route
+ * @net: the namespace
+ * @rt: the route
+ * @oifs: its outputs in the packet's generation
+ * @skb: the packet, IPv4 or IPv6, which stays the caller's
+ * @in: the device it arrived on
+ * @w: what it stands for on the wire
+ *
+ * Context: bottom halves disabled, under RCU.
+ */
+void mcfw_forward(struct net *net, struct mcfw_route *rt,
+		  struct mcfw_oifs *oifs, struct sk_buff *skb,
+		  struct net_device *in, struct mcfw_wire w)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-
 	mcfw_count2(rt->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
 	mcfw_count2(rt->iif->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES,
 		    w.bytes);
@@ -696,7 +749,8 @@ static void mcfw_forward(struct net *net, struct mcfw_route *rt,
 	if (READ_ONCE(rt->lastuse) != (jiffies | 1))
 		WRITE_ONCE(rt->lastuse, jiffies | 1);
 
-	if (iph->ttl <= 1) {
+	/* Never an ICMP Time Exceeded about multicast (RFC 1812, 4443). */
+	if (mcfw_hops(skb) <= 1) {
 		mcfw_count_n(rt->stats, MCFW_C_TTL_DROP, w.pkts);
 		mcfw_count_n(rt->iif->stats, MCFW_C_TTL_DROP, w.pkts);
 		return;
@@ -725,8 +779,8 @@ void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
 		    struct sk_buff *skb, struct net_device *in,
 		    struct mcfw_wire w)
 {
+	unsigned int i, ptb = UINT_MAX;
 	struct sk_buff *shared = NULL;
-	unsigned int i;
 
 	/* Handed to every output: each counts its copies sent from this. */
 	mcfw_count2(oifs->fwd, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
@@ -734,8 +788,11 @@ void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
 		shared = mcfw_share_data(skb);
 	for (i = 0; i < oifs->n; i++)
 		mcfw_output(net, shared ?: skb, in, w, &oifs->oif[i],
-			    oifs->snat);
+			    oifs->snat, &ptb);
 	consume_skb(shared);
+	/* One Packet Too Big per packet, however many outputs refused it. */
+	if (unlikely(ptb != UINT_MAX))
+		mcfw_packet_too_big(skb, ptb);
 }
 
 /*
@@ -743,9 +800,9 @@ void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
  * first active route of @e on another input, for the RPF count. Called
  * under RCU.
  */
-static struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
-					const struct net_device *in, u8 gen,
-					struct mcfw_route **any)
+struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
+				 const struct net_device *in, u8 gen,
+				 struct mcfw_route **any)
 {
 	struct mcfw_route *rt;
 
@@ -878,6 +935,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	enum mcfw_counter why;
 	struct mcfw_entry *e;
 	struct mcfw_net *mn;
+	struct mcfw_key k;
 	u32 segs;
 	u8 gen;
 
@@ -902,16 +960,22 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	local_bh_disable();
 	/* One generation for the whole packet: see "DOC: Locking". */
 	gen = smp_load_acquire(&mn->gencursor);
-	e = mcfw_entry_lookup(mn, iph->saddr, iph->daddr);
+	k = mcfw_key4(iph->saddr, iph->daddr);
+	e = mcfw_entry_lookup(mn, &k);
 	rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
 	if (!rt && !rpf) {
-		e = mcfw_entry_lookup(mn, 0, iph->daddr);
+		k.src.ip = 0;
+		e = mcfw_entry_lookup(mn, &k);
 		rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
-		/* (S,G) routes refuse martian sources: only (*,G) meets them. */
-		if (rt && unlikely(mcfw_martian(iph->saddr, state->in))) {
-			why = MCFW_C_MARTIAN_DROP;
-			goto drop;
-		}
+	}
+	/*
+	 * (S,G) routes refuse martian sources: only (*,G) meets them (found
+	 * by either lookup: a packet from 0.0.0.0 has the (*,G) key).
+	 */
+	if (rt && !e->key.src.ip &&
+	    unlikely(mcfw_martian(iph->saddr, state->in))) {
+		why = MCFW_C_MARTIAN_DROP;
+		goto drop;
 	}
 	if (rt && unlikely(mcfw_bounded(rt->iif, iph->daddr))) {
 		why = MCFW_C_BOUNDARY_DROP;
@@ -948,7 +1012,7 @@ static const struct nf_hook_ops mcfw_nf_ops_v4 = {
 };
 
 /**
- * mcfw_hook_register - start seeing a namespace's IPv4 packets
+ * mcfw_hook_register - start seeing a namespace's IPv4 and IPv6 packets
  * @mn: the namespace's state
  *
  * Context: process context, from pernet init.
@@ -961,14 +1025,22 @@ int mcfw_hook_register(struct mcfw_net *mn)
 	err = nf_register_net_hook(mn->net, &mcfw_nf_ops_v4);
 	if (err)
 		return err;
+	err = nf_register_net_hook(mn->net, &mcfw_nf_ops_v6);
+	if (err)
+		goto v4;
 	err = nf_register_net_hook(mn->net, &mcfw_relay_nf_ops);
 	if (err)
-		nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v4);
+		goto v6;
+	return 0;
+v6:
+	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v6);
+v4:
+	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v4);
 	return err;
 }
 
 /**
- * mcfw_hook_unregister - stop seeing a namespace's IPv4 packets
+ * mcfw_hook_unregister - stop seeing a namespace's packets
  * @mn: the namespace's state
  *
  * Only called for namespaces whose mcfw_hook_register() succeeded.
@@ -980,5 +1052,6 @@ int mcfw_hook_register(struct mcfw_net *mn)
 void mcfw_hook_unregister(struct mcfw_net *mn)
 {
 	nf_unregister_net_hook(mn->net, &mcfw_relay_nf_ops);
+	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v6);
 	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v4);
 }

@@ -10,8 +10,11 @@
  *
  * The kernel offers source-specific memberships only to sockets, so they
  * are held on kernel UDP sockets of the namespace, as a program would
- * hold them. A socket takes at most net.ipv4.igmp_max_memberships groups
- * and igmp_max_msf sources per group: a pool grows as needed. The
+ * hold them, of the route's family. An IPv4 socket takes at most
+ * net.ipv4.igmp_max_memberships groups and igmp_max_msf sources per
+ * group, an IPv6 one %MCFW_JOIN6_GROUPS groups (their lists are socket
+ * memory, bounded by net.core.optmem_max) and %MCFW_JOIN6_SOURCES
+ * sources per group: a pool grows as needed. The
  * setsockopt() calls take RTNL, so they are made by the interface work
  * holding no lock, one membership at a time; mcfw_net.lock is only held
  * to pick what to do and to record what was done. A namespace's routes
@@ -20,6 +23,7 @@
  */
 
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/sockptr.h>
@@ -30,12 +34,14 @@
 /**
  * struct mcfw_jsock - a kernel socket holding memberships
  * @list: in mcfw_net.join_socks
+ * @family: the socket's, AF_INET or AF_INET6
  * @sock: the socket
  * @groups: (group, interface) memberships it holds
  * @held: the mcfw_join.held_node of the memberships held on it
  */
 struct mcfw_jsock {
 	struct list_head list;
+	u8 family;
 	struct socket *sock;
 	unsigned int groups;
 	struct list_head held;
@@ -46,8 +52,7 @@ struct mcfw_jsock {
  * @list: in mcfw_net.joins
  * @pending: in mcfw_net.join_pending while @want and @have differ
  * @held_node: in @js->held while held
- * @grp: the group
- * @src: the source of an (S,G) route, 0 for any source
+ * @key: the family, group and source (zero: any) of the route
  * @want: ifindex to hold it on, 0 for none
  * @have: ifindex it is held on, 0 for none
  * @js: the socket it is held on
@@ -58,8 +63,7 @@ struct mcfw_join {
 	struct list_head list;
 	struct list_head pending;
 	struct list_head held_node;
-	__be32 grp;
-	__be32 src;
+	struct mcfw_key key;
 	int want;
 	int have;
 	struct mcfw_jsock *js;
@@ -100,8 +104,7 @@ int mcfw_join_new(struct mcfw_net *mn, struct mcfw_route *rt)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&j->pending);
 	INIT_LIST_HEAD(&j->held_node);
-	j->grp = rt->entry->key.grp;
-	j->src = rt->entry->key.src;
+	j->key = rt->entry->key;
 	list_add_tail(&j->list, &mn->joins);
 	rt->join = j;
 	mcfw_join_update(mn, rt);
@@ -163,23 +166,58 @@ bool mcfw_join_held(const struct mcfw_route *rt)
 	return rt->join && rt->join->have && rt->join->have == rt->join->want;
 }
 
-static int mcfw_join_sockopt(struct socket *sock, int opt, __be32 grp,
-			     __be32 src, int ifindex)
+/*
+ * Groups an IPv6 socket holds at most (IPv6 itself sets no limit), and
+ * sources per group: net.ipv6.mld_max_msf's default (modules cannot read
+ * it; a host that lowered it gets a failed join, shown as not joined).
+ */
+#define MCFW_JOIN6_GROUPS	256
+#define MCFW_JOIN6_SOURCES	64
+
+/* The MCAST_* options take either family's addresses: one call for both. */
+static int mcfw_join_sockopt(struct socket *sock, int opt,
+			     const struct mcfw_key *k, bool src, int ifindex)
 {
 	struct group_source_req gsr = { .gsr_interface = ifindex };
+	struct sockaddr_in6 *g6 = (struct sockaddr_in6 *)&gsr.gsr_group;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&gsr.gsr_source;
 	struct sockaddr_in *g = (struct sockaddr_in *)&gsr.gsr_group;
 	struct sockaddr_in *s = (struct sockaddr_in *)&gsr.gsr_source;
 	unsigned int len = sizeof(gsr);
+	int level = SOL_IP;
 
-	g->sin_family = AF_INET;
-	g->sin_addr.s_addr = grp;
-	s->sin_family = AF_INET;
-	s->sin_addr.s_addr = src;
+	if (k->family == AF_INET6) {
+		level = SOL_IPV6;
+		g6->sin6_family = AF_INET6;
+		g6->sin6_addr = k->grp.in6;
+		s6->sin6_family = AF_INET6;
+		if (src)
+			s6->sin6_addr = k->src.in6;
+	} else {
+		g->sin_family = AF_INET;
+		g->sin_addr.s_addr = k->grp.ip;
+		s->sin_family = AF_INET;
+		if (src)
+			s->sin_addr.s_addr = k->src.ip;
+	}
 	/* struct group_req is the head of struct group_source_req. */
 	if (opt == MCAST_JOIN_GROUP || opt == MCAST_LEAVE_GROUP)
 		len = sizeof(struct group_req);
-	return sock->ops->setsockopt(sock, SOL_IP, opt, KERNEL_SOCKPTR(&gsr),
+	return sock->ops->setsockopt(sock, level, opt, KERNEL_SOCKPTR(&gsr),
 				     len);
+}
+
+/* Is @a's group the same as @b's (family and address)? */
+static bool mcfw_join_same_group(const struct mcfw_join *a,
+				 const struct mcfw_join *b)
+{
+	return a->key.family == b->key.family &&
+	       nf_inet_addr_cmp(&a->key.grp, &b->key.grp);
+}
+
+static bool mcfw_join_ssm(const struct mcfw_join *j)
+{
+	return !mcfw_addr_any(&j->key.src);
 }
 
 /*
@@ -197,10 +235,10 @@ static unsigned int mcfw_join_sharing(const struct mcfw_join *self,
 	*any_asm = false;
 	list_for_each_entry(j, &js->held, held_node) {
 		if (j == self || j->have != ifindex ||
-		    j->grp != self->grp)
+		    !mcfw_join_same_group(j, self))
 			continue;
 		n++;
-		if (!j->src)
+		if (!mcfw_join_ssm(j))
 			*any_asm = true;
 	}
 	return n;
@@ -217,18 +255,27 @@ static struct mcfw_jsock *mcfw_join_pick(struct mcfw_net *mn,
 {
 	int max_groups = READ_ONCE(mn->net->ipv4.sysctl_igmp_max_memberships);
 	int max_srcs = READ_ONCE(mn->net->ipv4.sysctl_igmp_max_msf);
+	u8 family = j->key.family;
 	struct mcfw_jsock *js;
 	unsigned int n;
 	bool any_asm;
 
+	if (family == AF_INET6) {
+		max_groups = MCFW_JOIN6_GROUPS;
+		max_srcs = MCFW_JOIN6_SOURCES;
+	}
 	list_for_each_entry(js, &mn->join_socks, list) {
+		if (js->family != family)
+			continue;
 		n = mcfw_join_sharing(j, js, ifindex, &any_asm);
-		if (j->src && n && !any_asm && n < max_srcs) {
+		if (mcfw_join_ssm(j) && n && !any_asm && n < max_srcs) {
 			*new_group = false;
 			return js;
 		}
 	}
 	list_for_each_entry(js, &mn->join_socks, list) {
+		if (js->family != family)
+			continue;
 		n = mcfw_join_sharing(j, js, ifindex, &any_asm);
 		if (!n && js->groups < max_groups) {
 			*new_group = true;
@@ -238,7 +285,8 @@ static struct mcfw_jsock *mcfw_join_pick(struct mcfw_net *mn,
 	js = kzalloc(sizeof(*js), GFP_KERNEL);
 	if (!js)
 		return NULL;
-	if (sock_create_kern(mn->net, PF_INET, SOCK_DGRAM, IPPROTO_UDP,
+	js->family = family;
+	if (sock_create_kern(mn->net, family, SOCK_DGRAM, IPPROTO_UDP,
 			     &js->sock)) {
 		kfree(js);
 		return NULL;
@@ -268,7 +316,7 @@ static bool mcfw_join_plan(struct mcfw_net *mn, struct mcfw_join *j,
 		op->ifindex = j->have;
 		op->js = j->js;
 		/* The last source of a group on a socket leaves the group. */
-		op->new_group = !j->src ||
+		op->new_group = !mcfw_join_ssm(j) ||
 				!mcfw_join_sharing(j, j->js, j->have, &any_asm);
 		return true;
 	}
@@ -289,27 +337,28 @@ static bool mcfw_join_plan(struct mcfw_net *mn, struct mcfw_join *j,
 }
 
 /* 0 or a negative errno; 1 if a leave had to leave the whole group. */
-static int mcfw_join_do(const struct mcfw_join_op *op, __be32 grp,
-			__be32 src)
+static int mcfw_join_do(const struct mcfw_join_op *op,
+			const struct mcfw_key *k)
 {
 	struct socket *sock = op->js->sock;
+	bool ssm = !mcfw_addr_any(&k->src);
 	int err;
 
 	if (op->join)
-		return mcfw_join_sockopt(sock, src ? MCAST_JOIN_SOURCE_GROUP :
+		return mcfw_join_sockopt(sock, ssm ? MCAST_JOIN_SOURCE_GROUP :
 						     MCAST_JOIN_GROUP,
-					 grp, src, op->ifindex);
-	if (!src)
-		return mcfw_join_sockopt(sock, MCAST_LEAVE_GROUP, grp, 0,
+					 k, ssm, op->ifindex);
+	if (!ssm)
+		return mcfw_join_sockopt(sock, MCAST_LEAVE_GROUP, k, false,
 					 op->ifindex);
-	err = mcfw_join_sockopt(sock, MCAST_LEAVE_SOURCE_GROUP, grp, src,
+	err = mcfw_join_sockopt(sock, MCAST_LEAVE_SOURCE_GROUP, k, true,
 				op->ifindex);
 	/*
 	 * A source cannot be left once its device is gone; the group can,
 	 * and with it every source this socket had there.
 	 */
 	if (err == -ENODEV)
-		return mcfw_join_sockopt(sock, MCAST_LEAVE_GROUP, grp, 0,
+		return mcfw_join_sockopt(sock, MCAST_LEAVE_GROUP, k, false,
 					 op->ifindex) ?: 1;
 	return err;
 }
@@ -342,7 +391,8 @@ static void mcfw_join_done(struct mcfw_net *mn, struct mcfw_join *j,
 		op->js->groups--;
 		/* A whole group left: so are its other sources here. */
 		list_for_each_entry_safe(o, tmp, &op->js->held, held_node) {
-			if (o == j || o->have != op->ifindex || o->grp != j->grp)
+			if (o == j || o->have != op->ifindex ||
+			    !mcfw_join_same_group(o, j))
 				continue;
 			list_del_init(&o->held_node);
 			o->have = 0;
@@ -368,7 +418,7 @@ void mcfw_join_run(struct mcfw_net *mn)
 {
 	struct mcfw_join_op op;
 	struct mcfw_join *j;
-	__be32 grp, src;
+	struct mcfw_key key;
 	bool act;
 	int err;
 
@@ -382,11 +432,10 @@ void mcfw_join_run(struct mcfw_net *mn)
 		}
 		list_del_init(&j->pending);
 		act = mcfw_join_plan(mn, j, &op);
-		grp = j->grp;
-		src = j->src;
+		key = j->key;
 		mutex_unlock(&mn->lock);
 
-		err = act ? mcfw_join_do(&op, grp, src) : 0;
+		err = act ? mcfw_join_do(&op, &key) : 0;
 
 		/* Only this work frees joins: @j is still there. */
 		mutex_lock(&mn->lock);

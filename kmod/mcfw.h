@@ -5,6 +5,8 @@
 #ifndef _MCFW_H
 #define _MCFW_H
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -14,6 +16,7 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sch_generic.h>
@@ -154,17 +157,21 @@ struct mcfw_pcpu {
 /**
  * struct mcfw_boundary - an interface's administrative scope boundary
  * @rcu: frees it after readers are done
+ * @scope6: IPv6 groups of this scope or less are inside it (RFC 4007
+ *	zone boundary), whatever their flags; 0 for none
  * @n: number of prefixes in @p
- * @p: the prefixes: address, mask (network order) and length
+ * @p: the prefixes: address, mask (network order), family and length
  *
  * Immutable once published: a change publishes a new one.
  */
 struct mcfw_boundary {
 	struct rcu_head rcu;
+	u8 scope6;
 	unsigned int n;
 	struct {
-		__be32 addr;
-		__be32 mask;
+		union nf_inet_addr addr;
+		union nf_inet_addr mask;
+		u8 family;
 		u8 len;
 	} p[];
 };
@@ -293,6 +300,9 @@ struct mcfw_ctrs {
  *	that traverse the netfilter hooks (the array's owns a reference);
  *	RCU, replaced with xchg() by the packet path when it is stale. For a
  *	unicast output, the route to @ucast, used by every copy
+ * @cookie: an IPv6 @dst's validity cookie (written before @dst is
+ *	published; a reader that pairs a new @dst with an old cookie finds it
+ *	stale and looks it up again)
  * @ucast: a unicast output's destination (then @iface is NULL), or 0
  * @saddr: a unicast output's source, the one the routing table chose
  *	with @dst (written before @dst is published)
@@ -305,6 +315,7 @@ struct mcfw_oif {
 	__be16 port;
 	__be32 grp;
 	struct dst_entry __rcu *dst;
+	u32 cookie;
 	__be32 ucast;
 	__be32 saddr;
 };
@@ -367,14 +378,45 @@ struct mcfw_oifs {
 };
 
 /**
- * struct mcfw_key - the source and group of a route's entry
- * @src: source address, or 0 for any source (*,G)
- * @grp: group address
+ * struct mcfw_key - the family, source and group of a route's entry
+ * @src: source address (IPv4: @src.ip, the rest zero), or all zero for
+ *	any source (*,G)
+ * @grp: group address, likewise
+ * @family: AF_INET or AF_INET6
+ * @pad: zero: the whole key is hashed and compared
+ *
+ * Every field is named, so an initialiser zeroes the whole key.
  */
 struct mcfw_key {
-	__be32 src;
-	__be32 grp;
+	union nf_inet_addr src;
+	union nf_inet_addr grp;
+	u8 family;
+	u8 pad[3];
 };
+
+/* The key of an IPv4 (S or *, G). */
+static inline struct mcfw_key mcfw_key4(__be32 src, __be32 grp)
+{
+	return (struct mcfw_key){ .src.ip = src, .grp.ip = grp,
+				  .family = AF_INET };
+}
+
+/* The key of an IPv6 (S or *, G); @src NULL for any source. */
+static inline struct mcfw_key mcfw_key6(const struct in6_addr *src,
+					const struct in6_addr *grp)
+{
+	struct mcfw_key k = { .grp.in6 = *grp, .family = AF_INET6 };
+
+	if (src)
+		k.src.in6 = *src;
+	return k;
+}
+
+/* Is @a (of @family, as in a key) the any address? */
+static inline bool mcfw_addr_any(const union nf_inet_addr *a)
+{
+	return !(a->all[0] | a->all[1] | a->all[2] | a->all[3]);
+}
 
 /**
  * struct mcfw_entry - every route of one (S or *, G), one per input
@@ -574,9 +616,9 @@ struct mcfw_oif_cfg {
 
 /**
  * struct mcfw_match - which routes a command, a dump or a batch selects
- * @grp: group, if @has_grp
- * @src: source (0 for (*,G) routes), if @has_src
- * @has_grp: only routes of @grp
+ * @key: the family, and the group if @has_grp and the source (any for
+ *	(*,G) routes) if @has_src
+ * @has_grp: only routes of @key's family and group
  * @has_src: only routes of @src
  * @has_iif: only routes whose input is named @iif
  * @has_owner: only routes of @owner
@@ -584,8 +626,7 @@ struct mcfw_oif_cfg {
  * @owner: owner, if @has_owner
  */
 struct mcfw_match {
-	__be32 grp;
-	__be32 src;
+	struct mcfw_key key;
 	bool has_grp;
 	bool has_src;
 	bool has_iif;
@@ -596,8 +637,7 @@ struct mcfw_match {
 
 /**
  * struct mcfw_route_cfg - a route as a command gives it
- * @src: source, 0 for any
- * @grp: group
+ * @key: family, source (any: zero) and group
  * @iif: input interface name
  * @owner: owner, NUL padded
  * @flags: MCFW_RF_*
@@ -607,8 +647,7 @@ struct mcfw_match {
  * @oifs: the outputs (allocated by the parser)
  */
 struct mcfw_route_cfg {
-	__be32 src;
-	__be32 grp;
+	struct mcfw_key key;
 	char iif[IFNAMSIZ];
 	char owner[MCFW_OWNER_MAX + 1];
 	u8 flags;
@@ -693,7 +732,46 @@ struct mcfw_wire {
 	u32 bytes;
 };
 
-/* The data path shared by routes and relays, in fwd.c */
+/* Is @skb (a packet in our hooks, or a copy of one) IPv6? */
+static inline bool mcfw_skb_v6(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IPV6);
+}
+
+static inline u8 mcfw_skb_nfproto(const struct sk_buff *skb)
+{
+	return mcfw_skb_v6(skb) ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+/* Its TTL or hop limit. */
+static inline u8 mcfw_hops(const struct sk_buff *skb)
+{
+	return mcfw_skb_v6(skb) ? ipv6_hdr(skb)->hop_limit : ip_hdr(skb)->ttl;
+}
+
+/* The data path shared by routes, relays and both families, in fwd.c */
+int mcfw_xmit(struct sk_buff *skb, struct net_device *dev);
+int mcfw_frag_output(struct net *net, struct sock *sk, struct sk_buff *skb);
+bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu);
+bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp);
+struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
+				 const struct net_device *in, u8 gen,
+				 struct mcfw_route **any);
+void mcfw_forward(struct net *net, struct mcfw_route *rt,
+		  struct mcfw_oifs *oifs, struct sk_buff *skb,
+		  struct net_device *in, struct mcfw_wire w);
+
+/* What IPv6 does its own way, in fwd6.c */
+extern const struct nf_hook_ops mcfw_nf_ops_v6;
+bool mcfw_bounded6(const struct mcfw_iface *iface,
+		   const struct in6_addr *grp);
+bool mcfw_exceeds_mtu6(const struct sk_buff *skb, unsigned int mtu);
+bool mcfw_route_copy6(struct net *net, struct sk_buff *skb,
+		      struct mcfw_oif *oif, struct net_device *dev);
+int mcfw_fragment6(struct net *net, struct sk_buff *skb,
+		   struct net_device *dev);
+void mcfw_packet_too_big(struct sk_buff *skb, unsigned int mtu);
+
 struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb);
 int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
 		   __be16 port);
@@ -739,12 +817,13 @@ void mcfw_join_run(struct mcfw_net *mn);
 /* table.c: routes */
 int mcfw_table_init(struct mcfw_net *mn);
 void mcfw_table_exit(struct mcfw_net *mn);
-struct mcfw_entry *mcfw_entry_lookup(struct mcfw_net *mn, __be32 src,
-				     __be32 grp);
-struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
-				   __be32 grp, const char *iif);
-struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
-				    __be32 src, const char *iif);
+struct mcfw_entry *mcfw_entry_lookup(struct mcfw_net *mn,
+				     const struct mcfw_key *key);
+struct mcfw_route *mcfw_route_find(struct mcfw_net *mn,
+				   const struct mcfw_key *key, const char *iif);
+struct mcfw_route *mcfw_route_first(struct mcfw_net *mn,
+				    const struct mcfw_key *key,
+				    const char *iif);
 struct mcfw_route *mcfw_route_next(struct mcfw_route *rt);
 struct mcfw_route *mcfw_route_alloc(unsigned int n_oifs,
 				    struct mcfw_ctrs_block **blk);
@@ -796,7 +875,7 @@ int mcfw_batch_route_set(struct mcfw_net *mn, struct mcfw_batch *b,
 			 struct mcfw_route_cfg *cfg, bool replace,
 			 struct netlink_ext_ack *extack);
 int mcfw_batch_route_del(struct mcfw_net *mn, struct mcfw_batch *b,
-			 __be32 src, __be32 grp, const char *iif,
+			 const struct mcfw_key *key, const char *iif,
 			 struct netlink_ext_ack *extack);
 int mcfw_batch_flush(struct mcfw_net *mn, struct mcfw_batch *b,
 		     const char *owner, struct netlink_ext_ack *extack);

@@ -43,6 +43,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -75,6 +76,8 @@ const struct nla_policy mcfw_oif_policy[MCFW_OIF_A_MAX + 1] = {
 	[MCFW_OIF_A_GROUP]	= { .type = NLA_BE32 },
 	[MCFW_OIF_A_PORT]	= { .type = NLA_BE16 },
 	[MCFW_OIF_A_UNICAST]	= { .type = NLA_BE32 },
+	[MCFW_OIF_A_GROUP6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MCFW_OIF_A_UNICAST6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy mcfw_oifs_policy[MCFW_A_MAX + 1] = {
@@ -84,6 +87,8 @@ static const struct nla_policy mcfw_oifs_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
+	[MCFW_A_GROUP6]		= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MCFW_A_SOURCE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OIFS]		= NLA_POLICY_NESTED(mcfw_oifs_policy),
@@ -99,6 +104,8 @@ const struct nla_policy mcfw_route_new_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
+	[MCFW_A_GROUP6]		= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MCFW_A_SOURCE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
@@ -107,6 +114,8 @@ const struct nla_policy mcfw_route_key_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_route_get_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
+	[MCFW_A_GROUP6]		= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MCFW_A_SOURCE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MCFW_A_IIF]		= MCFW_POLICY_IFINDEX,
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_OWNER]		= { .type = NLA_NUL_STRING, .len = MCFW_OWNER_MAX },
@@ -167,6 +176,23 @@ int mcfw_check_group(__be32 grp, const struct nlattr *a,
 	return 0;
 }
 
+/* Likewise for IPv6: groups of scope 0 to 2 stay on their link. */
+int mcfw_check_group6(const struct in6_addr *grp, const struct nlattr *a,
+		      struct netlink_ext_ack *extack)
+{
+	if (!ipv6_addr_is_multicast(grp)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Group is not an IPv6 multicast address");
+		return -EINVAL;
+	}
+	if (IPV6_ADDR_MC_SCOPE(grp) <= IPV6_ADDR_SCOPE_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Group is of interface-local, link-local or reserved scope (0 to 2), which is never forwarded");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* @a, the attribute @src came from, may be NULL. 0 is "any source". */
 int mcfw_check_source(__be32 src, const struct nlattr *a,
 		      struct netlink_ext_ack *extack)
@@ -193,22 +219,127 @@ int mcfw_check_source(__be32 src, const struct nlattr *a,
 	return 0;
 }
 
-int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
+/*
+ * An IPv6 source no router forwards from (see mcfw_martian6()); @a, the
+ * attribute it came from, may be NULL.
+ */
+int mcfw_check_source6(const struct in6_addr *src, const struct nlattr *a,
+		       struct netlink_ext_ack *extack)
+{
+	int type = ipv6_addr_type(src);
+
+	if (type == IPV6_ADDR_ANY) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Source is the unspecified address (leave it out for any source)");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_MULTICAST) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "Source is a multicast address");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_LOOPBACK) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "Source is a loopback address");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Source is link-local: its packets never leave their link");
+		return -EINVAL;
+	}
+	if (type & IPV6_ADDR_MAPPED) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "Source is an IPv4-mapped address: give the IPv4 address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * mcfw_parse_group - the family and group a request gives
+ * @tb: its attributes
+ * @k: where to store them (@k->family, @k->grp)
+ * @extack: where to say why it failed
+ *
+ * %MCFW_A_GROUP (IPv4) or %MCFW_A_GROUP6 (IPv6), exactly one.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mcfw_parse_group(struct nlattr **tb, struct mcfw_key *k,
 		     struct netlink_ext_ack *extack)
 {
+	if (tb[MCFW_A_GROUP] && tb[MCFW_A_GROUP6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_GROUP6],
+				    "Both an IPv4 and an IPv6 group");
+		return -EINVAL;
+	}
+	if (tb[MCFW_A_GROUP6]) {
+		k->family = AF_INET6;
+		k->grp.in6 = nla_get_in6_addr(tb[MCFW_A_GROUP6]);
+		return mcfw_check_group6(&k->grp.in6, tb[MCFW_A_GROUP6],
+					 extack);
+	}
 	if (NL_REQ_ATTR_CHECK(extack, NULL, tb, MCFW_A_GROUP)) {
 		NL_SET_ERR_MSG(extack, "Missing group");
 		return -EINVAL;
 	}
-	*grp = nla_get_in_addr(tb[MCFW_A_GROUP]);
-	return mcfw_check_group(*grp, tb[MCFW_A_GROUP], extack);
+	k->family = AF_INET;
+	k->grp.ip = nla_get_in_addr(tb[MCFW_A_GROUP]);
+	return mcfw_check_group(k->grp.ip, tb[MCFW_A_GROUP], extack);
 }
 
-int mcfw_parse_source(struct nlattr **tb, __be32 *src,
+/**
+ * mcfw_parse_source - the source a request gives
+ * @tb: its attributes
+ * @k: where to store it (@k->src: zero for any source); @k->family is
+ *	the group's, or 0 when the request names no group (then the
+ *	source's attribute sets it)
+ * @extack: where to say why it failed
+ *
+ * Return: 1 if a source was given, 0 if not, or a negative errno.
+ */
+int mcfw_parse_source(struct nlattr **tb, struct mcfw_key *k,
 		      struct netlink_ext_ack *extack)
 {
-	*src = tb[MCFW_A_SOURCE] ? nla_get_in_addr(tb[MCFW_A_SOURCE]) : 0;
-	return mcfw_check_source(*src, tb[MCFW_A_SOURCE], extack);
+	struct nlattr *a4 = tb[MCFW_A_SOURCE], *a6 = tb[MCFW_A_SOURCE6];
+	int err;
+
+	memset(&k->src, 0, sizeof(k->src));
+	if (a4 && a6) {
+		NL_SET_ERR_MSG_ATTR(extack, a6,
+				    "Both an IPv4 and an IPv6 source");
+		return -EINVAL;
+	}
+	if (!a4 && !a6)
+		return 0;
+	if (!k->family)
+		k->family = a4 ? AF_INET : AF_INET6;
+	if ((k->family == AF_INET && a6) || (k->family == AF_INET6 && a4)) {
+		NL_SET_ERR_MSG_ATTR(extack, a4 ?: a6,
+				    "Source and group are of different families");
+		return -EINVAL;
+	}
+	if (a4) {
+		k->src.ip = nla_get_in_addr(a4);
+		err = mcfw_check_source(k->src.ip, a4, extack);
+	} else {
+		k->src.in6 = nla_get_in6_addr(a6);
+		err = mcfw_check_source6(&k->src.in6, a6, extack);
+	}
+	return err ?: 1;
+}
+
+/* A route's family, group and source (absent: any). */
+int mcfw_put_key(struct sk_buff *skb, const struct mcfw_key *k)
+{
+	bool any = mcfw_addr_any(&k->src);
+
+	if (k->family == AF_INET)
+		return nla_put_in_addr(skb, MCFW_A_GROUP, k->grp.ip) ||
+		       (!any && nla_put_in_addr(skb, MCFW_A_SOURCE, k->src.ip)) ?
+		       -EMSGSIZE : 0;
+	return nla_put_in6_addr(skb, MCFW_A_GROUP6, &k->grp.in6) ||
+	       (!any && nla_put_in6_addr(skb, MCFW_A_SOURCE6, &k->src.in6)) ?
+	       -EMSGSIZE : 0;
 }
 
 /**
@@ -388,8 +519,8 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 		     mcfw_stats_size(MCFW_OIF_NR_STATS);	/* STATS */
 	size_t nests = DIV_ROUND_UP(n_oifs, MCFW_OIFS_PER_NEST) ?: 1;
 
-	return nla_total_size(sizeof(__be32)) +		/* MCFW_A_GROUP */
-	       nla_total_size(sizeof(__be32)) +		/* MCFW_A_SOURCE */
+	return nla_total_size(sizeof(struct in6_addr)) +	/* MCFW_A_GROUP* */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* MCFW_A_SOURCE* */
 	       nla_total_size(sizeof(u32)) +		/* MCFW_A_IIF */
 	       nla_total_size(IFNAMSIZ) +		/* MCFW_A_IIF_NAME */
 	       nla_total_size(MCFW_OWNER_MAX + 1) +	/* MCFW_A_OWNER */
@@ -494,9 +625,7 @@ int mcfw_fill_route(struct sk_buff *skb, struct mcfw_net *mn,
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 
-	if (nla_put_in_addr(skb, MCFW_A_GROUP, rt->entry->key.grp) ||
-	    (rt->entry->key.src &&
-	     nla_put_in_addr(skb, MCFW_A_SOURCE, rt->entry->key.src)) ||
+	if (mcfw_put_key(skb, &rt->entry->key) ||
 	    (ifindex && nla_put_u32(skb, MCFW_A_IIF, ifindex)) ||
 	    nla_put_string(skb, MCFW_A_IIF_NAME, rt->iif->name) ||
 	    nla_put_string(skb, MCFW_A_OWNER, rt->owner) ||

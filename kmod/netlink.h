@@ -27,14 +27,19 @@ extern const struct nla_policy mcfw_route_flush_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_batch_begin_policy[MCFW_A_MAX + 1];
 extern const struct nla_policy mcfw_iface_set_policy[MCFW_A_MAX + 1];
 
-int mcfw_parse_group(struct nlattr **tb, __be32 *grp,
+int mcfw_parse_group(struct nlattr **tb, struct mcfw_key *k,
 		     struct netlink_ext_ack *extack);
 int mcfw_check_group(__be32 grp, const struct nlattr *a,
 		     struct netlink_ext_ack *extack);
-int mcfw_parse_source(struct nlattr **tb, __be32 *src,
+int mcfw_check_group6(const struct in6_addr *grp, const struct nlattr *a,
+		      struct netlink_ext_ack *extack);
+int mcfw_parse_source(struct nlattr **tb, struct mcfw_key *k,
 		      struct netlink_ext_ack *extack);
 int mcfw_check_source(__be32 src, const struct nlattr *a,
 		      struct netlink_ext_ack *extack);
+int mcfw_check_source6(const struct in6_addr *src, const struct nlattr *a,
+		       struct netlink_ext_ack *extack);
+int mcfw_put_key(struct sk_buff *skb, const struct mcfw_key *k);
 int mcfw_parse_iif(struct net *net, struct nlattr **tb, char *name,
 		   struct netlink_ext_ack *extack);
 int mcfw_parse_owner(const struct nlattr *a, char *owner,

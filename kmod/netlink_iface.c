@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -36,7 +37,8 @@ static const u16 mcfw_iface_stat_attrs[MCFW_C_NR] = {
 
 static const struct nla_policy mcfw_prefix_policy[MCFW_PREFIX_A_MAX + 1] = {
 	[MCFW_PREFIX_A_ADDR]	= { .type = NLA_BE32 },
-	[MCFW_PREFIX_A_LEN]	= NLA_POLICY_RANGE(NLA_U8, 4, 32),
+	[MCFW_PREFIX_A_LEN]	= NLA_POLICY_RANGE(NLA_U8, 4, 128),
+	[MCFW_PREFIX_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy mcfw_boundaries_policy[MCFW_A_MAX + 1] = {
@@ -46,6 +48,7 @@ static const struct nla_policy mcfw_boundaries_policy[MCFW_A_MAX + 1] = {
 const struct nla_policy mcfw_iface_set_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_BOUNDARIES]	= NLA_POLICY_NESTED(mcfw_boundaries_policy),
+	[MCFW_A_BOUNDARY_SCOPE]	= NLA_POLICY_MAX(NLA_U8, 15),
 };
 
 /* Called with mcfw_net.lock held. */
@@ -61,7 +64,10 @@ static int mcfw_put_boundary(struct sk_buff *skb,
 	for (i = 0; i < b->n; i++) {
 		p = nla_nest_start(skb, MCFW_A_PREFIX);
 		if (!p ||
-		    nla_put_in_addr(skb, MCFW_PREFIX_A_ADDR, b->p[i].addr) ||
+		    (b->p[i].family == AF_INET ?
+		     nla_put_in_addr(skb, MCFW_PREFIX_A_ADDR, b->p[i].addr.ip) :
+		     nla_put_in6_addr(skb, MCFW_PREFIX_A_ADDR6,
+				      &b->p[i].addr.in6)) ||
 		    nla_put_u8(skb, MCFW_PREFIX_A_LEN, b->p[i].len)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
@@ -88,7 +94,9 @@ static int mcfw_fill_iface(struct sk_buff *skb, const struct mcfw_iface *iface,
 	genl_dump_check_consistent(cb, hdr);
 	b = mcfw_dereference(iface->boundary, mn);
 	if ((ifindex && nla_put_u32(skb, MCFW_A_IFINDEX, ifindex)) ||
-	    (b && mcfw_put_boundary(skb, b)) ||
+	    (b && b->n && mcfw_put_boundary(skb, b)) ||
+	    (b && b->scope6 &&
+	     nla_put_u8(skb, MCFW_A_BOUNDARY_SCOPE, b->scope6)) ||
 	    nla_put_string(skb, MCFW_A_IFNAME, iface->name) ||
 	    (!ifindex && nla_put_flag(skb, MCFW_A_WAITING)) ||
 	    (iface->allmulti && nla_put_flag(skb, MCFW_A_ALLMULTI)) ||
@@ -127,40 +135,85 @@ int mcfw_nl_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Sets the mask of @len bits of @m (@family's). */
+static void mcfw_prefix_mask(union nf_inet_addr *m, u8 family, u8 len)
+{
+	unsigned int i;
+
+	memset(m, 0, sizeof(*m));
+	if (family == AF_INET) {
+		m->ip = inet_make_mask(len);
+		return;
+	}
+	for (i = 0; i < 4; i++, len -= min_t(u8, len, 32))
+		m->ip6[i] = len >= 32 ? htonl(~0U) :
+			    len ? htonl(~0U << (32 - len)) : 0;
+}
+
 /* One prefix of a boundary, checked; 0 or -EINVAL with a reason. */
 static int mcfw_parse_prefix(const struct nlattr *a, struct mcfw_boundary *b,
 			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[MCFW_PREFIX_A_MAX + 1];
-	__be32 addr, mask;
+	struct nlattr *tb[MCFW_PREFIX_A_MAX + 1], *at;
+	union nf_inet_addr addr = {}, mask;
 	unsigned int i;
-	u8 len;
+	u8 len, family;
 	int err;
 
 	err = nla_parse_nested(tb, MCFW_PREFIX_A_MAX, a, mcfw_prefix_policy,
 			       extack);
 	if (err)
 		return err;
-	if (!tb[MCFW_PREFIX_A_ADDR] || !tb[MCFW_PREFIX_A_LEN]) {
+	at = tb[MCFW_PREFIX_A_ADDR] ?: tb[MCFW_PREFIX_A_ADDR6];
+	if (!at || !tb[MCFW_PREFIX_A_LEN]) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "A prefix needs an address and a length");
 		return -EINVAL;
 	}
-	addr = nla_get_in_addr(tb[MCFW_PREFIX_A_ADDR]);
-	len = nla_get_u8(tb[MCFW_PREFIX_A_LEN]);
-	mask = inet_make_mask(len);
-	if (!ipv4_is_multicast(addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_PREFIX_A_ADDR],
-				    "A boundary is a prefix of multicast groups (in 224.0.0.0/4)");
+	if (tb[MCFW_PREFIX_A_ADDR] && tb[MCFW_PREFIX_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "A prefix has one address, IPv4 or IPv6");
 		return -EINVAL;
 	}
-	if (addr & ~mask) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_PREFIX_A_ADDR],
-				    "The prefix has host bits set");
-		return -EINVAL;
+	len = nla_get_u8(tb[MCFW_PREFIX_A_LEN]);
+	if (tb[MCFW_PREFIX_A_ADDR]) {
+		family = AF_INET;
+		addr.ip = nla_get_in_addr(at);
+		if (len > 32) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_PREFIX_A_LEN],
+					    "An IPv4 prefix is 4 to 32 bits long");
+			return -EINVAL;
+		}
+		if (!ipv4_is_multicast(addr.ip)) {
+			NL_SET_ERR_MSG_ATTR(extack, at,
+					    "A boundary is a prefix of multicast groups (in 224.0.0.0/4)");
+			return -EINVAL;
+		}
+	} else {
+		family = AF_INET6;
+		addr.in6 = nla_get_in6_addr(at);
+		if (len < 8) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_PREFIX_A_LEN],
+					    "An IPv6 prefix is 8 to 128 bits long");
+			return -EINVAL;
+		}
+		if (!ipv6_addr_is_multicast(&addr.in6)) {
+			NL_SET_ERR_MSG_ATTR(extack, at,
+					    "A boundary is a prefix of multicast groups (in ff00::/8)");
+			return -EINVAL;
+		}
+	}
+	mcfw_prefix_mask(&mask, family, len);
+	for (i = 0; i < 4; i++) {
+		if (addr.all[i] & ~mask.all[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, at,
+					    "The prefix has host bits set");
+			return -EINVAL;
+		}
 	}
 	for (i = 0; i < b->n; i++) {
-		if (b->p[i].addr == addr && b->p[i].len == len) {
+		if (b->p[i].family == family && b->p[i].len == len &&
+		    nf_inet_addr_cmp(&b->p[i].addr, &addr)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "A prefix is listed twice");
 			return -EINVAL;
@@ -168,6 +221,7 @@ static int mcfw_parse_prefix(const struct nlattr *a, struct mcfw_boundary *b,
 	}
 	b->p[b->n].addr = addr;
 	b->p[b->n].mask = mask;
+	b->p[b->n].family = family;
 	b->p[b->n].len = len;
 	b->n++;
 	return 0;
@@ -184,6 +238,7 @@ int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info)
 	unsigned int n = 0;
 	const char *name;
 	int rem, err;
+	u8 scope;
 
 	if (GENL_REQ_ATTR_CHECK(info, MCFW_A_IFNAME)) {
 		NL_SET_ERR_MSG(extack, "Missing interface name");
@@ -213,12 +268,18 @@ int mcfw_nl_iface_set(struct sk_buff *skb, struct genl_info *info)
 				    "Too many prefixes in a boundary (at most 32)");
 		return -EINVAL;
 	}
-	if (n) {
+	scope = tb[MCFW_A_BOUNDARY_SCOPE] ?
+		nla_get_u8(tb[MCFW_A_BOUNDARY_SCOPE]) : 0;
+	if (n || scope) {
 		b = kzalloc(struct_size(b, p, n), GFP_KERNEL_ACCOUNT);
 		if (!b) {
 			NL_SET_ERR_MSG(extack, "Out of memory for the boundary");
 			return -ENOMEM;
 		}
+		b->scope6 = scope;
+	}
+	/* A scope alone is a boundary without prefixes. */
+	if (n) {
 		nla_for_each_nested(a, bnd, rem) {
 			err = mcfw_parse_prefix(a, b, extack);
 			if (err) {

@@ -75,7 +75,7 @@ static int mcfw_parse_relay(struct genl_info *info, struct mcfw_relay_cfg *cfg)
 	 * cfg->route.iif stays empty: a relay may send multicast out of the
 	 * interface its unicast arrives on (a one-armed gateway).
 	 */
-	err = mcfw_parse_group(tb, &cfg->route.grp, extack);
+	err = mcfw_parse_group(tb, &cfg->route.key, extack);
 	if (err)
 		return err;
 	if (tb[MCFW_A_SOURCE]) {

@@ -69,6 +69,21 @@ static int mcfw_parse_oif_rewrite(struct nlattr **tb,
 {
 	struct nlattr *g = tb[MCFW_OIF_A_GROUP], *p = tb[MCFW_OIF_A_PORT];
 
+	if (tb[MCFW_OIF_A_GROUP6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_OIF_A_GROUP6],
+				    "IPv6 translated outputs are not supported yet");
+		return -EOPNOTSUPP;
+	}
+	if (p && cfg->key.family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, p,
+				    "IPv6 translated outputs are not supported yet");
+		return -EOPNOTSUPP;
+	}
+	if (g && cfg->key.family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, g,
+				    "Output group is IPv4 but the route is IPv6");
+		return -EINVAL;
+	}
 	if (g) {
 		oif->grp = nla_get_in_addr(g);
 		if (!ipv4_is_multicast(oif->grp)) {
@@ -81,7 +96,7 @@ static int mcfw_parse_oif_rewrite(struct nlattr **tb,
 					    "Output group is in 224.0.0.0/24, which is link-local and never forwarded");
 			return -EINVAL;
 		}
-		if (oif->grp == cfg->grp)
+		if (oif->grp == cfg->key.grp.ip)
 			oif->grp = 0;
 	}
 	if (p) {
@@ -100,11 +115,16 @@ static int mcfw_parse_oif_rewrite(struct nlattr **tb,
  * (not multicast, broadcast, 0.0.0.0/8 or loopback), and no interface.
  */
 static int mcfw_parse_oif_unicast(struct nlattr **tb, const struct nlattr *a,
-				  struct mcfw_oif_cfg *oif,
+				  u8 family, struct mcfw_oif_cfg *oif,
 				  struct netlink_ext_ack *extack)
 {
 	struct nlattr *u = tb[MCFW_OIF_A_UNICAST];
 
+	if (family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, u,
+				    "Unicast output address is IPv4 but the route is IPv6");
+		return -EINVAL;
+	}
 	if (tb[MCFW_OIF_A_IFNAME] || tb[MCFW_OIF_A_IFINDEX] ||
 	    tb[MCFW_OIF_A_GROUP]) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
@@ -158,8 +178,14 @@ int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 		if (err)
 			return err;
 		oif = &cfg->oifs[cfg->n_oifs];
+		if (tb[MCFW_OIF_A_UNICAST6]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_OIF_A_UNICAST6],
+					    "IPv6 unicast outputs are not supported yet");
+			return -EOPNOTSUPP;
+		}
 		if (tb[MCFW_OIF_A_UNICAST])
-			err = mcfw_parse_oif_unicast(tb, a, oif, extack);
+			err = mcfw_parse_oif_unicast(tb, a, cfg->key.family, oif,
+						     extack);
 		else
 			err = mcfw_parse_oif_name(net, tb, a, oif->name, extack);
 		if (err)
@@ -238,11 +264,11 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 	struct nlattr **tb = info->attrs;
 	int err;
 
-	err = mcfw_parse_group(tb, &cfg->grp, extack);
+	err = mcfw_parse_group(tb, &cfg->key, extack);
 	if (err)
 		return err;
-	err = mcfw_parse_source(tb, &cfg->src, extack);
-	if (err)
+	err = mcfw_parse_source(tb, &cfg->key, extack);
+	if (err < 0)
 		return err;
 	err = mcfw_parse_iif(genl_info_net(info), tb, cfg->iif, extack);
 	if (err < 0)
@@ -261,8 +287,14 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 		return err;
 	if (nla_get_flag(tb[MCFW_A_NOJOIN]))
 		cfg->flags |= MCFW_RF_NOJOIN;
-	if (nla_get_flag(tb[MCFW_A_SNAT]))
+	if (nla_get_flag(tb[MCFW_A_SNAT])) {
+		if (cfg->key.family != AF_INET) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_SNAT],
+					    "snat is not supported for IPv6 routes yet");
+			return -EOPNOTSUPP;
+		}
 		cfg->flags |= MCFW_RF_SNAT;
+	}
 	err = mcfw_parse_rate(tb, cfg, extack);
 	if (err)
 		return err;
@@ -283,7 +315,7 @@ static struct mcfw_route *mcfw_route_set(struct mcfw_net *mn,
 	err = mcfw_route_cfg_devs_exist(mn, cfg, extack);
 	if (err)
 		return ERR_PTR(err);
-	rt = mcfw_route_find(mn, cfg->src, cfg->grp, cfg->iif);
+	rt = mcfw_route_find(mn, &cfg->key, cfg->iif);
 	if (rt && !replace) {
 		if (strcmp(rt->owner, cfg->owner))
 			NL_SET_ERR_MSG(extack, "Route exists and has another owner");
@@ -399,16 +431,16 @@ static int mcfw_parse_key(struct genl_info *info, struct mcfw_match *k,
 	int err;
 
 	memset(k, 0, sizeof(*k));
-	if (need_grp || tb[MCFW_A_GROUP]) {
-		err = mcfw_parse_group(tb, &k->grp, extack);
+	if (need_grp || tb[MCFW_A_GROUP] || tb[MCFW_A_GROUP6]) {
+		err = mcfw_parse_group(tb, &k->key, extack);
 		if (err)
 			return err;
 		k->has_grp = true;
 	}
-	err = mcfw_parse_source(tb, &k->src, extack);
-	if (err)
+	err = mcfw_parse_source(tb, &k->key, extack);
+	if (err < 0)
 		return err;
-	k->has_src = tb[MCFW_A_SOURCE];
+	k->has_src = err;
 	err = mcfw_parse_iif(genl_info_net(info), tb, k->iif, extack);
 	if (err < 0)
 		return err;
@@ -448,7 +480,7 @@ int mcfw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	b = mcfw_batch_of(mn, skb, info->snd_portid);
 	if (b) {
-		err = mcfw_batch_route_del(mn, b, k.src, k.grp,
+		err = mcfw_batch_route_del(mn, b, &k.key,
 					   k.has_iif ? k.iif : NULL, extack);
 		mutex_unlock(&mn->lock);
 		return err < 0 ? err : 0;
@@ -456,7 +488,7 @@ int mcfw_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	do {
 		/* Routes of the entry, a few at a time: unlinking frees it. */
 		rcu_read_lock();
-		e = mcfw_entry_lookup(mn, k.src, k.grp);
+		e = mcfw_entry_lookup(mn, &k.key);
 		rcu_read_unlock();
 		found = 0;
 		if (e) {
@@ -513,7 +545,7 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 
 	/* Sized under the lock: the route's outputs may change meanwhile. */
 	mutex_lock(&mn->lock);
-	rt = mcfw_route_find(mn, k.src, k.grp, k.iif);
+	rt = mcfw_route_find(mn, &k.key, k.iif);
 	if (!rt) {
 		mutex_unlock(&mn->lock);
 		NL_SET_ERR_MSG(extack, "No such route");
@@ -538,21 +570,18 @@ int mcfw_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 
 /**
  * struct mcfw_dump_pos - a place in the route tree, between two routes
- * @grp: group of the route before it
- * @src: its source
+ * @key: family, group and source of the route before it
  * @iif: its input name
  */
 struct mcfw_dump_pos {
-	__be32 grp;
-	__be32 src;
+	struct mcfw_key key;
 	char iif[IFNAMSIZ];
 };
 
 static void mcfw_dump_pos_set(struct mcfw_dump_pos *pos,
 			      const struct mcfw_route *rt)
 {
-	pos->grp = rt->entry->key.grp;
-	pos->src = rt->entry->key.src;
+	pos->key = rt->entry->key;
 	memcpy(pos->iif, rt->iif->name, IFNAMSIZ);
 }
 
@@ -589,13 +618,7 @@ int mcfw_nl_route_dump_start(struct netlink_callback *cb)
 	if (!d)
 		return -ENOMEM;
 	cb->args[0] = (long)d;
-	/* Checked, with an extack, by the first dump call. */
-	if (tb[MCFW_A_GROUP])
-		d->filter.grp = nla_get_in_addr(tb[MCFW_A_GROUP]);
-	d->filter.has_grp = tb[MCFW_A_GROUP];
-	if (tb[MCFW_A_SOURCE])
-		d->filter.src = nla_get_in_addr(tb[MCFW_A_SOURCE]);
-	d->filter.has_src = tb[MCFW_A_SOURCE];
+	/* Group and source: parsed, with an extack, by the first call. */
 	if (mcfw_parse_iif(sock_net(cb->skb->sk), tb, d->filter.iif, NULL) > 0)
 		d->filter.has_iif = true;
 	if (tb[MCFW_A_OWNER]) {
@@ -626,25 +649,20 @@ static int mcfw_dump_check(struct mcfw_dump *d, struct netlink_callback *cb)
 
 	if (d->checked)
 		return 0;
-	if (d->filter.has_grp) {
-		err = mcfw_check_group(d->filter.grp, NULL, cb->extack);
-		if (err)
-			return err;
-	}
-	if (d->filter.has_src) {
-		if (!d->filter.src) {
-			NL_SET_ERR_MSG(cb->extack,
-				       "Source is in 0.0.0.0/8 (leave it out for any source)");
-			return -EINVAL;
-		}
-		err = mcfw_check_source(d->filter.src, NULL, cb->extack);
-		if (err)
-			return err;
-	}
 	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, MCFW_A_MAX,
 			  mcfw_route_get_policy, NULL);
 	if (err)
 		return err;
+	if (tb[MCFW_A_GROUP] || tb[MCFW_A_GROUP6]) {
+		err = mcfw_parse_group(tb, &d->filter.key, cb->extack);
+		if (err)
+			return err;
+		d->filter.has_grp = true;
+	}
+	err = mcfw_parse_source(tb, &d->filter.key, cb->extack);
+	if (err < 0)
+		return err;
+	d->filter.has_src = err;
 	err = mcfw_parse_iif(sock_net(cb->skb->sk), tb, iif, cb->extack);
 	if (err < 0)
 		return err;
@@ -655,6 +673,16 @@ static int mcfw_dump_check(struct mcfw_dump *d, struct netlink_callback *cb)
 	}
 	d->checked = true;
 	return 0;
+}
+
+/* Is @rt of the family and group @d's filter names? */
+static bool mcfw_dump_in_group(const struct mcfw_dump *d,
+			       const struct mcfw_route *rt)
+{
+	const struct mcfw_key *k = &rt->entry->key;
+
+	return k->family == d->filter.key.family &&
+	       nf_inet_addr_cmp(&k->grp, &d->filter.key.grp);
 }
 
 /* Routes a dump walks past under the lock before it lets writers in. */
@@ -680,15 +708,18 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&mn->lock);
 	cb->seq = READ_ONCE(mn->gen) + 1;
-	if (d->started)
-		rt = mcfw_route_first(mn, d->last.grp, d->last.src, d->last.iif);
-	else if (d->filter.has_grp)
+	if (d->started) {
+		rt = mcfw_route_first(mn, &d->last.key, d->last.iif);
+	} else if (d->filter.has_grp) {
 		/* Nothing sorts before (G, any source, ""). */
-		rt = mcfw_route_first(mn, d->filter.grp, 0, "");
-	else
-		rt = mcfw_route_first(mn, 0, 0, NULL);
+		pos.key = d->filter.key;
+		memset(&pos.key.src, 0, sizeof(pos.key.src));
+		rt = mcfw_route_first(mn, &pos.key, "");
+	} else {
+		rt = mcfw_route_first(mn, NULL, NULL);
+	}
 	for (; rt; rt = mcfw_route_next(rt)) {
-		if (d->filter.has_grp && rt->entry->key.grp != d->filter.grp)
+		if (d->filter.has_grp && !mcfw_dump_in_group(d, rt))
 			break;
 		if (!(++walked % MCFW_DUMP_WALK) && prev) {
 			/* Resume after the route before @rt, whatever changed. */
@@ -697,9 +728,9 @@ int mcfw_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			cond_resched();
 			mutex_lock(&mn->lock);
 			cb->seq = READ_ONCE(mn->gen) + 1;
-			rt = mcfw_route_first(mn, pos.grp, pos.src, pos.iif);
+			rt = mcfw_route_first(mn, &pos.key, pos.iif);
 			if (!rt || (d->filter.has_grp &&
-				    rt->entry->key.grp != d->filter.grp))
+				    !mcfw_dump_in_group(d, rt)))
 				break;
 		}
 		prev = rt;
@@ -753,7 +784,7 @@ int mcfw_nl_route_flush(struct sk_buff *skb, struct genl_info *info)
 		removed = mcfw_batch_flush(mn, b, oa ? owner : NULL,
 					   info->extack);
 	} else {
-		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt; rt = next) {
+		for (rt = mcfw_route_first(mn, NULL, NULL); rt; rt = next) {
 			next = mcfw_route_next(rt);
 			if (oa && strcmp(rt->owner, owner))
 				continue;
@@ -805,7 +836,7 @@ int mcfw_nl_route_zero(struct sk_buff *skb, struct genl_info *info)
 	if (b) {
 		err = mcfw_batch_zero(mn, b, &k, info->extack);
 	} else {
-		for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+		for (rt = mcfw_route_first(mn, NULL, NULL); rt;
 		     rt = mcfw_route_next(rt)) {
 			if (!mcfw_route_matches(rt, &k))
 				continue;

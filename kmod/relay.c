@@ -145,7 +145,7 @@ struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
 	if (r) {
 		/* Fields the packet path reads are written before the swap. */
 		WRITE_ONCE(r->from, cfg->from);
-		WRITE_ONCE(r->grp, cfg->route.grp);
+		WRITE_ONCE(r->grp, cfg->route.key.grp.ip);
 		WRITE_ONCE(r->gport, cfg->gport);
 		WRITE_ONCE(r->ttl, cfg->ttl);
 		rcu_assign_pointer(r->oifs, oifs);
@@ -164,7 +164,7 @@ struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
 	r->port = cfg->port;
 	strscpy(r->iif, cfg->iif, IFNAMSIZ);
 	r->from = cfg->from;
-	r->grp = cfg->route.grp;
+	r->grp = cfg->route.key.grp.ip;
 	r->gport = cfg->gport;
 	r->ttl = cfg->ttl;
 	RCU_INIT_POINTER(r->oifs, oifs);

@@ -20,6 +20,7 @@
  * Everything that changes the table is called with mcfw_net.lock held.
  */
 
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/netlink.h>
@@ -31,10 +32,25 @@
 
 #include "mcfw.h"
 
+/*
+ * An IPv4 key hashes its two words only: the packet path of the family
+ * with the most traffic hashes 8 bytes, not 36. Keys compare whole.
+ */
+static u32 mcfw_key_hash(const void *data, u32 len, u32 seed)
+{
+	const struct mcfw_key *k = data;
+
+	if (k->family == AF_INET)
+		return jhash_2words((__force u32)k->src.ip,
+				    (__force u32)k->grp.ip, seed);
+	return jhash2((const u32 *)k, sizeof(*k) / sizeof(u32), seed);
+}
+
 static const struct rhashtable_params mcfw_entry_params = {
 	.head_offset		= offsetof(struct mcfw_entry, node),
 	.key_offset		= offsetof(struct mcfw_entry, key),
 	.key_len		= sizeof(struct mcfw_key),
+	.hashfn			= mcfw_key_hash,
 	.automatic_shrinking	= true,
 };
 
@@ -92,28 +108,25 @@ void mcfw_stats_read(struct mcfw_pcpu __percpu *stats, unsigned int n,
 /**
  * mcfw_entry_lookup - the entry of (S or *, G)
  * @mn: the namespace's state
- * @src: the source, 0 for any
- * @grp: the group
+ * @key: the family, the source (any: zero) and the group
  *
  * Context: RCU read lock or @mn->lock held.
  * Return: the entry, or NULL.
  */
-struct mcfw_entry *mcfw_entry_lookup(struct mcfw_net *mn, __be32 src,
-				     __be32 grp)
+struct mcfw_entry *mcfw_entry_lookup(struct mcfw_net *mn,
+				     const struct mcfw_key *key)
 {
-	struct mcfw_key key = { .src = src, .grp = grp };
-
-	return rhashtable_lookup(&mn->entries, &key, mcfw_entry_params);
+	return rhashtable_lookup(&mn->entries, key, mcfw_entry_params);
 }
 
-static struct mcfw_entry *mcfw_entry_get(struct mcfw_net *mn, __be32 src,
-					 __be32 grp)
+static struct mcfw_entry *mcfw_entry_get(struct mcfw_net *mn,
+					 const struct mcfw_key *key)
 {
 	struct mcfw_entry *e;
 	int err;
 
 	rcu_read_lock();
-	e = mcfw_entry_lookup(mn, src, grp);
+	e = mcfw_entry_lookup(mn, key);
 	rcu_read_unlock();
 	if (e)
 		return e;
@@ -121,8 +134,7 @@ static struct mcfw_entry *mcfw_entry_get(struct mcfw_net *mn, __be32 src,
 	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return ERR_PTR(-ENOMEM);
-	e->key.src = src;
-	e->key.grp = grp;
+	e->key = *key;
 	INIT_HLIST_HEAD(&e->routes);
 	err = rhashtable_insert_fast(&mn->entries, &e->node, mcfw_entry_params);
 	if (err) {
@@ -140,42 +152,43 @@ static void mcfw_entry_put(struct mcfw_net *mn, struct mcfw_entry *e)
 	kfree_rcu(e, rcu);
 }
 
-/* Tree order: group, then source (any source first), then input name. */
-static int mcfw_route_cmp(__be32 grp, __be32 src, const char *iif,
+/*
+ * Tree order: IPv4 before IPv6, then group, then source (any source
+ * first), then input name. Addresses are in network order, so their
+ * bytes compare as the numbers do.
+ */
+static int mcfw_route_cmp(const struct mcfw_key *key, const char *iif,
 			  const struct mcfw_route *rt)
 {
-	u32 a, b;
+	const struct mcfw_key *k = &rt->entry->key;
+	int d;
 
-	a = ntohl(grp);
-	b = ntohl(rt->entry->key.grp);
-	if (a != b)
-		return a < b ? -1 : 1;
-	a = ntohl(src);
-	b = ntohl(rt->entry->key.src);
-	if (a != b)
-		return a < b ? -1 : 1;
-	return strcmp(iif, rt->iif->name);
+	if (key->family != k->family)
+		return key->family == AF_INET ? -1 : 1;
+	d = memcmp(&key->grp, &k->grp, sizeof(key->grp));
+	if (!d)
+		d = memcmp(&key->src, &k->src, sizeof(key->src));
+	return d ?: strcmp(iif, rt->iif->name);
 }
 
 /**
  * mcfw_route_find - the route of (S or *, G, input name)
  * @mn: the namespace's state
- * @src: the source, 0 for any
- * @grp: the group
+ * @key: the family, source (any: zero) and group
  * @iif: the input interface name
  *
  * Context: @mn->lock held.
  * Return: the route, or NULL.
  */
-struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
-				   __be32 grp, const char *iif)
+struct mcfw_route *mcfw_route_find(struct mcfw_net *mn,
+				   const struct mcfw_key *key, const char *iif)
 {
 	struct mcfw_route *rt;
 	struct mcfw_entry *e;
 
 	lockdep_assert_held(&mn->lock);
 	rcu_read_lock();
-	e = mcfw_entry_lookup(mn, src, grp);
+	e = mcfw_entry_lookup(mn, key);
 	rcu_read_unlock();
 	if (!e)
 		return NULL;
@@ -188,15 +201,15 @@ struct mcfw_route *mcfw_route_find(struct mcfw_net *mn, __be32 src,
 /**
  * mcfw_route_first - the first route after a place in the tree
  * @mn: the namespace's state
- * @grp: group of the place
- * @src: source of the place
+ * @key: family, group and source of the place
  * @iif: input name of the place, or NULL for the first route of all
  *
  * Context: @mn->lock held.
- * Return: the first route sorting after (@grp, @src, @iif), or NULL.
+ * Return: the first route sorting after (@key, @iif), or NULL.
  */
-struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
-				    __be32 src, const char *iif)
+struct mcfw_route *mcfw_route_first(struct mcfw_net *mn,
+				    const struct mcfw_key *key,
+				    const char *iif)
 {
 	struct rb_node *n = mn->routes.rb_node;
 	struct mcfw_route *rt, *best = NULL;
@@ -207,7 +220,7 @@ struct mcfw_route *mcfw_route_first(struct mcfw_net *mn, __be32 grp,
 				     tnode);
 	while (n) {
 		rt = rb_entry(n, struct mcfw_route, tnode);
-		if (mcfw_route_cmp(grp, src, iif, rt) < 0) {
+		if (mcfw_route_cmp(key, iif, rt) < 0) {
 			best = rt;
 			n = n->rb_left;
 		} else {
@@ -237,8 +250,7 @@ static void mcfw_route_tree_add(struct mcfw_net *mn, struct mcfw_route *rt)
 	while (*p) {
 		parent = *p;
 		pos = rb_entry(parent, struct mcfw_route, tnode);
-		if (mcfw_route_cmp(rt->entry->key.grp, rt->entry->key.src,
-				   rt->iif->name, pos) < 0)
+		if (mcfw_route_cmp(&rt->entry->key, rt->iif->name, pos) < 0)
 			p = &parent->rb_left;
 		else
 			p = &parent->rb_right;
@@ -773,7 +785,7 @@ struct mcfw_route *mcfw_route_create(struct mcfw_net *mn,
 		err = PTR_ERR(rt->iif);
 		goto free_rt;
 	}
-	rt->entry = mcfw_entry_get(mn, cfg->src, cfg->grp);
+	rt->entry = mcfw_entry_get(mn, &cfg->key);
 	if (IS_ERR(rt->entry)) {
 		err = PTR_ERR(rt->entry);
 		goto put_iif;
@@ -969,8 +981,11 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 bool mcfw_route_matches(const struct mcfw_route *rt,
 			const struct mcfw_match *m)
 {
-	return (!m->has_grp || rt->entry->key.grp == m->grp) &&
-	       (!m->has_src || rt->entry->key.src == m->src) &&
+	const struct mcfw_key *k = &rt->entry->key;
+
+	return (!(m->has_grp || m->has_src) || k->family == m->key.family) &&
+	       (!m->has_grp || nf_inet_addr_cmp(&k->grp, &m->key.grp)) &&
+	       (!m->has_src || nf_inet_addr_cmp(&k->src, &m->key.src)) &&
 	       (!m->has_iif || !strcmp(rt->iif->name, m->iif)) &&
 	       (!m->has_owner || !strcmp(rt->owner, m->owner));
 }
@@ -1060,7 +1075,7 @@ void mcfw_iface_presence_changed(struct mcfw_net *mn,
 	bool lost = false;
 
 	lockdep_assert_held(&mn->lock);
-	for (rt = mcfw_route_first(mn, 0, 0, NULL); rt;
+	for (rt = mcfw_route_first(mn, NULL, NULL); rt;
 	     rt = mcfw_route_next(rt)) {
 		oifs = mcfw_dereference(rt->oifs[mn->gencursor], mn);
 		/* Outputs on @iface: one per copy, as mcfw_route_account(). */
@@ -1110,7 +1125,7 @@ void mcfw_table_exit(struct mcfw_net *mn)
 {
 	struct mcfw_route *rt;
 
-	while ((rt = mcfw_route_first(mn, 0, 0, NULL))) {
+	while ((rt = mcfw_route_first(mn, NULL, NULL))) {
 		mcfw_route_unlink(mn, rt);
 		cond_resched();
 	}

@@ -257,6 +257,20 @@ enum mcfw_event {
  * @MCFW_A_SNAT: flag, a route's or relay's multicast copies leave with
  *	their output interface's primary address as their source (unicast
  *	copies always have the address the routing table chooses)
+ * @MCFW_A_GROUP6: binary, 16 bytes: an IPv6 multicast group of scope 3
+ *	or more (RFC 4291 and 7346: groups of interface-local, link-local
+ *	or reserved scope, 0 to 2, are never forwarded), in place of
+ *	%MCFW_A_GROUP: the route (its key, outputs, match) is IPv6
+ * @MCFW_A_SOURCE6: binary, 16 bytes: an IPv6 unicast source (not
+ *	unspecified, loopback, link-local or multicast), with
+ *	%MCFW_A_GROUP6 only; absent for any source
+ * @MCFW_A_RELAY_ADDR6: binary, 16 bytes: an IPv6 relay's local unicast
+ *	address, in place of %MCFW_A_RELAY_ADDR (its group is then
+ *	%MCFW_A_GROUP6 and its filter %MCFW_A_SOURCE6)
+ * @MCFW_A_BOUNDARY_SCOPE: u8, 1 to 15, in %MCFW_CMD_IFACE_SET and
+ *	%MCFW_CMD_IFACE_GET: the interface is a zone boundary (RFC 4007) for
+ *	IPv6 groups of this scope or less, whatever their flags (absent or
+ *	0: none)
  */
 enum mcfw_attr {
 	MCFW_A_UNSPEC,
@@ -304,6 +318,10 @@ enum mcfw_attr {
 	MCFW_A_RELAY_TTL,
 	MCFW_A_RELAY_WAIT,
 	MCFW_A_SNAT,
+	MCFW_A_GROUP6,
+	MCFW_A_SOURCE6,
+	MCFW_A_RELAY_ADDR6,
+	MCFW_A_BOUNDARY_SCOPE,
 
 	/* private: */
 	__MCFW_A_MAX,
@@ -337,6 +355,10 @@ enum mcfw_attr {
  *	the TTL decremented; with %MCFW_OIF_A_PORT, to that UDP port. Such
  *	an output has no interface (%MCFW_OIF_A_IFNAME, %MCFW_OIF_A_IFINDEX)
  *	and no %MCFW_OIF_A_GROUP
+ * @MCFW_OIF_A_GROUP6: binary, 16 bytes: %MCFW_OIF_A_GROUP of an IPv6
+ *	route, an IPv6 multicast group of scope 3 or more
+ * @MCFW_OIF_A_UNICAST6: binary, 16 bytes: %MCFW_OIF_A_UNICAST of an IPv6
+ *	route, a global unicast IPv6 address; the hop limit decremented
  */
 enum mcfw_oif_attr {
 	MCFW_OIF_A_UNSPEC,
@@ -349,6 +371,8 @@ enum mcfw_oif_attr {
 	MCFW_OIF_A_GROUP,
 	MCFW_OIF_A_PORT,
 	MCFW_OIF_A_UNICAST,
+	MCFW_OIF_A_GROUP6,
+	MCFW_OIF_A_UNICAST6,
 
 	/* private: */
 	__MCFW_OIF_A_MAX,
@@ -360,12 +384,15 @@ enum mcfw_oif_attr {
  * enum mcfw_prefix_attr - a prefix of multicast groups (%MCFW_A_PREFIX)
  * @MCFW_PREFIX_A_UNSPEC: unused
  * @MCFW_PREFIX_A_ADDR: be32, its address, in 224.0.0.0/4, no host bits
- * @MCFW_PREFIX_A_LEN: u8, its length, 4 to 32
+ * @MCFW_PREFIX_A_LEN: u8, its length: 4 to 32 (IPv4), 8 to 128 (IPv6)
+ * @MCFW_PREFIX_A_ADDR6: binary, 16 bytes: an IPv6 prefix's address, in
+ *	ff00::/8, no host bits, in place of %MCFW_PREFIX_A_ADDR
  */
 enum mcfw_prefix_attr {
 	MCFW_PREFIX_A_UNSPEC,
 	MCFW_PREFIX_A_ADDR,
 	MCFW_PREFIX_A_LEN,
+	MCFW_PREFIX_A_ADDR6,
 
 	/* private: */
 	__MCFW_PREFIX_A_MAX,

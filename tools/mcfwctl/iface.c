@@ -2,7 +2,6 @@
 /*
  * mcfwctl iface - the interfaces mcfw uses, with their counters.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -32,7 +31,7 @@ static void iface_usage(void)
 	size_t i;
 
 	printf("Usage: " PROG_NAME " [OPTIONS] iface { show | list | ls }\n"
-	       "       " PROG_NAME " iface set DEV boundary { PREFIX [PREFIX...] | none }\n"
+	       "       " PROG_NAME " iface set DEV boundary { BOUNDARY [BOUNDARY...] | none }\n"
 	       "       " PROG_NAME " iface help\n"
 	       "\n"
 	       "The interfaces routes name (inputs and outputs), and those with a\n"
@@ -40,11 +39,16 @@ static void iface_usage(void)
 	       "input in ALLMULTI), or \"waiting\" while no device has the name, and\n"
 	       "their boundary.\n"
 	       "\n"
-	       "A boundary (RFC 2365) is a list of group prefixes, such as\n"
-	       "239.0.0.0/8: copies of those groups never leave through DEV, and\n"
-	       "packets of them arriving on DEV are not forwarded (boundary_drop).\n"
-	       "The list replaces DEV's; none removes it. It belongs to the name,\n"
-	       "whether or not a route uses it or a device has it.\n"
+	       "BOUNDARY := PREFIX | scope SCOPE\n"
+	       "\n"
+	       "A boundary (RFC 2365) is a list of group prefixes, IPv4 or IPv6,\n"
+	       "such as 239.0.0.0/8 or ff05::/16: copies of those groups never\n"
+	       "leave through DEV, and packets of them arriving on DEV are not\n"
+	       "forwarded (boundary_drop). scope SCOPE (1-15) makes DEV a zone\n"
+	       "boundary (RFC 4007) for IPv6 groups of that scope or less, for\n"
+	       "example 5 (site-local). The list replaces DEV's; none removes it.\n"
+	       "It belongs to the name, whether or not a route uses it or a device\n"
+	       "has it.\n"
 	       "\n"
 	       "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(iface_cmds); i++)
@@ -62,7 +66,7 @@ static int iface_help(int argc, char **argv)
 }
 
 struct iface_prefix {
-	struct in_addr addr;
+	struct ipaddr addr;
 	__u8 len;
 };
 
@@ -73,12 +77,14 @@ struct iface {
 	char name[IF_NAMESIZE];
 	unsigned int n_bnd;	/* its boundary */
 	struct iface_prefix bnd[MCFW_BOUNDARY_MAX];
+	__u8 scope;		/* IPv6 scopes up to this one, or 0 */
 	__u64 c[MCFW_STATS_A_MAX + 1];
 };
 
 static struct nla_policy prefix_policy[MCFW_PREFIX_A_MAX + 1] = {
 	[MCFW_PREFIX_A_ADDR]	= { .type = NLA_U32 },	/* be32 */
 	[MCFW_PREFIX_A_LEN]	= { .type = NLA_U8 },
+	[MCFW_PREFIX_A_ADDR6]	= MCFW_NL_POLICY_IN6,
 };
 
 /* The prefixes of a boundary nest; 0, or -1 if malformed. */
@@ -92,22 +98,42 @@ static int parse_boundary(struct nlattr *nest, struct iface *iface)
 			continue;
 		if (iface->n_bnd == MCFW_BOUNDARY_MAX ||
 		    nla_parse_nested(tb, MCFW_PREFIX_A_MAX, a, prefix_policy) < 0 ||
-		    !tb[MCFW_PREFIX_A_ADDR] || !tb[MCFW_PREFIX_A_LEN])
+		    mcfw_nl_get_addr(tb[MCFW_PREFIX_A_ADDR],
+				     tb[MCFW_PREFIX_A_ADDR6],
+				     &iface->bnd[iface->n_bnd].addr) < 0 ||
+		    !tb[MCFW_PREFIX_A_LEN])
 			return -1;
-		iface->bnd[iface->n_bnd].addr.s_addr =
-			nla_get_u32(tb[MCFW_PREFIX_A_ADDR]);
 		iface->bnd[iface->n_bnd].len = nla_get_u8(tb[MCFW_PREFIX_A_LEN]);
 		iface->n_bnd++;
 	}
 	return 0;
 }
 
-static void print_prefix(const struct iface_prefix *p, char *buf, size_t size)
-{
-	char addr[INET_ADDRSTRLEN];
+/* Room for a prefix as text, with the NUL. */
+#define PREFIX_STRLEN	(IPADDR_STRLEN + 4)
 
-	inet_ntop(AF_INET, &p->addr, addr, sizeof(addr));
-	snprintf(buf, size, "%s/%u", addr, p->len);
+static const char *print_prefix(const struct iface_prefix *p, char *buf)
+{
+	char addr[IPADDR_STRLEN];
+
+	snprintf(buf, PREFIX_STRLEN, "%s/%u", ipaddr_fmt(&p->addr, addr),
+		 p->len);
+	return buf;
+}
+
+/*
+ * The words after "boundary": the prefixes, then "scope N" if it has
+ * one (iface show, save).
+ */
+static void print_boundary(const struct iface *iface)
+{
+	char p[PREFIX_STRLEN];
+	unsigned int i;
+
+	for (i = 0; i < iface->n_bnd; i++)
+		printf(" %s", print_prefix(&iface->bnd[i], p));
+	if (iface->scope)
+		printf(" scope %u", iface->scope);
 }
 
 struct iface_ctx {
@@ -145,6 +171,8 @@ static int iface_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	snprintf(iface->name, sizeof(iface->name), "%s",
 		 tb[MCFW_A_IFNAME] ? nla_get_string(tb[MCFW_A_IFNAME]) :
 				     dev_name(iface->ifindex));
+	if (tb[MCFW_A_BOUNDARY_SCOPE])
+		iface->scope = nla_get_u8(tb[MCFW_A_BOUNDARY_SCOPE]);
 	if (tb[MCFW_A_BOUNDARIES] &&
 	    parse_boundary(tb[MCFW_A_BOUNDARIES], iface) < 0) {
 		errmsg("%s: malformed reply from the kernel (bad boundary)",
@@ -184,20 +212,14 @@ static void iface_print(const struct iface *iface)
 {
 	const __u64 *c = iface->c;
 
-	char p[INET_ADDRSTRLEN + 4];
-	unsigned int i;
-
 	if (iface->ifindex)
 		printf("%s ifindex %u%s", iface->name, iface->ifindex,
 		       iface->allmulti ? " allmulti" : "");
 	else
 		printf("%s waiting", iface->name);
-	if (iface->n_bnd)
+	if (iface->n_bnd || iface->scope)
 		fputs(" boundary", stdout);
-	for (i = 0; i < iface->n_bnd; i++) {
-		print_prefix(&iface->bnd[i], p, sizeof(p));
-		printf(" %s", p);
-	}
+	print_boundary(iface);
 	putchar('\n');
 	if (!mcfwctl_opts.stats)
 		return;
@@ -250,7 +272,7 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 		{ "xmit_drop", MCFW_STATS_A_XMIT_DROP },
 		{ "drops", MCFW_STATS_A_DROPS },
 	};
-	char p[INET_ADDRSTRLEN + 4];
+	char p[PREFIX_STRLEN];
 	size_t i;
 
 	json_object_open(jw, NULL);
@@ -262,11 +284,11 @@ static void iface_json(struct json_writer *jw, const struct iface *iface)
 	json_bool(jw, "waiting", iface->waiting);
 	json_bool(jw, "allmulti", iface->allmulti);
 	json_array_open(jw, "boundary");
-	for (i = 0; i < iface->n_bnd; i++) {
-		print_prefix(&iface->bnd[i], p, sizeof(p));
-		json_string(jw, NULL, p);
-	}
+	for (i = 0; i < iface->n_bnd; i++)
+		json_string(jw, NULL, print_prefix(&iface->bnd[i], p));
 	json_array_close(jw);
+	if (iface->scope)
+		json_u64(jw, "boundary_scope", iface->scope);
 	if (mcfwctl_opts.stats) {
 		json_object_open(jw, "stats");
 		for (i = 0; i < ARRAY_SIZE(stats); i++)
@@ -320,12 +342,18 @@ static int iface_show(int argc, char **argv)
 	return ret < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-/* "A.B.C.D/LEN" (LEN 4-32) or "A.B.C.D" (/32). -1 to go on, or the exit status. */
+/*
+ * "ADDR/LEN", or "ADDR" (all its bits): a prefix of multicast groups,
+ * in 224.0.0.0/4 (LEN 4-32) or ff00::/8 (LEN 8-128), without host bits.
+ * -1 to go on, or the exit status.
+ */
 static int parse_prefix(const char *what, const char *word,
 			struct iface_prefix *p)
 {
-	char buf[INET_ADDRSTRLEN + 4], *slash, *end;
-	unsigned long len = 32;
+	char buf[PREFIX_STRLEN], *slash, *end;
+	unsigned long len = 0;
+	unsigned int bits;
+	bool v6;
 
 	if (strlen(word) >= sizeof(buf))
 		goto bad;
@@ -335,32 +363,119 @@ static int parse_prefix(const char *what, const char *word,
 		*slash = '\0';
 		errno = 0;
 		len = strtoul(slash + 1, &end, 10);
-		if (slash[1] < '0' || slash[1] > '9' || *end || errno ||
-		    len > 32)
+		if (slash[1] < '0' || slash[1] > '9' || *end || errno)
 			goto bad;
 	}
-	if (inet_pton(AF_INET, buf, &p->addr) != 1)
+	if (ipaddr_parse(buf, &p->addr) < 0)
+		goto bad;
+	v6 = p->addr.family == AF_INET6;
+	bits = ipaddr_len(&p->addr) * 8;
+	if (!slash)
+		len = bits;
+	if (len > bits)
 		goto bad;
 	p->len = len;
 	/* Checked here too, so that a file's bad line changes nothing. */
-	if ((ntohl(p->addr.s_addr) >> 28) != 0xe || len < 4)
-		return usage_error("%s: '%s' is not a prefix of multicast groups (in 224.0.0.0/4)",
-				   what, word);
-	if (len < 32 && (ntohl(p->addr.s_addr) & (0xffffffffu >> len)))
+	if (!ipaddr_is_multicast(&p->addr) || len < (v6 ? 8 : 4))
+		return usage_error("%s: '%s' is not a prefix of multicast groups (in %s)",
+				   what, word, v6 ? "ff00::/8" : "224.0.0.0/4");
+	if (!ipaddr_prefix_clean(&p->addr, len))
 		return usage_error("%s: prefix '%s' has host bits set", what,
 				   word);
 	return -1;
 bad:
-	return usage_error("%s: invalid prefix '%s' (A.B.C.D/LEN)", what, word);
+	return usage_error("%s: invalid prefix '%s' (A.B.C.D/LEN or IPV6-ADDRESS/LEN)",
+			   what, word);
+}
+
+/* "scope N" at argv[@i]. -1 to go on, or the exit status. */
+static int parse_scope(const char *what, int argc, char **argv, int i,
+		       __u8 *scope)
+{
+	unsigned long v;
+	char *end;
+
+	if (*scope)
+		return usage_error("%s: 'scope' given twice", what);
+	if (i + 1 >= argc)
+		return usage_error("%s: 'scope' needs an IPv6 scope (1-15)", what);
+	errno = 0;
+	v = strtoul(argv[i + 1], &end, 10);
+	if (argv[i + 1][0] < '0' || argv[i + 1][0] > '9' || *end || errno ||
+	    v < 1 || v > 15)
+		return usage_error("%s: invalid scope '%s' (an IPv6 scope, 1-15)",
+				   what, argv[i + 1]);
+	*scope = v;
+	return -1;
+}
+
+/*
+ * The @argc words after "boundary" into @b: "none", or prefixes and
+ * "scope N" in any order. -1 to go on, or the exit status.
+ */
+static int parse_boundary_args(const char *what, int argc, char **argv,
+			       struct iface *b)
+{
+	struct iface_prefix p;
+	unsigned int j;
+	int i, ret;
+
+	if (!strcmp(argv[0], "none"))
+		return argc > 1 ? usage_error("%s: 'none' stands alone", what) :
+				  -1;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "scope")) {
+			ret = parse_scope(what, argc, argv, i++, &b->scope);
+			if (ret >= 0)
+				return ret;
+			continue;
+		}
+		ret = parse_prefix(what, argv[i], &p);
+		if (ret >= 0)
+			return ret;
+		for (j = 0; j < b->n_bnd; j++)
+			if (b->bnd[j].len == p.len &&
+			    ipaddr_equal(&b->bnd[j].addr, &p.addr))
+				return usage_error("%s: prefix '%s' listed twice",
+						   what, argv[i]);
+		if (b->n_bnd == MCFW_BOUNDARY_MAX)
+			return usage_error("%s: at most %d prefixes", what,
+					   MCFW_BOUNDARY_MAX);
+		b->bnd[b->n_bnd++] = p;
+	}
+	return -1;
+}
+
+/* MCFW_A_BOUNDARIES (even empty: none) and MCFW_A_BOUNDARY_SCOPE. */
+static int put_boundary(struct nl_msg *msg, const struct iface *b)
+{
+	struct nlattr *nest, *pn;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, MCFW_A_BOUNDARIES);
+	if (!nest)
+		return -1;
+	for (i = 0; i < b->n_bnd; i++) {
+		pn = nla_nest_start(msg, MCFW_A_PREFIX);
+		if (!pn ||
+		    mcfw_nl_put_addr(msg, MCFW_PREFIX_A_ADDR, MCFW_PREFIX_A_ADDR6,
+				     &b->bnd[i].addr) < 0 ||
+		    nla_put_u8(msg, MCFW_PREFIX_A_LEN, b->bnd[i].len) < 0)
+			return -1;
+		nla_nest_end(msg, pn);
+	}
+	nla_nest_end(msg, nest);
+	if (b->scope && nla_put_u8(msg, MCFW_A_BOUNDARY_SCOPE, b->scope) < 0)
+		return -1;
+	return 0;
 }
 
 int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 		  const char *what, struct nl_msg **msg)
 {
-	struct iface_prefix p, seen[MCFW_BOUNDARY_MAX];
-	struct nlattr *nest, *pn;
+	struct iface b = { 0 };
 	const char *dev;
-	int i, j, ret;
+	int ret;
 
 	*msg = NULL;
 	if (argc < 2)
@@ -373,45 +488,21 @@ int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 	if (argc < 3 || strcmp(argv[2], "boundary"))
 		return usage_error("%s: expected 'boundary' after %s", what, dev);
 	if (argc < 4)
-		return usage_error("%s: 'boundary' needs prefixes or 'none'", what);
-	if (!strcmp(argv[3], "none") && argc > 4)
-		return usage_error("%s: 'none' stands alone", what);
-	if (argc - 3 > MCFW_BOUNDARY_MAX)
-		return usage_error("%s: at most %d prefixes", what,
-				   MCFW_BOUNDARY_MAX);
+		return usage_error("%s: 'boundary' needs prefixes, a scope or 'none'",
+				   what);
+	ret = parse_boundary_args(what, argc - 3, argv + 3, &b);
+	if (ret >= 0)
+		return ret;
 	*msg = mcfw_nl_msg_sized(nl, MCFW_CMD_IFACE_SET,
-				 64 + (size_t)argc * 24);
-	if (!*msg || nla_put_string(*msg, MCFW_A_IFNAME, dev) < 0)
-		goto nomem;
-	nest = nla_nest_start(*msg, MCFW_A_BOUNDARIES);
-	if (!nest)
-		goto nomem;
-	for (i = 3; i < argc && strcmp(argv[3], "none"); i++) {
-		ret = parse_prefix(what, argv[i], &p);
-		for (j = 0; ret < 0 && j < i - 3; j++)
-			if (seen[j].addr.s_addr == p.addr.s_addr &&
-			    seen[j].len == p.len)
-				ret = usage_error("%s: prefix '%s' listed twice",
-						  what, argv[i]);
-		if (ret >= 0) {
-			nlmsg_free(*msg);
-			*msg = NULL;
-			return ret;
-		}
-		seen[i - 3] = p;
-		pn = nla_nest_start(*msg, MCFW_A_PREFIX);
-		if (!pn || nla_put_u32(*msg, MCFW_PREFIX_A_ADDR, p.addr.s_addr) < 0 ||
-		    nla_put_u8(*msg, MCFW_PREFIX_A_LEN, p.len) < 0)
-			goto nomem;
-		nla_nest_end(*msg, pn);
+				 64 + (size_t)b.n_bnd * 32);
+	if (!*msg || nla_put_string(*msg, MCFW_A_IFNAME, dev) < 0 ||
+	    put_boundary(*msg, &b) < 0) {
+		nlmsg_free(*msg);
+		*msg = NULL;
+		errmsg("%s: %s", what, strerror(ENOMEM));
+		return EXIT_FAIL;
 	}
-	nla_nest_end(*msg, nest);
 	return 0;
-nomem:
-	nlmsg_free(*msg);
-	*msg = NULL;
-	errmsg("%s: %s", what, strerror(ENOMEM));
-	return EXIT_FAIL;
 }
 
 static int iface_set(int argc, char **argv)
@@ -441,21 +532,16 @@ int iface_save(struct mcfw_nl *nl)
 		.restart = iface_restart,
 		.arg = &ctx,
 	};
-	char p[INET_ADDRSTRLEN + 4];
-	unsigned int j;
 	size_t i;
 	int ret;
 
 	ret = mcfw_nl_dump(nl, mcfw_nl_msg(nl, MCFW_CMD_IFACE_GET), ctx.what,
 			   &h);
 	for (i = 0; ret == 0 && i < ctx.n; i++) {
-		if (!ctx.ifaces[i].n_bnd)
+		if (!ctx.ifaces[i].n_bnd && !ctx.ifaces[i].scope)
 			continue;
 		printf("iface set %s boundary", ctx.ifaces[i].name);
-		for (j = 0; j < ctx.ifaces[i].n_bnd; j++) {
-			print_prefix(&ctx.ifaces[i].bnd[j], p, sizeof(p));
-			printf(" %s", p);
-		}
+		print_boundary(&ctx.ifaces[i]);
 		putchar('\n');
 	}
 	free(ctx.ifaces);

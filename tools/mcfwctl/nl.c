@@ -97,6 +97,16 @@ static const char * const mcfw_attr_names[MCFW_A_MAX + 1] = {
 	[MCFW_A_RATE_BITS]	= "MCFW_A_RATE_BITS",
 	[MCFW_A_BOUNDARIES]	= "MCFW_A_BOUNDARIES",
 	[MCFW_A_PREFIX]		= "MCFW_A_PREFIX",
+	[MCFW_A_RELAY_ADDR]	= "MCFW_A_RELAY_ADDR",
+	[MCFW_A_RELAY_PORT]	= "MCFW_A_RELAY_PORT",
+	[MCFW_A_RELAY_GROUP_PORT] = "MCFW_A_RELAY_GROUP_PORT",
+	[MCFW_A_RELAY_TTL]	= "MCFW_A_RELAY_TTL",
+	[MCFW_A_RELAY_WAIT]	= "MCFW_A_RELAY_WAIT",
+	[MCFW_A_SNAT]		= "MCFW_A_SNAT",
+	[MCFW_A_GROUP6]		= "MCFW_A_GROUP6",
+	[MCFW_A_SOURCE6]	= "MCFW_A_SOURCE6",
+	[MCFW_A_RELAY_ADDR6]	= "MCFW_A_RELAY_ADDR6",
+	[MCFW_A_BOUNDARY_SCOPE]	= "MCFW_A_BOUNDARY_SCOPE",
 };
 
 /* Types of the attributes the kernel sends; others are accepted as is. */
@@ -132,6 +142,15 @@ static struct nla_policy mcfw_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_RATE_PKTS]	= { .type = NLA_U64 },
 	[MCFW_A_RATE_BITS]	= { .type = NLA_U64 },
 	[MCFW_A_BOUNDARIES]	= { .type = NLA_NESTED },
+	[MCFW_A_RELAY_ADDR]	= { .type = NLA_U32 },	/* be32 */
+	[MCFW_A_RELAY_PORT]	= { .type = NLA_U16 },	/* be16 */
+	[MCFW_A_RELAY_GROUP_PORT] = { .type = NLA_U16 },	/* be16 */
+	[MCFW_A_RELAY_TTL]	= { .type = NLA_U8 },
+	[MCFW_A_SNAT]		= { .type = NLA_FLAG },
+	[MCFW_A_GROUP6]		= MCFW_NL_POLICY_IN6,
+	[MCFW_A_SOURCE6]	= MCFW_NL_POLICY_IN6,
+	[MCFW_A_RELAY_ADDR6]	= MCFW_NL_POLICY_IN6,
+	[MCFW_A_BOUNDARY_SCOPE]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
@@ -873,4 +892,27 @@ int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 bool mcfw_nl_knows(const struct mcfw_nl *nl, int attr)
 {
 	return attr >= 0 && (__u32)attr <= nl->maxattr;
+}
+
+int mcfw_nl_put_addr(struct nl_msg *msg, int attr4, int attr6,
+		     const struct ipaddr *a)
+{
+	return nla_put(msg, a->family == AF_INET6 ? attr6 : attr4,
+		       ipaddr_len(a), ipaddr_bytes(a)) < 0 ? -1 : 0;
+}
+
+int mcfw_nl_get_addr(const struct nlattr *a4, const struct nlattr *a6,
+		     struct ipaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (a6) {
+		a->family = AF_INET6;
+		memcpy(&a->v6, nla_data(a6), sizeof(a->v6));
+	} else if (a4) {
+		a->family = AF_INET;
+		memcpy(&a->v4, nla_data(a4), sizeof(a->v4));
+	} else {
+		return -1;
+	}
+	return 0;
 }

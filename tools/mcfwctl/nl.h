@@ -10,6 +10,8 @@
 #include <linux/genetlink.h>
 #include <linux/mcfw.h>
 
+#include "addr.h"
+
 struct mcfw_nl;
 
 /*
@@ -143,6 +145,24 @@ int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
  * Returns 0, or -1 if @nest is malformed.
  */
 int mcfw_nl_stats(struct nlattr *nest, __u64 c[MCFW_STATS_A_MAX + 1]);
+
+/* The policy of an IPv6 address attribute: exactly 16 bytes. */
+#define MCFW_NL_POLICY_IN6	{ .minlen = 16, .maxlen = 16 }
+
+/*
+ * @a as @attr4 (be32) if it is IPv4, else as @attr6 (16 bytes): 0, or
+ * -1 if there is no room.
+ */
+int mcfw_nl_put_addr(struct nl_msg *msg, int attr4, int attr6,
+		     const struct ipaddr *a);
+
+/*
+ * The address of @a6 (16 bytes) if given, else of @a4 (be32), checked
+ * against the policies of the message's parser. 0, or -1 if both are
+ * NULL.
+ */
+int mcfw_nl_get_addr(const struct nlattr *a4, const struct nlattr *a6,
+		     struct ipaddr *a);
 
 /* Print "mcfwctl: @what: malformed reply from the kernel (no @attr)". */
 int mcfw_nl_missing(const char *what, int attr);

@@ -37,14 +37,18 @@ static void relay_usage(void)
 {
 	size_t i;
 
-	printf("Usage: " PROG_NAME " [OPTIONS] relay { add | replace } ADDR:PORT [from SRC]\n"
+	printf("Usage: " PROG_NAME " [OPTIONS] relay { add | replace } KEY [from SRC]\n"
 	       "                 [iif DEV] group GROUP[:PORT] oif OUTPUT [OUTPUT...]\n"
 	       "                 [ttl TTL] [snat]\n"
-	       "       " PROG_NAME " [OPTIONS] relay { del | delete } ADDR:PORT [iif DEV]\n"
+	       "       " PROG_NAME " [OPTIONS] relay { del | delete } KEY [iif DEV]\n"
 	       "       " PROG_NAME " [OPTIONS] relay { show | list | ls }\n"
 	       "       " PROG_NAME " relay help\n"
 	       "\n"
+	       "KEY := ADDR:PORT | ADDR port PORT\n"
 	       "OUTPUT := DEV[:TTL][@GROUP[:PORT]] | unicast ADDR[:PORT]\n"
+	       "An IPv6 ADDR or GROUP is written in brackets when a port follows it:\n"
+	       "[2001:db8::1]:7000, group [ff3e::1]:6000, eth1@[ff3e::2]:6001. ADDR,\n"
+	       "SRC, GROUP and the outputs' addresses are all IPv4 or all IPv6.\n"
 	       "\n"
 	       "UDP datagrams to ADDR:PORT, one of this host's addresses, are consumed\n"
 	       "(no socket receives them) and sent as multicast GROUP (to UDP port\n"
@@ -68,16 +72,19 @@ static int relay_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* How a relay's key is written, for diagnostics. */
+#define RELAY_KEY_FORM	"ADDR:PORT, [ADDR]:PORT for IPv6, or ADDR port PORT"
+
 /* A relay's command line. */
 struct relay_args {
 	const char *what;
-	struct in_addr addr;
-	__u16 port;
+	struct ipaddr addr;
+	__u16 port;		/* 0: not given yet */
 	bool has_from;
-	struct in_addr from;
+	struct ipaddr from;
 	const char *iif;	/* NULL: any input */
 	bool has_group;
-	struct in_addr group;
+	struct ipaddr group;
 	__u16 gport;		/* 0: kept */
 	__u8 ttl;		/* 0: not given */
 	bool snat;
@@ -92,6 +99,7 @@ enum {
 	RKW_OIF		= 1 << 3,
 	RKW_TTL		= 1 << 4,
 	RKW_SNAT	= 1 << 5,
+	RKW_PORT	= 1 << 6,
 };
 
 static int relay_keyword(const char *word)
@@ -108,89 +116,85 @@ static int relay_keyword(const char *word)
 		return RKW_TTL;
 	if (!strcmp(word, "snat"))
 		return RKW_SNAT;
+	if (!strcmp(word, "port"))
+		return RKW_PORT;
 	return 0;
 }
 
-/* "1-65535" at @p (after a ':') of @word. -1 to go on, else exit status. */
-static int parse_port(const char *what, const char *word, const char *p,
-		      __u16 *port)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(p, &end, 10);
-	if (*p < '0' || *p > '9' || *end || errno || v < 1 || v > 65535)
-		return usage_error("%s: invalid port in '%s' (1-65535)", what,
-				   word);
-	*port = v;
-	return -1;
-}
-
-/* "ADDR:PORT", the relay's key: a unicast address and a port. */
+/*
+ * The relay's key, "ADDR:PORT" ("[ADDR]:PORT" for IPv6) or an ADDR whose
+ * port is the keyword's: a unicast address and a port.
+ */
 static int parse_key(struct relay_args *a, const char *word)
 {
-	char buf[INET_ADDRSTRLEN + 8], *colon;
-	__u32 u;
+	char addr[IPADDR_STRLEN];
+	int ret;
 
-	if (strlen(word) >= sizeof(buf))
-		goto bad;
-	strcpy(buf, word);
-	colon = strchr(buf, ':');
-	if (!colon)
-		return usage_error("%s: '%s' needs a port (ADDR:PORT)", a->what,
-				   word);
-	*colon = '\0';
-	if (inet_pton(AF_INET, buf, &a->addr) != 1)
-		goto bad;
-	u = ntohl(a->addr.s_addr);
-	if (IN_MULTICAST(u) || u == 0xffffffff || !(u >> 24))
+	ret = route_parse_addr_port(a->what, "relay address", RELAY_KEY_FORM,
+				    word, word, &a->addr, &a->port);
+	if (ret >= 0)
+		return ret;
+	if (!ipaddr_is_unicast(&a->addr))
 		return usage_error("%s: '%s' is not a unicast address of this host",
-				   a->what, buf);
-	return parse_port(a->what, word, colon + 1, &a->port);
-bad:
-	return usage_error("%s: invalid relay address '%s' (ADDR:PORT)", a->what,
-			   word);
+				   a->what, ipaddr_fmt(&a->addr, addr));
+	return -1;
 }
 
 /* "GROUP[:PORT]": the group the copies carry. */
 static int parse_group(struct relay_args *a, const char *word)
 {
-	char buf[INET_ADDRSTRLEN + 8], *colon;
-	__u32 g;
+	char grp[IPADDR_STRLEN];
+	const char *why;
+	int ret;
 
-	if (strlen(word) >= sizeof(buf))
-		goto bad;
-	strcpy(buf, word);
-	colon = strchr(buf, ':');
-	if (colon)
-		*colon = '\0';
-	if (inet_pton(AF_INET, buf, &a->group) != 1)
-		goto bad;
-	g = ntohl(a->group.s_addr);
-	if (!IN_MULTICAST(g))
-		return usage_error("%s: group '%s' is not a multicast address",
-				   a->what, buf);
-	if ((g & 0xffffff00) == 0xe0000000)
-		return usage_error("%s: group '%s' is in 224.0.0.0/24 (link-local)",
-				   a->what, buf);
+	ret = route_parse_addr_port(a->what, "group",
+				    "GROUP[:PORT], or [GROUP]:PORT for IPv6",
+				    word, word, &a->group, &a->gport);
+	if (ret >= 0)
+		return ret;
+	why = ipaddr_group_error(&a->group);
+	if (why)
+		return usage_error("%s: group '%s' %s", a->what,
+				   ipaddr_fmt(&a->group, grp), why);
 	a->has_group = true;
-	if (colon)
-		return parse_port(a->what, word, colon + 1, &a->gport);
 	return -1;
-bad:
-	return usage_error("%s: invalid group '%s' (GROUP[:PORT])", a->what,
-			   word);
+}
+
+/* The "port PORT" of a key given as ADDR. */
+static int parse_port_kw(struct relay_args *a, const char *word)
+{
+	if (a->port)
+		return usage_error("%s: the port is given twice (%s)", a->what,
+				   RELAY_KEY_FORM);
+	if (ipaddr_parse_port(word, &a->port) < 0)
+		return usage_error("%s: invalid port in '%s' (1-65535)", a->what,
+				   word);
+	return -1;
+}
+
+/* The addresses of a relay: of its group's family. */
+static int relay_args_check(const struct relay_args *a)
+{
+	int ret;
+
+	ret = route_same_family(a->what, "relay address", &a->addr, &a->group);
+	if (ret < 0 && a->has_from)
+		ret = route_same_family(a->what, "source", &a->from, &a->group);
+	if (ret < 0)
+		ret = route_oifs_same_family(a->what, a->oifs, a->n_oifs,
+					     &a->group);
+	return ret;
 }
 
 /*
  * argv[1] is the key; then keywords. @full: add's (every keyword, group
- * and oif required); else del's (iif only). -1 to go on, or exit status.
+ * and oif required); else del's (iif and port only). -1 to go on, or exit
+ * status.
  */
 static int relay_args_parse(int argc, char **argv, bool full,
 			    struct relay_args *a)
 {
-	unsigned int seen = 0, allowed = full ? ~0u : RKW_IIF;
+	unsigned int seen = 0, allowed = full ? ~0u : RKW_IIF | RKW_PORT;
 	int i = 2, first, kw, ret;
 	unsigned long ttl;
 	char *end;
@@ -231,10 +235,14 @@ static int relay_args_parse(int argc, char **argv, bool full,
 			return usage_error("%s: '%s' needs an argument", a->what,
 					   argv[i]);
 		if (kw == RKW_FROM) {
-			if (inet_pton(AF_INET, argv[i + 1], &a->from) != 1)
+			if (ipaddr_parse(argv[i + 1], &a->from) < 0)
 				return usage_error("%s: invalid source address '%s'",
 						   a->what, argv[i + 1]);
 			a->has_from = true;
+		} else if (kw == RKW_PORT) {
+			ret = parse_port_kw(a, argv[i + 1]);
+			if (ret >= 0)
+				return ret;
 		} else if (kw == RKW_IIF) {
 			a->iif = argv[i + 1];
 			if (strlen(a->iif) >= IF_NAMESIZE)
@@ -255,17 +263,21 @@ static int relay_args_parse(int argc, char **argv, bool full,
 		}
 		i += 2;
 	}
+	if (!a->port)
+		return usage_error("%s: '%s' needs a port (%s)", a->what, argv[1],
+				   RELAY_KEY_FORM);
 	if (full && !a->has_group)
 		return usage_error("%s: missing 'group GROUP'", a->what);
 	if (full && !a->n_oifs)
 		return usage_error("%s: missing 'oif OUTPUT...'", a->what);
-	return -1;
+	return full ? relay_args_check(a) : -1;
 }
 
 /* The key's attributes. */
 static int put_key(struct nl_msg *msg, const struct relay_args *a)
 {
-	if (nla_put_u32(msg, MCFW_A_RELAY_ADDR, a->addr.s_addr) < 0 ||
+	if (mcfw_nl_put_addr(msg, MCFW_A_RELAY_ADDR, MCFW_A_RELAY_ADDR6,
+			     &a->addr) < 0 ||
 	    nla_put_u16(msg, MCFW_A_RELAY_PORT, htons(a->port)) < 0 ||
 	    (a->iif && nla_put_string(msg, MCFW_A_IIF_NAME, a->iif) < 0))
 		return -1;
@@ -297,18 +309,19 @@ int relay_msg(struct mcfw_nl *nl, int argc, char **argv, bool batch,
 	ret = EXIT_FAIL;
 	*msg = mcfw_nl_msg_sized(nl, del ? MCFW_CMD_RELAY_DEL :
 					   MCFW_CMD_RELAY_NEW,
-				 160 + (size_t)a.n_oifs * 48);
+				 160 + (size_t)a.n_oifs * ROUTE_OIF_ROOM);
 	if (!*msg || put_key(*msg, &a) < 0)
 		goto nomem;
 	if (del) {
 		ret = 0;
 		goto out;
 	}
-	if (nla_put_u32(*msg, MCFW_A_GROUP, a.group.s_addr) < 0 ||
+	if (mcfw_nl_put_addr(*msg, MCFW_A_GROUP, MCFW_A_GROUP6, &a.group) < 0 ||
 	    (a.gport &&
 	     nla_put_u16(*msg, MCFW_A_RELAY_GROUP_PORT, htons(a.gport)) < 0) ||
 	    (a.has_from &&
-	     nla_put_u32(*msg, MCFW_A_SOURCE, a.from.s_addr) < 0) ||
+	     mcfw_nl_put_addr(*msg, MCFW_A_SOURCE, MCFW_A_SOURCE6,
+			      &a.from) < 0) ||
 	    (a.ttl && nla_put_u8(*msg, MCFW_A_RELAY_TTL, a.ttl) < 0) ||
 	    (a.snat && nla_put_flag(*msg, MCFW_A_SNAT) < 0) ||
 	    (replace && nla_put_flag(*msg, MCFW_A_REPLACE) < 0) ||
@@ -367,12 +380,12 @@ static int relay_del(int argc, char **argv)
 
 /* A relay as the kernel reports it. */
 struct relay {
-	struct in_addr addr;
+	struct ipaddr addr;
 	__u16 port;
 	char iif[IF_NAMESIZE];	/* "" for any */
 	bool has_from;
-	struct in_addr from;
-	struct in_addr group;
+	struct ipaddr from;
+	struct ipaddr group;
 	__u16 gport;
 	__u8 ttl;
 	bool snat;
@@ -431,11 +444,11 @@ static int relay_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	size_t size;
 
 	(void)gnlh;
-	if (!tb[MCFW_A_RELAY_ADDR])
+	if (!tb[MCFW_A_RELAY_ADDR] && !tb[MCFW_A_RELAY_ADDR6])
 		return mcfw_nl_missing(ctx->what, MCFW_A_RELAY_ADDR);
 	if (!tb[MCFW_A_RELAY_PORT])
 		return mcfw_nl_missing(ctx->what, MCFW_A_RELAY_PORT);
-	if (!tb[MCFW_A_GROUP])
+	if (!tb[MCFW_A_GROUP] && !tb[MCFW_A_GROUP6])
 		return mcfw_nl_missing(ctx->what, MCFW_A_GROUP);
 	if (ctx->n == ctx->size) {
 		size = ctx->size ? 2 * ctx->size : 16;
@@ -449,15 +462,15 @@ static int relay_reply(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	}
 	r = &ctx->relays[ctx->n++];
 	memset(r, 0, sizeof(*r));
-	r->addr.s_addr = nla_get_u32(tb[MCFW_A_RELAY_ADDR]);
+	mcfw_nl_get_addr(tb[MCFW_A_RELAY_ADDR], tb[MCFW_A_RELAY_ADDR6],
+			 &r->addr);
 	r->port = ntohs(nla_get_u16(tb[MCFW_A_RELAY_PORT]));
 	if (tb[MCFW_A_IIF_NAME])
 		snprintf(r->iif, sizeof(r->iif), "%s",
 			 nla_get_string(tb[MCFW_A_IIF_NAME]));
-	r->has_from = tb[MCFW_A_SOURCE];
-	if (r->has_from)
-		r->from.s_addr = nla_get_u32(tb[MCFW_A_SOURCE]);
-	r->group.s_addr = nla_get_u32(tb[MCFW_A_GROUP]);
+	r->has_from = !mcfw_nl_get_addr(tb[MCFW_A_SOURCE], tb[MCFW_A_SOURCE6],
+					&r->from);
+	mcfw_nl_get_addr(tb[MCFW_A_GROUP], tb[MCFW_A_GROUP6], &r->group);
 	if (tb[MCFW_A_RELAY_GROUP_PORT])
 		r->gport = ntohs(nla_get_u16(tb[MCFW_A_RELAY_GROUP_PORT]));
 	r->ttl = tb[MCFW_A_RELAY_TTL] ? nla_get_u8(tb[MCFW_A_RELAY_TTL]) :
@@ -499,21 +512,16 @@ static int relay_list(struct mcfw_nl *nl, struct relay_ctx *ctx, bool stats)
 /* "relay add ..." words for @r, as save and show print it. */
 static void relay_print_command(const struct relay *r, bool cmd)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[IPADDR_PORT_STRLEN];
 	unsigned int i;
 
-	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
-	printf("%s%s:%u", cmd ? "relay add " : "", addr, r->port);
-	if (r->has_from) {
-		inet_ntop(AF_INET, &r->from, addr, sizeof(addr));
-		printf(" from %s", addr);
-	}
+	printf("%s%s", cmd ? "relay add " : "",
+	       ipaddr_port_fmt(&r->addr, r->port, addr));
+	if (r->has_from)
+		printf(" from %s", ipaddr_fmt(&r->from, addr));
 	if (r->iif[0])
 		printf(" iif %s", r->iif);
-	inet_ntop(AF_INET, &r->group, addr, sizeof(addr));
-	printf(" group %s", addr);
-	if (r->gport)
-		printf(":%u", r->gport);
+	printf(" group %s", ipaddr_port_fmt(&r->group, r->gport, addr));
 	fputs(" oif", stdout);
 	for (i = 0; i < r->n_oifs; i++) {
 		putchar(' ');
@@ -554,26 +562,22 @@ static void relay_print(const struct relay *r)
 
 static void relay_json(struct json_writer *jw, const struct relay *r)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[IPADDR_STRLEN];
 	const struct mroute_oif *oif;
 	unsigned int i;
 
 	json_object_open(jw, NULL);
-	inet_ntop(AF_INET, &r->addr, addr, sizeof(addr));
-	json_string(jw, "addr", addr);
+	json_string(jw, "addr", ipaddr_fmt(&r->addr, addr));
 	json_u64(jw, "port", r->port);
 	if (r->iif[0])
 		json_string(jw, "iif", r->iif);
 	else
 		json_null(jw, "iif");
-	if (r->has_from) {
-		inet_ntop(AF_INET, &r->from, addr, sizeof(addr));
-		json_string(jw, "from", addr);
-	} else {
+	if (r->has_from)
+		json_string(jw, "from", ipaddr_fmt(&r->from, addr));
+	else
 		json_null(jw, "from");
-	}
-	inet_ntop(AF_INET, &r->group, addr, sizeof(addr));
-	json_string(jw, "group", addr);
+	json_string(jw, "group", ipaddr_fmt(&r->group, addr));
 	if (r->gport)
 		json_u64(jw, "group_port", r->gport);
 	else
@@ -587,19 +591,16 @@ static void relay_json(struct json_writer *jw, const struct relay *r)
 		json_object_open(jw, NULL);
 		if (oif->unicast) {
 			json_null(jw, "dev");
-			inet_ntop(AF_INET, &oif->addr, addr, sizeof(addr));
-			json_string(jw, "unicast", addr);
+			json_string(jw, "unicast", ipaddr_fmt(&oif->addr, addr));
 		} else {
 			json_string(jw, "dev", oif->dev);
 			json_null(jw, "unicast");
 		}
 		json_u64(jw, "ttl", oif->ttl);
-		if (oif->has_group) {
-			inet_ntop(AF_INET, &oif->group, addr, sizeof(addr));
-			json_string(jw, "group", addr);
-		} else {
+		if (oif->has_group)
+			json_string(jw, "group", ipaddr_fmt(&oif->group, addr));
+		else
 			json_null(jw, "group");
-		}
 		if (oif->port)
 			json_u64(jw, "port", oif->port);
 		else

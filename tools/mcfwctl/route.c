@@ -57,6 +57,8 @@ static void route_usage(void)
 	       "\n"
 	       "OUTPUT := DEV[:TTL][@GROUP[:PORT]] | unicast ADDR[:PORT]\n"
 	       "RATE := NUMBER{pps|kpps|mpps|bit|kbit|mbit|gbit}\n"
+	       "An IPv6 GROUP or ADDR is written in brackets when a port follows it:\n"
+	       "DEV@[GROUP]:PORT, unicast [ADDR]:PORT.\n"
 	       "\n"
 	       "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(route_cmds); i++)
@@ -65,13 +67,16 @@ static void route_usage(void)
 			       route_cmds[i].description);
 	printf("\n"
 	       "Arguments (keywords in any order after GROUP):\n"
-	       "  GROUP       IPv4 multicast group, for example 239.1.1.1\n"
+	       "  GROUP       IPv4 or IPv6 multicast group, for example 239.1.1.1 or\n"
+	       "              ff3e::8000:1 (IPv6: of scope 3 or more); SRC and the\n"
+	       "              outputs' groups and addresses are of its family\n"
 	       "  source SRC  only packets from SRC; without it the route is (*, GROUP)\n"
 	       "              and takes packets from any source\n"
 	       "  iif DEV     the input interface (del: without it, on every input)\n"
 	       "  oif ...     the outputs: every word up to the next keyword\n"
-	       "  DEV:TTL     output DEV with TTL threshold TTL, 1-255 (default 1):\n"
-	       "              a packet is copied to DEV only if its TTL is greater\n"
+	       "  DEV:TTL     output DEV with TTL (IPv6: hop limit) threshold TTL,\n"
+	       "              1-255 (default 1): a packet is copied to DEV only if\n"
+	       "              its TTL is greater\n"
 	       "  DEV@GROUP:PORT  a copy out of DEV sent to GROUP instead (and, for\n"
 	       "              UDP, to port PORT, 1-65535); one DEV may carry several\n"
 	       "              copies that differ in GROUP or PORT\n"
@@ -106,6 +111,8 @@ static struct nla_policy oif_policy[MCFW_OIF_A_MAX + 1] = {
 	[MCFW_OIF_A_GROUP]	= { .type = NLA_U32 },
 	[MCFW_OIF_A_PORT]	= { .type = NLA_U16 },
 	[MCFW_OIF_A_UNICAST]	= { .type = NLA_U32 },
+	[MCFW_OIF_A_GROUP6]	= MCFW_NL_POLICY_IN6,
+	[MCFW_OIF_A_UNICAST6]	= MCFW_NL_POLICY_IN6,
 };
 
 static int bad_reply(const char *what, const char *why)
@@ -122,9 +129,10 @@ int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
 
 	if (nla_parse_nested(tb, MCFW_OIF_A_MAX, a, oif_policy) < 0)
 		return bad_reply(what, "bad output interface");
-	oif->unicast = tb[MCFW_OIF_A_UNICAST];
+	oif->unicast = !mcfw_nl_get_addr(tb[MCFW_OIF_A_UNICAST],
+					 tb[MCFW_OIF_A_UNICAST6], &oif->addr);
 	if (oif->unicast)
-		oif->addr.s_addr = nla_get_u32(tb[MCFW_OIF_A_UNICAST]);
+		oif->dev[0] = '\0';
 	else if (tb[MCFW_OIF_A_IFNAME])
 		str_copy(oif->dev, sizeof(oif->dev),
 			 nla_get_string(tb[MCFW_OIF_A_IFNAME]));
@@ -137,9 +145,8 @@ int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
 		       nla_get_u32(tb[MCFW_OIF_A_IFINDEX]) : 0;
 	oif->waiting = tb[MCFW_OIF_A_WAITING];
 	oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
-	oif->has_group = tb[MCFW_OIF_A_GROUP];
-	if (oif->has_group)
-		oif->group.s_addr = nla_get_u32(tb[MCFW_OIF_A_GROUP]);
+	oif->has_group = !mcfw_nl_get_addr(tb[MCFW_OIF_A_GROUP],
+					   tb[MCFW_OIF_A_GROUP6], &oif->group);
 	oif->port = tb[MCFW_OIF_A_PORT] ?
 		    ntohs(nla_get_u16(tb[MCFW_OIF_A_PORT])) : 0;
 	if (!tb[MCFW_OIF_A_STATS])
@@ -193,13 +200,10 @@ int mroute_parse(const struct genlmsghdr *gnlh, struct nlattr **tb,
 	__u64 c[MCFW_STATS_A_MAX + 1];
 
 	memset(rt, 0, sizeof(*rt));
-	if (!tb[MCFW_A_GROUP])
+	if (mcfw_nl_get_addr(tb[MCFW_A_GROUP], tb[MCFW_A_GROUP6], &rt->group))
 		return mcfw_nl_missing(what, MCFW_A_GROUP);
-	/* be32 attributes: the bytes are in network order already. */
-	rt->group.s_addr = nla_get_u32(tb[MCFW_A_GROUP]);
-	rt->any_source = !tb[MCFW_A_SOURCE];
-	if (tb[MCFW_A_SOURCE])
-		rt->source.s_addr = nla_get_u32(tb[MCFW_A_SOURCE]);
+	rt->any_source = mcfw_nl_get_addr(tb[MCFW_A_SOURCE], tb[MCFW_A_SOURCE6],
+					  &rt->source) < 0;
 	if (tb[MCFW_A_IIF_NAME])
 		str_copy(rt->iif, sizeof(rt->iif),
 			 nla_get_string(tb[MCFW_A_IIF_NAME]));
@@ -291,23 +295,22 @@ static void print_rate(const struct mroute *rt)
 }
 
 /*
- * An output as the command line gives it: DEV[:TTL][@GROUP[:PORT]]. A
- * port-only translation names the route's group.
+ * An output as the command line gives it: DEV[:TTL][@GROUP[:PORT]], an
+ * IPv6 GROUP in brackets when a port follows. A port-only translation
+ * names the route's group.
  */
 static void print_oif(const struct mroute *rt, const struct mroute_oif *oif)
 {
 	mroute_print_oif(&rt->group, oif);
 }
 
-void mroute_print_oif(const struct in_addr *group, const struct mroute_oif *oif)
+void mroute_print_oif(const struct ipaddr *group, const struct mroute_oif *oif)
 {
-	char grp[INET_ADDRSTRLEN];
+	char buf[IPADDR_PORT_STRLEN];
 
 	if (oif->unicast) {
-		inet_ntop(AF_INET, &oif->addr, grp, sizeof(grp));
-		printf("unicast %s", grp);
-		if (oif->port)
-			printf(":%u", oif->port);
+		fputs("unicast ", stdout);
+		fputs(ipaddr_port_fmt(&oif->addr, oif->port, buf), stdout);
 		return;
 	}
 	fputs(oif->dev, stdout);
@@ -315,11 +318,9 @@ void mroute_print_oif(const struct in_addr *group, const struct mroute_oif *oif)
 		printf(":%u", oif->ttl);
 	if (!oif->has_group && !oif->port)
 		return;
-	inet_ntop(AF_INET, oif->has_group ? &oif->group : group, grp,
-		  sizeof(grp));
-	printf("@%s", grp);
-	if (oif->port)
-		printf(":%u", oif->port);
+	putchar('@');
+	fputs(ipaddr_port_fmt(oif->has_group ? &oif->group : group, oif->port,
+			      buf), stdout);
 }
 
 static void print_oifs(const struct mroute *rt)
@@ -336,14 +337,14 @@ static void print_oifs(const struct mroute *rt)
 
 void mroute_print(const struct mroute *rt, const char *event)
 {
-	char grp[INET_ADDRSTRLEN], src[INET_ADDRSTRLEN] = "*";
+	char grp[IPADDR_STRLEN], src[IPADDR_STRLEN] = "*";
 	const struct mroute_oif *oif;
 	bool waiting = rt->waiting;
 	unsigned int i;
 
-	inet_ntop(AF_INET, &rt->group, grp, sizeof(grp));
+	ipaddr_fmt(&rt->group, grp);
 	if (!rt->any_source)
-		inet_ntop(AF_INET, &rt->source, src, sizeof(src));
+		ipaddr_fmt(&rt->source, src);
 	if (event)
 		printf("%s ", event);
 	printf("(%s, %s) iif %s", src, grp, rt->iif);
@@ -408,7 +409,7 @@ void mroute_json(struct json_writer *jw, const struct mroute *rt,
 void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		       const char *time, const char *event, const char *change)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[IPADDR_STRLEN];
 	const struct mroute_oif *oif;
 	unsigned int i;
 
@@ -419,14 +420,11 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 		json_string(jw, "event", event);
 	if (change)
 		json_string(jw, "change", change);
-	inet_ntop(AF_INET, &rt->group, addr, sizeof(addr));
-	json_string(jw, "group", addr);
-	if (rt->any_source) {
+	json_string(jw, "group", ipaddr_fmt(&rt->group, addr));
+	if (rt->any_source)
 		json_null(jw, "source");
-	} else {
-		inet_ntop(AF_INET, &rt->source, addr, sizeof(addr));
-		json_string(jw, "source", addr);
-	}
+	else
+		json_string(jw, "source", ipaddr_fmt(&rt->source, addr));
 	json_string(jw, "iif", rt->iif);
 	json_array_open(jw, "oifs");
 	for (i = 0; i < rt->n_oifs; i++) {
@@ -436,19 +434,15 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 			json_null(jw, "dev");
 		else
 			json_string(jw, "dev", oif->dev);
-		if (oif->unicast) {
-			inet_ntop(AF_INET, &oif->addr, addr, sizeof(addr));
-			json_string(jw, "unicast", addr);
-		} else {
+		if (oif->unicast)
+			json_string(jw, "unicast", ipaddr_fmt(&oif->addr, addr));
+		else
 			json_null(jw, "unicast");
-		}
 		json_u64(jw, "ttl", oif->ttl);
-		if (oif->has_group) {
-			inet_ntop(AF_INET, &oif->group, addr, sizeof(addr));
-			json_string(jw, "group", addr);
-		} else {
+		if (oif->has_group)
+			json_string(jw, "group", ipaddr_fmt(&oif->group, addr));
+		else
 			json_null(jw, "group");
-		}
 		if (oif->port)
 			json_u64(jw, "port", oif->port);
 		else
@@ -510,16 +504,14 @@ void mroute_json_event(struct json_writer *jw, const struct mroute *rt,
 
 void mroute_print_command(const struct mroute *rt)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[IPADDR_STRLEN];
 
 	/* save prints every route: words, not formats. */
-	inet_ntop(AF_INET, &rt->group, addr, sizeof(addr));
 	fputs("route add ", stdout);
-	fputs(addr, stdout);
+	fputs(ipaddr_fmt(&rt->group, addr), stdout);
 	if (!rt->any_source) {
-		inet_ntop(AF_INET, &rt->source, addr, sizeof(addr));
 		fputs(" source ", stdout);
-		fputs(addr, stdout);
+		fputs(ipaddr_fmt(&rt->source, addr), stdout);
 	}
 	fputs(" iif ", stdout);
 	fputs(rt->iif, stdout);
@@ -551,9 +543,9 @@ enum {
 struct route_args {
 	const char *what;	/* "route add", for diagnostics */
 	unsigned int n_groups;
-	struct in_addr *groups;
+	struct ipaddr *groups;
 	bool has_source;
-	struct in_addr source;
+	struct ipaddr source;
 	const char *iif;	/* NULL: not given */
 	const char *owner;	/* NULL: not given */
 	bool nojoin;
@@ -649,60 +641,52 @@ bad:
 }
 
 static int parse_addr(const struct route_args *a, const char *kind,
-		      const char *word, struct in_addr *addr)
+		      const char *word, struct ipaddr *addr)
 {
-	if (inet_pton(AF_INET, word, addr) != 1)
+	if (ipaddr_parse(word, addr) < 0)
 		return usage_error("%s: invalid %s address '%s'", a->what, kind,
 				   word);
 	return -1;
 }
 
-/* "PORT" of an output @word, at @p (after its ':'). */
-static int parse_oif_port(const char *what, const char *word,
-			  const char *p, __u16 *port)
-{
-	unsigned long v;
-	char *end;
+/* How outputs with addresses are written, for diagnostics. */
+#define OIF_GROUP_FORM		"DEV@GROUP[:PORT], or DEV@[GROUP]:PORT for IPv6"
+#define OIF_UNICAST_FORM	"unicast ADDR[:PORT], or unicast [ADDR]:PORT for IPv6"
 
-	errno = 0;
-	v = strtoul(p, &end, 10);
-	if (*p < '0' || *p > '9' || *end || errno || v < 1 || v > 65535)
-		return usage_error("%s: invalid port in output '%s' (PORT 1-65535)",
-				   what, word);
-	*port = v;
+int route_parse_addr_port(const char *what, const char *kind,
+			  const char *form, const char *word, const char *s,
+			  struct ipaddr *addr, __u16 *port)
+{
+	switch (ipaddr_port_parse(s, addr, port)) {
+	case -1:
+		return usage_error("%s: invalid %s '%s' (%s)", what, kind, word,
+				   form);
+	case -2:
+		return usage_error("%s: invalid port in '%s' (1-65535)", what,
+				   word);
+	}
 	return -1;
 }
 
 /*
  * The "ADDR[:PORT]" after "unicast": a unicast address (the routing table
- * sends the copies), not multicast, broadcast, 0.0.0.0/8 or loopback.
- * Returns -1 to go on, or the exit status.
+ * sends the copies), not multicast, broadcast, 0.0.0.0/8, loopback or
+ * IPv6 link-local. Returns -1 to go on, or the exit status.
  */
 int route_oif_parse_unicast(const char *what, char *word,
 			    struct route_oif_arg *oif)
 {
-	char *colon = strchr(word, ':');
-	__u32 u;
+	const char *why;
 	int ret;
 
 	oif->unicast = true;
-	if (colon)
-		*colon = '\0';
-	ret = inet_pton(AF_INET, word, &oif->addr);
-	if (colon)
-		*colon = ':';
-	if (ret != 1)
-		return usage_error("%s: invalid address in 'unicast %s' (unicast ADDR[:PORT])",
-				   what, word);
-	u = ntohl(oif->addr.s_addr);
-	if (IN_MULTICAST(u))
-		return usage_error("%s: 'unicast %s': a multicast address (give it as DEV@GROUP)",
-				   what, word);
-	if (u == 0xffffffff || (u >> 24) == 0 || (u >> 24) == 127)
-		return usage_error("%s: 'unicast %s': not a unicast address",
-				   what, word);
-	if (colon)
-		return parse_oif_port(what, word, colon + 1, &oif->port);
+	ret = route_parse_addr_port(what, "address in output", OIF_UNICAST_FORM,
+				    word, word, &oif->addr, &oif->port);
+	if (ret >= 0)
+		return ret;
+	why = ipaddr_unicast_error(&oif->addr);
+	if (why)
+		return usage_error("%s: 'unicast %s': %s", what, word, why);
 	return -1;
 }
 
@@ -711,39 +695,42 @@ int route_oif_parse_unicast(const char *what, char *word,
  * go on, or the exit status.
  */
 static int parse_oif_group(const char *what, const char *word,
-			   char *at, struct route_oif_arg *oif)
+			   const char *at, struct route_oif_arg *oif)
 {
-	char *colon = strchr(at, ':');
-	__u32 g;
+	char grp[IPADDR_STRLEN];
+	const char *why;
+	int ret;
 
-	if (colon)
-		*colon = '\0';
-	if (inet_pton(AF_INET, at, &oif->group) != 1) {
-		if (colon)
-			*colon = ':';
-		return usage_error("%s: invalid group in output '%s' (DEV@GROUP[:PORT])",
-				   what, word);
-	}
-	g = ntohl(oif->group.s_addr);
-	if (!IN_MULTICAST(g))
-		return usage_error("%s: output group '%s' is not a multicast address",
-				   what, at);
-	if ((g & 0xffffff00) == 0xe0000000)
-		return usage_error("%s: output group '%s' is in 224.0.0.0/24 (link-local)",
-				   what, at);
+	ret = route_parse_addr_port(what, "group in output", OIF_GROUP_FORM,
+				    word, at, &oif->group, &oif->port);
+	if (ret >= 0)
+		return ret;
+	why = ipaddr_group_error(&oif->group);
+	if (why)
+		return usage_error("%s: output group '%s' %s", what,
+				   ipaddr_fmt(&oif->group, grp), why);
 	oif->has_group = true;
-	if (!colon)
-		return -1;
-	*colon = ':';
-	return parse_oif_port(what, word, colon + 1, &oif->port);
+	return -1;
 }
 
 /*
- * "DEV", "DEV:TTL", and either followed by "@GROUP" or "@GROUP:PORT"; ':'
- * cannot be part of a device name, '@' can: the word is split at its last
- * '@' when a group follows it (a digit; '[' for IPv6), else it is all
- * DEV[:TTL]. The word is cut in place. Returns -1 to go on, or the exit
- * status.
+ * Does @s, after a '@', name a group: an IPv4 address (a digit first),
+ * "[" or an IPv6 address (two ':' or more, which "DEV:TTL" never has)?
+ */
+static bool oif_group_follows(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	return (*s >= '0' && *s <= '9') || *s == '[' ||
+	       (colon && strchr(colon + 1, ':'));
+}
+
+/*
+ * "DEV", "DEV:TTL", and either followed by "@GROUP" or "@GROUP:PORT"
+ * ("@[GROUP]:PORT" for IPv6); ':' cannot be part of a device name, '@'
+ * can: the word is split at its last '@' when a group follows it, else it
+ * is all DEV[:TTL]. The word is cut in place. Returns -1 to go on, or the
+ * exit status.
  */
 int route_oif_parse(const char *what, char *word, struct route_oif_arg *oif)
 {
@@ -753,12 +740,9 @@ int route_oif_parse(const char *what, char *word, struct route_oif_arg *oif)
 	char *end;
 	int ret;
 
-	if (at && ((at[1] >= '0' && at[1] <= '9') || at[1] == '[')) {
+	if (at && oif_group_follows(at + 1)) {
 		if (at == word)
 			return usage_error("%s: missing device name in '%s'",
-					   what, word);
-		if (at[1] == '[')
-			return usage_error("%s: output '%s': IPv6 groups are not supported yet",
 					   what, word);
 		ret = parse_oif_group(what, word, at + 1, oif);
 		if (ret >= 0)
@@ -812,6 +796,64 @@ int route_oifs_parse(const char *what, char **argv, int first, int end,
 		(*n)++;
 	}
 	return -1;
+}
+
+int route_same_family(const char *what, const char *kind,
+		      const struct ipaddr *a, const struct ipaddr *group)
+{
+	char x[IPADDR_STRLEN], g[IPADDR_STRLEN];
+
+	if (a->family == group->family)
+		return -1;
+	return usage_error("%s: %s %s is %s but group %s is %s", what, kind,
+			   ipaddr_fmt(a, x), ipaddr_family_name(a),
+			   ipaddr_fmt(group, g), ipaddr_family_name(group));
+}
+
+int route_oifs_same_family(const char *what, const struct route_oif_arg *o,
+			   unsigned int n, const struct ipaddr *group)
+{
+	unsigned int i;
+	int ret = -1;
+
+	for (i = 0; ret < 0 && i < n; i++) {
+		if (o[i].unicast)
+			ret = route_same_family(what, "unicast output",
+						&o[i].addr, group);
+		else if (o[i].has_group)
+			ret = route_same_family(what, "output group",
+						&o[i].group, group);
+	}
+	return ret;
+}
+
+/*
+ * The groups of @a, its source and outputs: of one family, the source's
+ * and outputs' that of each group, and IPv6 groups of a scope that is
+ * forwarded (IPv4 groups are the kernel's to check, as they always were).
+ * -1 to go on, or the exit status.
+ */
+static int route_args_check(const struct route_args *a)
+{
+	char grp[IPADDR_STRLEN];
+	const struct ipaddr *g;
+	const char *why;
+	unsigned int i;
+	int ret = -1;
+
+	for (i = 0; ret < 0 && i < a->n_groups; i++) {
+		g = &a->groups[i];
+		why = g->family == AF_INET6 ? ipaddr_group_error(g) : NULL;
+		if (why)
+			return usage_error("%s: group '%s' %s", a->what,
+					   ipaddr_fmt(g, grp), why);
+		if (a->has_source)
+			ret = route_same_family(a->what, "source", &a->source, g);
+		if (ret < 0)
+			ret = route_oifs_same_family(a->what, a->oifs,
+						     a->n_oifs, g);
+	}
+	return ret;
 }
 
 /* An owner is a word of letters, digits, '.', '_' and '-'. */
@@ -913,7 +955,7 @@ static int route_args_parse(int argc, char **argv, unsigned int max_groups,
 		}
 		i += 2;
 	}
-	return -1;
+	return route_args_check(a);
 }
 
 /* An add or replace must name its group, input and outputs. */
@@ -936,17 +978,20 @@ static const char *route_owner(const struct route_args *a)
 	return opt_owner() ?: MCFW_OWNER_DEFAULT;
 }
 
-/* MCFW_A_GROUP (the @g-th), MCFW_A_SOURCE and MCFW_A_IIF_NAME, those given. */
+/*
+ * MCFW_A_GROUP (the @g-th), MCFW_A_SOURCE and MCFW_A_IIF_NAME, those
+ * given; MCFW_A_GROUP6 and MCFW_A_SOURCE6 for IPv6 addresses.
+ */
 static int put_key(struct nl_msg *msg, const struct route_args *a,
 		   unsigned int g)
 {
 	if (g < a->n_groups &&
-	    nla_put(msg, MCFW_A_GROUP, sizeof(a->groups[g].s_addr),
-		    &a->groups[g].s_addr) < 0)
+	    mcfw_nl_put_addr(msg, MCFW_A_GROUP, MCFW_A_GROUP6,
+			     &a->groups[g]) < 0)
 		return -1;
 	if (a->has_source &&
-	    nla_put(msg, MCFW_A_SOURCE, sizeof(a->source.s_addr),
-		    &a->source.s_addr) < 0)
+	    mcfw_nl_put_addr(msg, MCFW_A_SOURCE, MCFW_A_SOURCE6,
+			     &a->source) < 0)
 		return -1;
 	if (a->iif && nla_put_string(msg, MCFW_A_IIF_NAME, a->iif) < 0)
 		return -1;
@@ -976,14 +1021,14 @@ int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
 		oif = nla_nest_start(msg, MCFW_A_OIF);
 		if (!oif ||
 		    (o[i].unicast ?
-		     nla_put_u32(msg, MCFW_OIF_A_UNICAST,
-				 o[i].addr.s_addr) :
+		     mcfw_nl_put_addr(msg, MCFW_OIF_A_UNICAST,
+				      MCFW_OIF_A_UNICAST6, &o[i].addr) :
 		     nla_put_string(msg, MCFW_OIF_A_IFNAME, o[i].dev)) < 0 ||
 		    (o[i].ttl &&
 		     nla_put_u8(msg, MCFW_OIF_A_TTL, o[i].ttl) < 0) ||
 		    (o[i].has_group &&
-		     nla_put_u32(msg, MCFW_OIF_A_GROUP,
-				 o[i].group.s_addr) < 0) ||
+		     mcfw_nl_put_addr(msg, MCFW_OIF_A_GROUP, MCFW_OIF_A_GROUP6,
+				      &o[i].group) < 0) ||
 		    (o[i].port &&
 		     nla_put_u16(msg, MCFW_OIF_A_PORT,
 				 htons(o[i].port)) < 0))
@@ -1000,10 +1045,10 @@ int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
 	return 0;
 }
 
-/* Room for the attributes of a route: key plus, per output, 48 bytes. */
+/* Room for the attributes of a route: key plus its outputs'. */
 static size_t route_msg_payload(const struct route_args *a)
 {
-	return 160 + (size_t)a->n_oifs * 48;
+	return 160 + (size_t)a->n_oifs * ROUTE_OIF_ROOM;
 }
 
 /* A request of @a could not be built: say so, drop it, EXIT_FAIL. */
@@ -1227,20 +1272,19 @@ void route_list_free(struct route_list *l)
 	l->size = 0;
 }
 
+/* IPv4 routes, then IPv6 ones, by group, source (any first), input. */
 static int mroute_cmp(const void *x, const void *y)
 {
 	const struct mroute *a = x, *b = y;
-	__u32 p, q;
+	int d = ipaddr_cmp(&a->group, &b->group);
 
-	p = ntohl(a->group.s_addr);
-	q = ntohl(b->group.s_addr);
-	if (p != q)
-		return p < q ? -1 : 1;
-	p = a->any_source ? 0 : ntohl(a->source.s_addr);
-	q = b->any_source ? 0 : ntohl(b->source.s_addr);
-	if (p != q)
-		return p < q ? -1 : 1;
-	return strcmp(a->iif, b->iif);
+	if (d)
+		return d;
+	if (a->any_source || b->any_source)
+		d = b->any_source - a->any_source;
+	else
+		d = ipaddr_cmp(&a->source, &b->source);
+	return d ?: strcmp(a->iif, b->iif);
 }
 
 /* Dump with @msg (consumed) into @l, then sort. */

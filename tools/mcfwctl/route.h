@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "addr.h"
 #include "json.h"
 #include "nl.h"
 
@@ -20,10 +21,10 @@ struct mroute_oif {
 	bool waiting;		/* absent */
 	__u8 ttl;		/* threshold */
 	bool has_group;		/* copies carry @group, not the route's */
-	struct in_addr group;
+	struct ipaddr group;
 	__u16 port;		/* UDP destination port of copies, or 0 */
 	bool unicast;		/* a unicast output to @addr: no @dev */
-	struct in_addr addr;
+	struct ipaddr addr;
 	__u64 packets;
 	__u64 bytes;
 	__u64 drops;
@@ -34,14 +35,18 @@ struct route_oif_arg {
 	const char *dev;
 	__u8 ttl;		/* 0: not given */
 	bool has_group;		/* translated: copies carry @group */
-	struct in_addr group;
+	struct ipaddr group;
 	__u16 port;		/* 0: not given */
 	bool unicast;		/* "unicast ADDR[:PORT]": no @dev */
-	struct in_addr addr;
+	struct ipaddr addr;
 };
 
+/* Room for the attributes of one output in a request, at most. */
+#define ROUTE_OIF_ROOM	60
+
 /*
- * "DEV[:TTL][@GROUP[:PORT]]", and the "ADDR[:PORT]" after "unicast": the
+ * "DEV[:TTL][@GROUP[:PORT]]", and the "ADDR[:PORT]" after "unicast" (an
+ * IPv6 address in brackets when a port follows: "DEV@[GROUP]:PORT"): the
  * word is cut in place. -1 to go on, or the exit status after a
  * diagnostic naming @what.
  */
@@ -55,6 +60,24 @@ int route_oif_parse_unicast(const char *what, char *word,
  */
 int route_oifs_parse(const char *what, char **argv, int first, int end,
 		     struct route_oif_arg **oifs, unsigned int *n);
+/*
+ * "ADDR[:PORT]" at @s, in @word, as ipaddr_port_parse() reads it; a bad
+ * address is an invalid @kind ("group in output") of @word, which is
+ * written as @form says. -1 to go on, or the exit status after a
+ * diagnostic.
+ */
+int route_parse_addr_port(const char *what, const char *kind,
+			  const char *form, const char *word, const char *s,
+			  struct ipaddr *addr, __u16 *port);
+/*
+ * Refuse @a, which @kind names ("source"), unless it is of the family of
+ * @group. -1 to go on, or the exit status after a diagnostic.
+ */
+int route_same_family(const char *what, const char *kind,
+		      const struct ipaddr *a, const struct ipaddr *group);
+/* The same for the groups and addresses of @n outputs. */
+int route_oifs_same_family(const char *what, const struct route_oif_arg *o,
+			   unsigned int n, const struct ipaddr *group);
 /* MCFW_A_OIFS of @n outputs: 0, -1 (no room) or -2 (after a diagnostic). */
 int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
 		   unsigned int n, const char *what);
@@ -62,11 +85,11 @@ int route_oifs_put(struct nl_msg *msg, const struct route_oif_arg *o,
 int mroute_parse_oif(struct nlattr *a, struct mroute_oif *oif,
 		     const char *what);
 /* An output as a command gives it, for a route or relay of @group. */
-void mroute_print_oif(const struct in_addr *group, const struct mroute_oif *oif);
+void mroute_print_oif(const struct ipaddr *group, const struct mroute_oif *oif);
 
 struct mroute {
-	struct in_addr group;
-	struct in_addr source;
+	struct ipaddr group;
+	struct ipaddr source;	/* of @group's family */
 	bool any_source;	/* (*, G): no MCFW_A_SOURCE */
 	char iif[IF_NAMESIZE];
 	bool waiting;		/* the input is absent */
@@ -130,7 +153,8 @@ struct route_list {
 
 /*
  * Dump the routes of @owner (NULL: every owner) into @l, sorted by
- * group, source (any first) and input, with their counters if @stats.
+ * group (IPv4 first), source (any first) and input, with their counters
+ * if @stats.
  * 0, or -1 after a diagnostic.
  */
 int route_list_get(struct mcfw_nl *nl, const char *owner, bool stats,

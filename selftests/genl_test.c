@@ -1977,3 +1977,203 @@ TEST_F(routes, another_namespace_interfaces_refused)
 }
 
 TEST_HARNESS_MAIN
+
+/* GROUP6 [SOURCE6] IIF and the given outputs: an IPv6 route. */
+static void route_msg6(struct nlbuf *m, const char *grp, const char *src,
+		       __u32 iif, const __u32 *oifs, int n)
+{
+	struct in6_addr a;
+	size_t nest;
+	int i;
+
+	m->len = 0;
+	inet_pton(AF_INET6, grp, &a);
+	put(m, MCFW_A_GROUP6, &a, sizeof(a));
+	if (src) {
+		inet_pton(AF_INET6, src, &a);
+		put(m, MCFW_A_SOURCE6, &a, sizeof(a));
+	}
+	if (iif)
+		put_u32(m, MCFW_A_IIF, iif);
+	if (n >= 0) {
+		nest = nest_start(m, MCFW_A_OIFS);
+		for (i = 0; i < n; i++)
+			put_oif(m, oifs[i]);
+		nest_end(m, nest);
+	}
+}
+
+static void expect_refused_with(struct __test_metadata *_metadata,
+				struct _test_data_routes *self, int err,
+				const char *msg)
+{
+	int n = route_count(self->fd, self->family);
+
+	EXPECT_EQ(err, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0))
+		TH_LOG("expected: %s", msg);
+	EXPECT_STREQ(msg, self->r.msg);
+	EXPECT_EQ(n, route_count(self->fd, self->family));
+}
+
+#define SCOPE_MSG \
+	"Group is of interface-local, link-local or reserved scope (0 to 2), which is never forwarded"
+
+TEST_F(routes, ipv6_routes_checked)
+{
+	static const struct {
+		const char *grp, *src, *msg;
+	} bad[] = {
+		{ "2001:db8::1", NULL,
+		  "Group is not an IPv6 multicast address" },
+		{ "ff02::1:3", NULL, SCOPE_MSG },
+		{ "ff11::1", NULL, SCOPE_MSG },
+		{ "ff30::1", NULL, SCOPE_MSG },
+		{ "ff3e::1", "::",
+		  "Source is the unspecified address (leave it out for any source)" },
+		{ "ff3e::1", "::1", "Source is a loopback address" },
+		{ "ff3e::1", "ff3e::2", "Source is a multicast address" },
+		{ "ff3e::1", "fe80::1",
+		  "Source is link-local: its packets never leave their link" },
+		{ "ff3e::1", "::ffff:10.0.0.1",
+		  "Source is an IPv4-mapped address: give the IPv4 address" },
+	};
+	__u32 oifs[] = { self->d1, self->d2 };
+	struct in_addr a4 = { htonl(0x0a000001) };
+	struct in6_addr a6;
+	struct nlattr *g;
+	bool intr;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		route_msg6(&self->m, bad[i].grp, bad[i].src, self->d0, oifs, 2);
+		expect_refused_with(_metadata, self, -EINVAL, bad[i].msg);
+	}
+	/* One family per route. */
+	route_msg6(&self->m, "ff3e::1", NULL, self->d0, oifs, 2);
+	put(&self->m, MCFW_A_SOURCE, &a4, sizeof(a4));
+	expect_refused_with(_metadata, self, -EINVAL,
+			    "Source and group are of different families");
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, oifs, 2);
+	inet_pton(AF_INET6, "2001:db8::2", &a6);
+	put(&self->m, MCFW_A_SOURCE6, &a6, sizeof(a6));
+	expect_refused_with(_metadata, self, -EINVAL,
+			    "Source and group are of different families");
+	route_msg6(&self->m, "ff3e::1", NULL, self->d0, oifs, 2);
+	put(&self->m, MCFW_A_GROUP, &a4, sizeof(a4));
+	expect_refused_with(_metadata, self, -EINVAL,
+			    "Both an IPv4 and an IPv6 group");
+	/* Addresses of the wrong size never reach the parser. */
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, oifs, 2);
+	put(&self->m, MCFW_A_SOURCE6, &a4, sizeof(a4));
+	expect_refused(_metadata, self, "a 4-byte SOURCE6");
+	/* IPv6 routes do not translate yet; an IPv4 group never. */
+	self->m.len = 0;
+	inet_pton(AF_INET6, "ff3e::1", &a6);
+	put(&self->m, MCFW_A_GROUP6, &a6, sizeof(a6));
+	put_u32(&self->m, MCFW_A_IIF, self->d0);
+	i = nest_start(&self->m, MCFW_A_OIFS);
+	put_oif_xlat(&self->m, self->d1, "239.9.0.1", NULL, 0);
+	nest_end(&self->m, i);
+	expect_refused_with(_metadata, self, -EINVAL,
+			    "Output group is IPv4 but the route is IPv6");
+
+	/* (S,G) and (*,G) of one group, and an IPv4 route. */
+	route_msg6(&self->m, "ff3e::8000:1", "2001:db8:1::2", self->d0,
+		   oifs, 2);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_GROUP6]);
+	ASSERT_NE(NULL, self->r.tb[MCFW_A_SOURCE6]);
+	EXPECT_EQ(NULL, self->r.tb[MCFW_A_GROUP]);
+	EXPECT_EQ(NULL, self->r.tb[MCFW_A_SOURCE]);
+	inet_pton(AF_INET6, "ff3e::8000:1", &a6);
+	EXPECT_EQ(0, memcmp(&a6, (char *)self->r.tb[MCFW_A_GROUP6] + NLA_HDRLEN,
+			    sizeof(a6)));
+	EXPECT_EQ(-EEXIST, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	route_msg6(&self->m, "ff3e::8000:1", NULL, self->d0, oifs, 2);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_EQ(NULL, self->r.tb[MCFW_A_SOURCE6]);
+	route_msg(&self->m, "239.1.1.1", NULL, self->d0, oifs, 2);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+	EXPECT_EQ(3, route_count(self->fd, self->family));
+
+	/* A dump filtered by an IPv6 group has its two routes only. */
+	self->m.len = 0;
+	put(&self->m, MCFW_A_GROUP6, &a6, sizeof(a6));
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_GET,
+			     NLM_F_DUMP, 0, self->m.data, self->m.len));
+	EXPECT_EQ(2, dump_count(self->fd, &intr, NULL, NULL));
+	/* And by an IPv6 source, its (S,G) route only. */
+	self->m.len = 0;
+	inet_pton(AF_INET6, "2001:db8:1::2", &a6);
+	put(&self->m, MCFW_A_SOURCE6, &a6, sizeof(a6));
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_GET,
+			     NLM_F_DUMP, 0, self->m.data, self->m.len));
+	EXPECT_EQ(1, dump_count(self->fd, &intr, NULL, NULL));
+	/* A bad group in a dump filter is refused with its reason. */
+	self->m.len = 0;
+	inet_pton(AF_INET6, "ff02::1", &a6);
+	put(&self->m, MCFW_A_GROUP6, &a6, sizeof(a6));
+	ASSERT_EQ(0, nl_send(self->fd, self->family, MCFW_CMD_ROUTE_GET,
+			     NLM_F_DUMP, 0, self->m.data, self->m.len));
+	EXPECT_EQ(-EINVAL, dump_count(self->fd, &intr, NULL, NULL));
+
+	/* Get and delete by IPv6 key; the IPv4 route stays. */
+	route_msg6(&self->m, "ff3e::8000:1", "2001:db8:1::2", self->d0, NULL,
+		   -1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	g = self->r.tb[MCFW_A_SOURCE6];
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	EXPECT_EQ(-ENOENT, route_cmd(_metadata, self, MCFW_CMD_ROUTE_GET, 0));
+	route_msg6(&self->m, "ff3e::8000:1", NULL, 0, NULL, -1);
+	ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	EXPECT_EQ(1, route_count(self->fd, self->family));
+}
+
+/* IFACE_SET of one IPv6 prefix @addr/@len and scope @scope (if not 0). */
+static int iface_set6(struct __test_metadata *_metadata,
+		      struct _test_data_routes *self, const char *addr,
+		      __u8 len, __u8 scope)
+{
+	struct in6_addr a;
+	size_t nest, p;
+
+	self->m.len = 0;
+	put_str(&self->m, MCFW_A_IFNAME, "nosuch0");
+	if (addr) {
+		nest = nest_start(&self->m, MCFW_A_BOUNDARIES);
+		p = nest_start(&self->m, MCFW_A_PREFIX);
+		inet_pton(AF_INET6, addr, &a);
+		put(&self->m, MCFW_PREFIX_A_ADDR6, &a, sizeof(a));
+		put(&self->m, MCFW_PREFIX_A_LEN, &len, 1);
+		nest_end(&self->m, p);
+		nest_end(&self->m, nest);
+	}
+	if (scope)
+		put(&self->m, MCFW_A_BOUNDARY_SCOPE, &scope, 1);
+	return route_cmd(_metadata, self, MCFW_CMD_IFACE_SET, 0);
+}
+
+TEST_F(routes, ipv6_boundaries_checked)
+{
+	EXPECT_EQ(-EINVAL, iface_set6(_metadata, self, "2001:db8::", 32, 0));
+	EXPECT_STREQ("A boundary is a prefix of multicast groups (in ff00::/8)",
+		     self->r.msg);
+	EXPECT_EQ(-EINVAL, iface_set6(_metadata, self, "ff05::1", 16, 0));
+	EXPECT_STREQ("The prefix has host bits set", self->r.msg);
+	EXPECT_EQ(-EINVAL, iface_set6(_metadata, self, "ff00::", 4, 0));
+	EXPECT_STREQ("An IPv6 prefix is 8 to 128 bits long", self->r.msg);
+	EXPECT_GT(0, iface_set6(_metadata, self, "ff05::", 129, 0));
+	EXPECT_GT(0, iface_set6(_metadata, self, NULL, 0, 16));
+	EXPECT_NE(0, self->r.msg[0]);
+	EXPECT_EQ(0, iface_count(self->fd, self->family));
+
+	EXPECT_EQ(0, iface_set6(_metadata, self, "ff05::", 16, 0));
+	EXPECT_EQ(1, iface_count(self->fd, self->family));
+	/* A scope alone is a boundary; none lets the name go. */
+	EXPECT_EQ(0, iface_set6(_metadata, self, NULL, 0, 5));
+	EXPECT_EQ(1, iface_count(self->fd, self->family));
+	EXPECT_EQ(0, iface_set6(_metadata, self, "ff3e:0:0:0:1::", 80, 8));
+	EXPECT_EQ(0, iface_set6(_metadata, self, NULL, 0, 0));
+	EXPECT_EQ(0, iface_count(self->fd, self->family));
+}

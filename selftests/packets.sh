@@ -41,7 +41,7 @@ G=239.20.0.1
 PASS="udp big optnop hdronly l4short frag1 frag2 padded"
 REFUSED="badsum longlen shortlen ihl4 ihl15 version6 runt"
 # Sound frames no router forwards: martian sources (counted), IGMP.
-MARTIANS="src0 srclo srcmc srcbc"
+MARTIANS="src0 srcany srclo srcmc srcbc"
 # Options mcfw does not forward, by policy: Router Alert ("options"),
 # source routing (unless accepted), record route, timestamp, malformed.
 OPTDROP="options optlsrr optrr optts optbad"

@@ -9,7 +9,7 @@
 # failed.
 cd "$(dirname "$0")" || exit 1
 
-tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test forwarding.sh gateway.sh config.sh nic.sh unit.sh ynl.sh limits.sh packets.sh fuzz.sh faults.sh scale.sh})
+tests=(${MCFW_TESTS:-module.sh mcfwctl.sh genl_test forwarding.sh forwarding6.sh gateway.sh config.sh nic.sh unit.sh ynl.sh limits.sh packets.sh fuzz.sh faults.sh scale.sh})
 rc=0
 
 # timed FILE: copy a program's output to stdout and FILE, with the

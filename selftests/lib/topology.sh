@@ -12,6 +12,16 @@
 #                         |                          r2 10.3.0.1/24 --- h2 10.3.0.2 (h2)
 #                         |      mcfw                r3 10.4.0.1/24 --- h3 10.4.0.2 (h3)
 #                         +-----------------------------------------+
+#
+# setup6 builds the same for IPv6 (and only IPv6): s0 2001:db8:1::2/64 --
+# r0 2001:db8:1::1/64, r1 2001:db8:2::1/64 -- h1 2001:db8:2::2/64, r2
+# 2001:db8:3::1/64 -- h2 2001:db8:3::2/64, r3 2001:db8:4::1/64 -- h3
+# 2001:db8:4::2/64, default routes via the router; the router does not
+# forward unicast. Namespaces have IPv6 off, unless NS_IPV6 is 1 when
+# ns_new makes them (setup6 sets it, so extra_ns's have it too): then
+# it is on, without duplicate address detection (accept_dad 0, and
+# veth_link adds IPv6 addresses "nodad") and without router
+# solicitations.
 
 SRC=$TOPO-src-$$
 RTR=$TOPO-rtr-$$
@@ -24,10 +34,24 @@ PORT=5001
 RECV_FILES=()
 RECV_PIDS=()
 
+NS_IPV6=${NS_IPV6:-0}
+
 ns_new()
 {
 	ip netns add "$1" || return 1
 	ip -n "$1" link set lo up
+	if [ "$NS_IPV6" = 1 ]; then
+		ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 \
+			net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.all.router_solicitations=0 \
+			net.ipv6.conf.default.router_solicitations=0 \
+			net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0 \
+			net.ipv4.igmp_max_memberships=100
+		return
+	fi
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 \
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
@@ -36,13 +60,18 @@ ns_new()
 
 # veth_link NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B
 # Three ip processes, not five: on the debug kernel each costs a second.
+# An IPv6 address (one with a ':') is added without DAD ("nodad").
 veth_link()
 {
+	local fa="" fb=""
+
+	[[ $3 == *:* ]] && fa=" nodad"
+	[[ $6 == *:* ]] && fb=" nodad"
 	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" ||
 		return 1
-	printf 'addr add %s dev %s\nlink set %s up\n' "$3" "$2" "$2" |
+	printf 'addr add %s dev %s%s\nlink set %s up\n' "$3" "$2" "$fa" "$2" |
 		ip -n "$1" -b - || return 1
-	printf 'addr add %s dev %s\nlink set %s up\n' "$6" "$5" "$5" |
+	printf 'addr add %s dev %s%s\nlink set %s up\n' "$6" "$5" "$fb" "$5" |
 		ip -n "$4" -b -
 }
 
@@ -62,6 +91,27 @@ setup()
 	ip -n "$H1" route add default via 10.2.0.1
 	ip -n "$H2" route add default via 10.3.0.1
 	ip -n "$H3" route add default via 10.4.0.1
+}
+
+# The same topology in IPv6 (see the top).
+setup6()
+{
+	local ns
+
+	NS_IPV6=1
+	modprobe mcfw || return 1
+	for ns in "$SRC" "$RTR" "$H1" "$H2" "$H3"; do
+		ns_new "$ns" || return 1
+	done
+	veth_link "$SRC" s0 2001:db8:1::2/64 "$RTR" r0 2001:db8:1::1/64 &&
+	veth_link "$RTR" r1 2001:db8:2::1/64 "$H1" h1 2001:db8:2::2/64 &&
+	veth_link "$RTR" r2 2001:db8:3::1/64 "$H2" h2 2001:db8:3::2/64 &&
+	veth_link "$RTR" r3 2001:db8:4::1/64 "$H3" h3 2001:db8:4::2/64 ||
+		return 1
+	ip -n "$SRC" -6 route add default via 2001:db8:1::1 &&
+	ip -n "$H1" -6 route add default via 2001:db8:2::1 &&
+	ip -n "$H2" -6 route add default via 2001:db8:3::1 &&
+	ip -n "$H3" -6 route add default via 2001:db8:4::1
 }
 
 # A namespace for one case only: gone when the case ends, or at exit.

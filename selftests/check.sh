@@ -99,14 +99,18 @@ install_check() {
 # suites that exercise the module's lifecycle (module.sh: load/unload
 # cycles, namespaces, abandoned dumps), its netlink family (genl_test)
 # and hostile input to it (fuzz.sh), faults under a flood (faults.sh:
-# interfaces, namespaces, rmmod and insmod 100 times) and hostile packets
-# (packets.sh). It is much slower than a stock kernel under emulation,
-# so it runs nothing else: not what times something, not the tool's
+# interfaces, namespaces, rmmod and insmod 40 times) and hostile packets
+# (packets.sh, and forwarding6.sh's hostile IPv6 extension headers). It
+# is much slower than a stock kernel under emulation, so it runs nothing
+# else: not what times something, not the tool's
 # suites, not the broader data path suites ("MCFW_DEBUG_SUITES=..."
 # runs others). KASAN replaces the harness's slab debugging there.
 #
-# The stock kernels run in a guest with the harness's memory debugging
-# (slub_debug, page poisoning). 6.1 runs the data path suites
+# The newest stock kernel runs in a guest with the harness's memory
+# debugging (slub_debug, page poisoning); the older ones without it, to
+# keep their lane within the budget: the newest runs the same data path
+# suites with it, and KASAN watches 6.1's source on the debug kernel.
+# 6.1 runs the data path suites
 # (SUITES_STOCK), which the debug build of its source does not; 6.12,
 # the newest, runs those, the lifecycle and netlink suites the debug
 # kernel runs for 6.1 (SUITES_LIFECYCLE), and the rest (SUITES_NEWEST):
@@ -118,11 +122,11 @@ install_check() {
 # The other lane's guest may still run beside it: its times are an
 # indication (it fails only beyond a 180 s guard); make bench measures.
 SUITES_TIMED="scale.sh"
-SUITES_STOCK="forwarding.sh gateway.sh nic.sh"
+SUITES_STOCK="forwarding.sh forwarding6.sh gateway.sh nic.sh"
 SUITES_LIFECYCLE="module.sh genl_test"
 SUITES_NEWEST="mcfwctl.sh limits.sh packets.sh fuzz.sh faults.sh config.sh unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
-SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test fuzz.sh faults.sh packets.sh}
+SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test fuzz.sh faults.sh packets.sh forwarding6.sh}
 DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
 
 is_debug() { [[ $1 == debug || $1 == *-mcfwdbg-* ]]; }
@@ -237,7 +241,8 @@ main()
 			if is_debug "$k"; then
 				vm_run_debug "$k" "$abi" >"$logdir/vm-$abi.log"
 			else
-				vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg")" \
+				MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
+					vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg")" \
 					--timeout 2400 >"$logdir/vm-$abi.log"
 			fi
 			echo $? >"$logdir/vm-$abi.rc"
@@ -246,6 +251,8 @@ main()
 	fi
 
 	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
+	step "unit: mcfwctl's JSON writer and address parser (make -C tools/mcfwctl check)" \
+		make -C tools/mcfwctl check
 	step "style: checkpatch.pl --strict" selftests/style.sh
 	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
 		selftests/spec.sh

@@ -108,7 +108,7 @@ int mcfw_route_cfg_devs_exist(struct mcfw_net *mn,
 		return -ENODEV;
 	}
 	for (i = 0; i < cfg->n_oifs; i++) {
-		if (cfg->oifs[i].ucast)		/* routed, no interface */
+		if (cfg->oifs[i].unicast)	/* routed, no interface */
 			continue;
 		if (!mcfw_dev_exists(mn, cfg->oifs[i].name)) {
 			NL_SET_ERR_MSG(extack,
@@ -165,20 +165,25 @@ static void mcfw_iface_free_rcu(struct rcu_head *head)
 {
 	struct mcfw_iface *iface = container_of(head, struct mcfw_iface, rcu);
 
-	/* Readers are done with the iface, and so with its boundary. */
+	/* Readers are done with the iface: its device, its boundary. */
+	netdev_put(rcu_access_pointer(iface->dev), &iface->tracker);
 	kfree(rcu_access_pointer(iface->boundary));
 	free_percpu(iface->stats);
 	kfree(iface);
 }
 
-/* Unlinks an unused iface that holds no ALLMULTI count; frees it later. */
+/*
+ * Unlinks an unused iface that holds no ALLMULTI count; frees it later.
+ * Its device stays in place (and held) until then: an output array a
+ * replace retired may still be copying to it on another CPU, and a copy
+ * of the table as it was must not find its output gone (a device that
+ * unregisters meanwhile waits a grace period for the reference).
+ */
 static void mcfw_iface_free(struct mcfw_net *mn, struct mcfw_iface *iface)
 {
 	lockdep_assert_held(&mn->lock);
 	WARN_ON_ONCE(iface->users || iface->allmulti);
 
-	if (rcu_access_pointer(iface->dev))
-		mcfw_iface_detach(mn, iface);
 	rhashtable_remove_fast(&mn->ifaces, &iface->node, mcfw_iface_params);
 	list_del(&iface->list);
 	call_rcu(&iface->rcu, mcfw_iface_free_rcu);

@@ -180,7 +180,7 @@ static struct dst_entry *mcfw_unicast_dst(struct net *net,
 {
 	struct dst_entry *dst = rcu_dereference(oif->dst), *old;
 	struct flowi4 fl4 = {
-		.daddr = oif->ucast,
+		.daddr = oif->ucast.ip,
 		.flowi4_oif = l3mdev_master_ifindex_rcu(in),
 		.flowi4_scope = RT_SCOPE_UNIVERSE,
 		/* Copies are UDP: IPsec policies for UDP apply to them. */
@@ -339,7 +339,7 @@ int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
 	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
 	struct iphdr *iph;
 	struct udphdr *uh;
-	bool here;
+	bool here = false;
 	int err;
 
 	if (unlikely(skb_is_gso(skb) &&
@@ -349,19 +349,29 @@ int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
 	err = skb_ensure_writable(skb, off + (l4 ? sizeof(*uh) : 0));
 	if (unlikely(err))
 		return err;
-	iph = ip_hdr(skb);
-	saddr = saddr ?: iph->saddr;
 	if (l4) {
-		uh = (struct udphdr *)(skb->data + off);
 		here = skb->ip_summed == CHECKSUM_PARTIAL &&
-		       skb_checksum_start(skb) == (u8 *)uh &&
+		       skb_checksum_start(skb) == skb->data + off &&
 		       skb->csum_offset == offsetof(struct udphdr, check);
-		/* Offloaded for an inner header: complete it first. */
+		/*
+		 * Offloaded for an inner header: complete it first. That may
+		 * move the data (a shared fragment is linearised): the
+		 * headers are found after it.
+		 */
 		if (skb->ip_summed == CHECKSUM_PARTIAL && !here) {
 			err = skb_checksum_help(skb);
 			if (unlikely(err))
 				return err;
 		}
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		err = skb_checksum_help(skb);
+		if (unlikely(err))
+			return err;
+	}
+	iph = ip_hdr(skb);
+	saddr = saddr ?: iph->saddr;
+	if (l4) {
+		uh = (struct udphdr *)(skb->data + off);
 		if (uh->check || here) {
 			inet_proto_csum_replace4(&uh->check, skb, iph->daddr,
 						 daddr, true);
@@ -375,10 +385,6 @@ int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
 		}
 		if (port)
 			uh->dest = port;
-	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		err = skb_checksum_help(skb);
-		if (unlikely(err))
-			return err;
 	}
 	csum_replace4(&iph->check, iph->daddr, daddr);
 	iph->daddr = daddr;
@@ -418,8 +424,11 @@ static struct sk_buff *mcfw_share_data(const struct sk_buff *skb)
 	void *data;
 
 	if (mcfw_skb_v6(skb)) {
-		/* The hop limit is all a copy writes. */
+		/* A copy writes the hop limit; a translated one UDP's too. */
 		hlen = sizeof(struct ipv6hdr);
+		if (ipv6_hdr(skb)->nexthdr == IPPROTO_UDP &&
+		    skb->len >= hlen + sizeof(struct udphdr))
+			hlen += sizeof(struct udphdr);
 	} else {
 		hlen = ip_hdrlen(skb);
 		/* A translated output rewrites the UDP header: keep it. */
@@ -492,13 +501,17 @@ static int mcfw_finish_output(struct net *net, struct sock *sk,
 	 * next hop's neighbour, fragmentation), without POST_ROUTING a
 	 * second time.
 	 */
-	if (unlikely(!mcfw_skb_v6(skb) &&
+	if (unlikely(mcfw_skb_v6(skb) ?
+		     !ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr) :
 		     !ipv4_is_multicast(ip_hdr(skb)->daddr))) {
 		if (unlikely(!skb_dst(skb))) {
 			kfree_skb(skb);
 			return -EHOSTUNREACH;
 		}
-		IPCB(skb)->flags |= IPSKB_REROUTED;
+		if (mcfw_skb_v6(skb))
+			IP6CB(skb)->flags |= IP6SKB_REROUTED;
+		else
+			IPCB(skb)->flags |= IPSKB_REROUTED;
 		ret = dst_output(net, sk, skb);
 		if (ret < 0)
 			return ret;
@@ -559,6 +572,7 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 			struct mcfw_oif *oif, bool snat, unsigned int *ptb)
 {
 	bool v6 = mcfw_skb_v6(skb);
+	const struct in6_addr *usrc6 = NULL;
 	struct dst_entry *udst = NULL;
 	enum mcfw_counter why;
 	struct net_device *dev;
@@ -570,9 +584,10 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		why = MCFW_C_SCOPE_DROP;
 		goto drop;
 	}
-	if (unlikely(oif->ucast)) {
+	if (unlikely(oif->unicast)) {
 		/* Routed: the route says which device, and its MTU. */
-		udst = mcfw_unicast_dst(net, oif, in);
+		udst = v6 ? mcfw_unicast_dst6(net, oif, in, &usrc6) :
+			    mcfw_unicast_dst(net, oif, in);
 		if (unlikely(!udst)) {
 			why = MCFW_C_DOWN_DROP;
 			goto drop;
@@ -583,9 +598,11 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		dev = rcu_dereference(oif->iface->dev);
 		/* The group the copy carries on the wire. */
 		if (unlikely(v6 ? mcfw_bounded6(oif->iface,
-						&ipv6_hdr(skb)->daddr) :
+						mcfw_addr_any(&oif->grp) ?
+						&ipv6_hdr(skb)->daddr :
+						&oif->grp.in6) :
 				  mcfw_bounded(oif->iface,
-					       oif->grp ?: ip_hdr(skb)->daddr))) {
+					       oif->grp.ip ?: ip_hdr(skb)->daddr))) {
 			why = MCFW_C_BOUNDARY_DROP;
 			goto drop;
 		}
@@ -595,11 +612,15 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 			why = MCFW_C_DOWN_DROP;
 			goto drop;
 		}
-		mtu = READ_ONCE(dev->mtu);
+		mtu = v6 ? mcfw_dev_mtu6(dev) : READ_ONCE(dev->mtu);
+		if (unlikely(!mtu)) {		/* IPv6 is off on it */
+			why = MCFW_C_DOWN_DROP;
+			goto drop;
+		}
 	}
 	if (unlikely(v6 ? mcfw_exceeds_mtu6(skb, mtu) :
 			  mcfw_exceeds_mtu(skb, mtu))) {
-		if (v6 && !skb_is_gso(skb))
+		if (v6)
 			*ptb = min(*ptb, mtu);
 		why = MCFW_C_MTU_DROP;
 		goto drop;
@@ -645,12 +666,17 @@ static void mcfw_output(struct net *net, struct sk_buff *skb,
 		ip_decrease_ttl(ip_hdr(nskb));
 	}
 	if (unlikely(mcfw_oif_translates(oif) || snat)) {
-		if (oif->ucast)
-			err = mcfw_translate(nskb, oif->ucast,
+		if (v6 && oif->unicast)
+			err = mcfw_translate6(nskb, &oif->ucast.in6, usrc6,
+					      oif->port);
+		else if (v6)
+			err = mcfw_output_translate6(nskb, oif, dev, snat);
+		else if (oif->unicast)
+			err = mcfw_translate(nskb, oif->ucast.ip,
 					     READ_ONCE(oif->saddr), oif->port);
 		else
 			err = mcfw_translate(nskb,
-					     oif->grp ?: ip_hdr(nskb)->daddr,
+					     oif->grp.ip ?: ip_hdr(nskb)->daddr,
 					     snat ? mcfw_snat_addr(dev) : 0,
 					     oif->port);
 		if (unlikely(err)) {
@@ -800,9 +826,9 @@ void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
  * first active route of @e on another input, for the RPF count. Called
  * under RCU.
  */
-struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
-				 const struct net_device *in, u8 gen,
-				 struct mcfw_route **any)
+static struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
+					const struct net_device *in, u8 gen,
+					struct mcfw_route **any)
 {
 	struct mcfw_route *rt;
 
@@ -815,6 +841,45 @@ struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
 			*any = rt;
 	}
 	return NULL;
+}
+
+/**
+ * mcfw_lookup - the route of a packet, as the kernel's multicast routing
+ *	finds it
+ * @mn: the namespace's state
+ * @k: the packet's family, source and group; its source is cleared when
+ *	the (*,G) entry is looked up
+ * @in: the device it arrived on
+ * @gen: the generation of the table it sees
+ * @ep: where to store the entry the route was found in
+ * @rpf: where to store a route of the pair on another input, when none
+ *	is on @in (an RPF failure); NULL on entry
+ *
+ * The (S,G) entry first. An (S,G) route claims S's packets of G:
+ * arriving on an input none of the entry's routes has (or while its
+ * route waits for its input), they failed the RPF check, and no (*,G)
+ * route of that input forwards them, so a wildcard cannot make a loop.
+ * Only without an (S,G) route is the (*,G) entry looked up. Each is one
+ * hash lookup and a walk of that entry's routes, one per input, whatever
+ * the source: a flood of spoofed sources costs each packet the same.
+ *
+ * Context: under RCU, BHs disabled.
+ * Return: the route, or NULL.
+ */
+struct mcfw_route *mcfw_lookup(struct mcfw_net *mn, struct mcfw_key *k,
+			       const struct net_device *in, u8 gen,
+			       struct mcfw_entry **ep, struct mcfw_route **rpf)
+{
+	struct mcfw_entry *e = mcfw_entry_lookup(mn, k);
+	struct mcfw_route *rt = e ? mcfw_route_on(e, in, gen, rpf) : NULL;
+
+	if (!rt && !*rpf) {
+		memset(&k->src, 0, sizeof(k->src));
+		e = mcfw_entry_lookup(mn, k);
+		rt = e ? mcfw_route_on(e, in, gen, rpf) : NULL;
+	}
+	*ep = e;
+	return rt;
 }
 
 /*
@@ -918,14 +983,8 @@ static bool mcfw_ipmr_owns(struct net_device *in)
  * reach here and are forwarded as they are, options as mcfw_options()
  * has it.
  *
- * The route is found as the kernel's multicast routing finds it: the
- * (S,G) entry first. An (S,G) route claims S's packets of G: arriving on
- * an input none of the entry's routes has (or while its route waits for
- * its input), they failed the RPF check, and no (*,G) route of that
- * input forwards them, so a wildcard cannot make a loop. Only without an
- * (S,G) route is the (*,G) entry looked up. Each is one hash lookup and
- * a walk of that entry's routes, one per input, whatever the source: a
- * flood of spoofed sources costs each packet the same.
+ * The route is found by mcfw_lookup(), as the kernel's multicast
+ * routing finds it.
  */
 static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
@@ -961,13 +1020,7 @@ static unsigned int mcfw_hook_v4(void *priv, struct sk_buff *skb,
 	/* One generation for the whole packet: see "DOC: Locking". */
 	gen = smp_load_acquire(&mn->gencursor);
 	k = mcfw_key4(iph->saddr, iph->daddr);
-	e = mcfw_entry_lookup(mn, &k);
-	rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
-	if (!rt && !rpf) {
-		k.src.ip = 0;
-		e = mcfw_entry_lookup(mn, &k);
-		rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
-	}
+	rt = mcfw_lookup(mn, &k, state->in, gen, &e, &rpf);
 	/*
 	 * (S,G) routes refuse martian sources: only (*,G) meets them (found
 	 * by either lookup: a packet from 0.0.0.0 has the (*,G) key).

@@ -41,12 +41,17 @@
 #include <linux/icmpv6.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <net/addrconf.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/l3mdev.h>
+#include <net/xfrm.h>
 
 #include "mcfw.h"
 
@@ -182,7 +187,12 @@ int mcfw_fragment6(struct net *net, struct sk_buff *skb,
 		}
 		skb_dst_set(skb, dst);
 	}
-	if (unlikely(!v6ops || !v6ops->fragment)) {
+	/*
+	 * ip6_fragment() gives each fragment a reference of the copy's
+	 * route, which may be the output's cached one, set without: take
+	 * one (NULL if the route is going: then drop the copy).
+	 */
+	if (unlikely(!v6ops || !v6ops->fragment || !skb_dst_force(skb))) {
 		kfree_skb(skb);
 		return -EOPNOTSUPP;
 	}
@@ -201,6 +211,248 @@ void mcfw_packet_too_big(struct sk_buff *skb, unsigned int mtu)
 	if (mcfw_skb_v6(skb))
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0,
 			    max_t(unsigned int, mtu, IPV6_MIN_MTU));
+}
+
+/* Where a rewrite must update a checksum over the addresses, and how. */
+static bool mcfw_l4_csum6(u8 proto, unsigned int *csum_off, bool *udp)
+{
+	*udp = proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE;
+	switch (proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		*csum_off = offsetof(struct udphdr, check);
+		return true;
+	case IPPROTO_ICMPV6:
+		*csum_off = offsetof(struct icmp6hdr, icmp6_cksum);
+		return true;
+	case IPPROTO_TCP:
+		*csum_off = offsetof(struct tcphdr, check);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * mcfw_translate6 - rewrite an IPv6 copy's addresses and UDP port
+ * @skb: the copy (a private head: see mcfw_output())
+ * @daddr: its new destination
+ * @saddr: its new source, or NULL to keep it
+ * @port: its UDP destination port, or 0 to keep it
+ *
+ * mcfw_translate() for IPv6, which has no header checksum: the transport
+ * checksum, which covers the addresses in IPv6 (UDP, ICMPv6, TCP), is
+ * updated incrementally after the extension headers, in the first
+ * fragment only (the others get the addresses only). A UDP checksum
+ * never becomes zero; CHECKSUM_PARTIAL keeps its pseudo-header sum; a
+ * GSO packet other than UDP's own is refused. The copy leaves untracked.
+ *
+ * Return: 0, or a negative errno to drop the copy.
+ */
+int mcfw_translate6(struct sk_buff *skb, const struct in6_addr *daddr,
+		    const struct in6_addr *saddr, __be16 port)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	unsigned int csum_off = 0;
+	bool l4 = false, udp = false, here = false;
+	struct ipv6hdr *ip6h;
+	struct udphdr *uh;
+	__be16 frag_off;
+	__sum16 *csum;
+	int off, err;
+
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+			       &nexthdr, &frag_off);
+	if (off >= 0 && !(frag_off & htons(IP6_OFFSET)))
+		l4 = mcfw_l4_csum6(nexthdr, &csum_off, &udp) &&
+		     off + csum_off + sizeof(*csum) <= skb->len &&
+		     (!udp || off + sizeof(struct udphdr) <= skb->len);
+	if (unlikely(skb_is_gso(skb) &&
+		     (!udp || !l4 || skb->encapsulation ||
+		      !(skb_shinfo(skb)->gso_type & SKB_GSO_UDP_L4))))
+		return -EOPNOTSUPP;
+	err = skb_ensure_writable(skb, l4 ? off + max_t(unsigned int,
+							csum_off + sizeof(*csum),
+							udp ? sizeof(struct udphdr) : 0) :
+				  skb_network_offset(skb) + sizeof(*ip6h));
+	if (unlikely(err))
+		return err;
+	if (l4) {
+		here = skb->ip_summed == CHECKSUM_PARTIAL &&
+		       skb_checksum_start(skb) == skb->data + off &&
+		       skb->csum_offset == csum_off;
+		/* Offloaded for another header: complete it (it may move). */
+		if (skb->ip_summed == CHECKSUM_PARTIAL && !here) {
+			err = skb_checksum_help(skb);
+			if (unlikely(err))
+				return err;
+		}
+		ip6h = ipv6_hdr(skb);
+		saddr = saddr ?: &ip6h->saddr;
+		uh = (struct udphdr *)(skb->data + off);
+		csum = (__sum16 *)(skb->data + off + csum_off);
+		/* A UDP checksum of zero (tunnels only, RFC 6935) stays so. */
+		if (!udp || *csum || here) {
+			inet_proto_csum_replace16(csum, skb,
+						  ip6h->daddr.s6_addr32,
+						  daddr->s6_addr32, true);
+			inet_proto_csum_replace16(csum, skb,
+						  ip6h->saddr.s6_addr32,
+						  saddr->s6_addr32, true);
+			if (udp && port)
+				inet_proto_csum_replace2(csum, skb, uh->dest,
+							 port, false);
+			if (udp && !*csum)
+				*csum = CSUM_MANGLED_0;
+		}
+		if (udp && port)
+			uh->dest = port;
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		err = skb_checksum_help(skb);
+		if (unlikely(err))
+			return err;
+	}
+	ip6h = ipv6_hdr(skb);
+	ip6h->saddr = *(saddr ?: &ip6h->saddr);
+	ip6h->daddr = *daddr;
+	skb_clear_hash(skb);
+	nf_reset_ct(skb);
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	skb_set_nfct(skb, IP_CT_UNTRACKED);
+#endif
+	return 0;
+}
+
+/**
+ * mcfw_output_translate6 - an IPv6 output's rewrite of its copy
+ * @skb: the copy
+ * @oif: the output: its group and port
+ * @dev: its device
+ * @snat: the copy leaves with the address a datagram this host sent out
+ *	of @dev to its group would have (ipv6_dev_get_saddr(); none, or a
+ *	link-local one: kept)
+ *
+ * Context: under RCU, BHs disabled.
+ * Return: 0, or a negative errno to drop the copy.
+ */
+int mcfw_output_translate6(struct sk_buff *skb, const struct mcfw_oif *oif,
+			   const struct net_device *dev, bool snat)
+{
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+	struct in6_addr saddr, grp;
+
+	if (!mcfw_addr_any(&oif->grp))
+		daddr = &oif->grp.in6;
+	grp = *daddr;
+	/* A link-local source would not leave the next link: keep it. */
+	if (snat && !ipv6_dev_get_saddr(dev_net(dev), dev, &grp, 0, &saddr) &&
+	    !(ipv6_addr_type(&saddr) & IPV6_ADDR_LINKLOCAL))
+		return mcfw_translate6(skb, &grp, &saddr, oif->port);
+	return mcfw_translate6(skb, &grp, NULL, oif->port);
+}
+
+/**
+ * mcfw_dev_mtu6 - an output's IPv6 MTU, as ip6_forward() takes it
+ * @dev: the output
+ *
+ * Context: under RCU.
+ * Return: its IPv6 MTU (mtu6, which router advertisements may lower
+ * below the device's), or 0 if IPv6 is off on it (no copy goes out).
+ */
+unsigned int mcfw_dev_mtu6(const struct net_device *dev)
+{
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (!idev || READ_ONCE(idev->cnf.disable_ipv6))
+		return 0;
+	return READ_ONCE(idev->cnf.mtu6);
+}
+
+static void mcfw_ucast6_free_rcu(struct rcu_head *head)
+{
+	struct mcfw_ucast6 *u6 = container_of(head, struct mcfw_ucast6, rcu);
+
+	dst_release(u6->dst);
+	kfree(u6);
+}
+
+/**
+ * mcfw_ucast6_free - free an IPv6 unicast output's route, now
+ * @u6: it, or NULL
+ *
+ * Context: no reader can see it any more.
+ */
+void mcfw_ucast6_free(struct mcfw_ucast6 *u6)
+{
+	if (!u6)
+		return;
+	dst_release(u6->dst);
+	kfree(u6);
+}
+
+/**
+ * mcfw_unicast_dst6 - the route of an IPv6 unicast output
+ * @net: the namespace
+ * @oif: the output
+ * @in: the route's input, whose VRF's table routes the copies
+ * @saddr: where to store the source its copies leave with
+ *
+ * mcfw_unicast_dst() for IPv6: ip6_route_output() in the input's VRF,
+ * then the IPsec policies (xfrm_lookup_route()), cached in @oif with the
+ * source address chosen for it (ipv6_dev_get_saddr() on the route's
+ * device) and the route's cookie, in one allocation replaced whole when
+ * dst_check() finds it stale. NULL if the address has no unicast route
+ * (none, a local, anycast or reject route), or no source for it.
+ *
+ * Context: under RCU, BHs disabled; the result is valid until it ends.
+ */
+struct dst_entry *mcfw_unicast_dst6(struct net *net, struct mcfw_oif *oif,
+				    const struct net_device *in,
+				    const struct in6_addr **saddr)
+{
+	struct mcfw_ucast6 *u6 = rcu_dereference(oif->u6), *old;
+	struct flowi6 fl6 = {
+		.daddr = oif->ucast.in6,
+		.flowi6_oif = l3mdev_master_ifindex_rcu(in),
+		/* Copies are UDP: IPsec policies for UDP apply to them. */
+		.flowi6_proto = IPPROTO_UDP,
+	};
+	struct dst_entry *dst;
+	struct rt6_info *rt;
+
+	if (likely(u6 && dst_check(u6->dst, u6->cookie))) {
+		*saddr = &u6->saddr;
+		return u6->dst;
+	}
+	dst = ip6_route_output(net, NULL, &fl6);
+	rt = container_of(dst, struct rt6_info, dst);
+	if (dst->error ||
+	    (rt->rt6i_flags & (RTF_LOCAL | RTF_ANYCAST | RTF_REJECT)))
+		goto release;
+	u6 = kzalloc(sizeof(*u6), GFP_ATOMIC);
+	if (!u6)
+		goto release;
+	u6->cookie = rt6_get_cookie(rt);
+	if (ipv6_dev_get_saddr(net, dst->dev, &fl6.daddr, 0, &u6->saddr))
+		goto free;
+	fl6.saddr = u6->saddr;
+	/* An IPsec policy's bundle, or the route itself (consumed). */
+	dst = xfrm_lookup_route(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
+	if (IS_ERR(dst)) {
+		kfree(u6);
+		return NULL;
+	}
+	u6->dst = dst;
+	old = unrcu_pointer(xchg(&oif->u6, RCU_INITIALIZER(u6)));
+	if (old)
+		call_rcu(&old->rcu, mcfw_ucast6_free_rcu);
+	*saddr = &u6->saddr;
+	return dst;
+
+free:
+	kfree(u6);
+release:
+	dst_release(dst);
+	return NULL;
 }
 
 /* A source no router forwards from; see the comment at the top. */
@@ -235,31 +487,33 @@ static unsigned int mcfw_exthdrs(const struct sk_buff *skb)
 	__be16 frag_off;
 	int off;
 
-	if (IP6CB(skb)->flags & IP6SKB_ROUTERALERT)
-		return MCFW_C_RA_DROP;
+	bool ra = IP6CB(skb)->flags & IP6SKB_ROUTERALERT;
+
 	if (likely(nexthdr == IPPROTO_UDP))
-		return MCFW_C_NR;
+		return ra ? MCFW_C_RA_DROP : MCFW_C_NR;
 	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
 			       &frag_off);
-	/* Truncated; or No Next Header, which is harmless. */
+	/*
+	 * Truncated; or No Next Header, which is harmless (the walk leaves
+	 * @nexthdr as it was then: right after the fixed header only).
+	 */
 	if (off < 0)
 		return nexthdr == NEXTHDR_NONE ? MCFW_C_NR : MCFW_C_BADOPT_DROP;
 	/* The walk reads each header's first bytes only: the last may lie. */
 	if (off > skb->len)
 		return MCFW_C_BADOPT_DROP;
-	if (nexthdr != IPPROTO_ICMPV6 || (frag_off & htons(IP6_OFFSET)))
-		return MCFW_C_NR;
-	type = skb_header_pointer(skb, off, sizeof(_type), &_type);
-	if (!type)
-		return MCFW_C_NR;
-	switch (*type) {
-	case ICMPV6_MGM_QUERY:
-	case ICMPV6_MGM_REPORT:
-	case ICMPV6_MGM_REDUCTION:
-	case ICMPV6_MLD2_REPORT:
-		return MCFW_MLD;
+	/* MLD (which always has a Router Alert) first: not ours at all. */
+	if (nexthdr == IPPROTO_ICMPV6 && !(frag_off & htons(IP6_OFFSET))) {
+		type = skb_header_pointer(skb, off, sizeof(_type), &_type);
+		switch (type ? *type : 0) {
+		case ICMPV6_MGM_QUERY:
+		case ICMPV6_MGM_REPORT:
+		case ICMPV6_MGM_REDUCTION:
+		case ICMPV6_MLD2_REPORT:
+			return MCFW_MLD;
+		}
 	}
-	return MCFW_C_NR;
+	return ra ? MCFW_C_RA_DROP : MCFW_C_NR;
 }
 
 /*
@@ -297,13 +551,7 @@ static unsigned int mcfw_hook_v6(void *priv, struct sk_buff *skb,
 	/* One generation for the whole packet: see "DOC: Locking". */
 	gen = smp_load_acquire(&mn->gencursor);
 	k = mcfw_key6(&ip6h->saddr, &ip6h->daddr);
-	e = mcfw_entry_lookup(mn, &k);
-	rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
-	if (!rt && !rpf) {
-		memset(&k.src, 0, sizeof(k.src));
-		e = mcfw_entry_lookup(mn, &k);
-		rt = e ? mcfw_route_on(e, state->in, gen, &rpf) : NULL;
-	}
+	rt = mcfw_lookup(mn, &k, state->in, gen, &e, &rpf);
 	if (!rt && !rpf)
 		goto out;
 	/* MLD (sent from link-local sources) first: it is not ours at all. */

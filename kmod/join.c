@@ -167,12 +167,14 @@ bool mcfw_join_held(const struct mcfw_route *rt)
 }
 
 /*
- * Groups an IPv6 socket holds at most (IPv6 itself sets no limit), and
- * sources per group: net.ipv6.mld_max_msf's default (modules cannot read
- * it; a host that lowered it gets a failed join, shown as not joined).
+ * Groups an IPv6 socket holds at most, and sources per group. IPv6 sets
+ * no count, but charges each membership and source list to the socket's
+ * option memory (net.core.optmem_max, 20 KiB by default on 6.1): 32
+ * groups of 16 sources stay well below it (about 15 KiB), and the pool
+ * opens another socket beyond.
  */
-#define MCFW_JOIN6_GROUPS	256
-#define MCFW_JOIN6_SOURCES	64
+#define MCFW_JOIN6_GROUPS	32
+#define MCFW_JOIN6_SOURCES	16
 
 /* The MCAST_* options take either family's addresses: one call for both. */
 static int mcfw_join_sockopt(struct socket *sock, int opt,

@@ -156,10 +156,25 @@ static void __net_exit mcfw_net_exit(struct net *net)
 	mcfw_join_exit(mn);
 }
 
+/*
+ * The output arrays gone with the namespaces' routes are freed after a
+ * grace period, and release the routes their outputs cached; an IPv6
+ * route's last release queues its own freeing, which counts it in its
+ * namespace's ip6_dst_ops. IPv6 tears those down after this (its pernet
+ * exit runs later): wait for both rounds of callbacks first, once per
+ * batch of namespaces.
+ */
+static void __net_exit mcfw_net_exit_batch(struct list_head *net_exit_list)
+{
+	rcu_barrier();
+	rcu_barrier();
+}
+
 static struct pernet_operations mcfw_net_ops = {
 	.init		= mcfw_net_init,
 	.pre_exit	= mcfw_net_pre_exit,
 	.exit		= mcfw_net_exit,
+	.exit_batch	= mcfw_net_exit_batch,
 	.id		= &mcfw_net_id,
 	.size		= sizeof(struct mcfw_net),
 };

@@ -295,7 +295,9 @@ struct mcfw_ctrs {
  * @ttl: copy only packets whose TTL is greater than this (1..255)
  * @port: the UDP destination port copies carry, or 0 to keep the
  *	datagram's
- * @grp: the group copies carry, or 0 for the route's (the packet's)
+ * @xlat: it rewrites its copies: @grp, @port or @ucast is set
+ * @grp: the group copies carry (of the route's family), or zero for the
+ *	route's (the packet's)
  * @dst: the route to the group out of this output, cached for the copies
  *	that traverse the netfilter hooks (the array's owns a reference);
  *	RCU, replaced with xchg() by the packet path when it is stale. For a
@@ -303,27 +305,50 @@ struct mcfw_ctrs {
  * @cookie: an IPv6 @dst's validity cookie (written before @dst is
  *	published; a reader that pairs a new @dst with an old cookie finds it
  *	stale and looks it up again)
- * @ucast: a unicast output's destination (then @iface is NULL), or 0
- * @saddr: a unicast output's source, the one the routing table chose
- *	with @dst (written before @dst is published)
+ * @unicast: a unicast output (then @iface is NULL) to @ucast
+ * @ucast: a unicast output's destination, of the route's family
+ * @saddr: an IPv4 unicast output's source, the one the routing table
+ *	chose with @dst (written before @dst is published)
+ * @u6: an IPv6 unicast output's route and source; RCU, replaced with
+ *	xchg() by the packet path when stale
  */
 struct mcfw_oif {
 	struct mcfw_iface *iface;
 	struct mcfw_oif_stats *stats;
 	struct mcfw_ctrs *ctrs;
 	u8 ttl;
+	bool xlat;
 	__be16 port;
-	__be32 grp;
+	union nf_inet_addr grp;
 	struct dst_entry __rcu *dst;
 	u32 cookie;
-	__be32 ucast;
+	bool unicast;
+	union nf_inet_addr ucast;
 	__be32 saddr;
+	struct mcfw_ucast6 __rcu *u6;
+};
+
+/**
+ * struct mcfw_ucast6 - an IPv6 unicast output's route and source
+ * @rcu: frees it (and releases @dst) after readers are done
+ * @dst: the route to the output's address (a reference)
+ * @saddr: the source address chosen for it
+ * @cookie: @dst's validity cookie
+ *
+ * One allocation, published whole: a copy never pairs a route with
+ * another route's 16-byte source.
+ */
+struct mcfw_ucast6 {
+	struct rcu_head rcu;
+	struct dst_entry *dst;
+	struct in6_addr saddr;
+	u32 cookie;
 };
 
 /* Does @oif rewrite its copies' addresses or port? */
 static inline bool mcfw_oif_translates(const struct mcfw_oif *oif)
 {
-	return oif->grp || oif->port || oif->ucast;
+	return oif->xlat;
 }
 
 /**
@@ -362,6 +387,7 @@ struct mcfw_rate {
  * @refold: fold @fwd once more when the array is freed
  * @rate: the route's rate limit (the outputs' share of one)
  * @snat: multicast copies leave with their output's primary address
+ * @family: the route's (or relay's), AF_INET or AF_INET6
  * @n: number of entries in @oif
  * @oif: the outputs
  */
@@ -373,6 +399,7 @@ struct mcfw_oifs {
 	bool refold;
 	struct mcfw_rate rate;
 	bool snat;
+	u8 family;
 	unsigned int n;
 	struct mcfw_oif oif[];
 };
@@ -397,8 +424,12 @@ struct mcfw_key {
 /* The key of an IPv4 (S or *, G). */
 static inline struct mcfw_key mcfw_key4(__be32 src, __be32 grp)
 {
-	return (struct mcfw_key){ .src.ip = src, .grp.ip = grp,
-				  .family = AF_INET };
+	/* Not an initialiser of .ip: the rest of each union must be zero. */
+	struct mcfw_key k = { .family = AF_INET };
+
+	k.src.ip = src;
+	k.grp.ip = grp;
+	return k;
 }
 
 /* The key of an IPv6 (S or *, G); @src NULL for any source. */
@@ -603,15 +634,17 @@ static inline bool mcfw_iface_present(const struct mcfw_iface *iface)
  * @name: interface name
  * @ttl: threshold
  * @port: UDP destination port of the copies, or 0 (unchanged)
- * @grp: group of the copies, or 0 (the route's)
- * @ucast: the destination of a unicast output (@name is then empty), or 0
+ * @grp: group of the copies (of the route's family), or zero (the route's)
+ * @unicast: a unicast output to @ucast (@name is then empty)
+ * @ucast: the destination of a unicast output
  */
 struct mcfw_oif_cfg {
 	char name[IFNAMSIZ];
 	u8 ttl;
 	__be16 port;
-	__be32 grp;
-	__be32 ucast;
+	union nf_inet_addr grp;
+	bool unicast;
+	union nf_inet_addr ucast;
 };
 
 /**
@@ -754,9 +787,9 @@ int mcfw_xmit(struct sk_buff *skb, struct net_device *dev);
 int mcfw_frag_output(struct net *net, struct sock *sk, struct sk_buff *skb);
 bool mcfw_too_big(const struct sk_buff *skb, unsigned int mtu);
 bool mcfw_bounded(const struct mcfw_iface *iface, __be32 grp);
-struct mcfw_route *mcfw_route_on(const struct mcfw_entry *e,
-				 const struct net_device *in, u8 gen,
-				 struct mcfw_route **any);
+struct mcfw_route *mcfw_lookup(struct mcfw_net *mn, struct mcfw_key *k,
+			       const struct net_device *in, u8 gen,
+			       struct mcfw_entry **ep, struct mcfw_route **rpf);
 void mcfw_forward(struct net *net, struct mcfw_route *rt,
 		  struct mcfw_oifs *oifs, struct sk_buff *skb,
 		  struct net_device *in, struct mcfw_wire w);
@@ -766,15 +799,24 @@ extern const struct nf_hook_ops mcfw_nf_ops_v6;
 bool mcfw_bounded6(const struct mcfw_iface *iface,
 		   const struct in6_addr *grp);
 bool mcfw_exceeds_mtu6(const struct sk_buff *skb, unsigned int mtu);
+unsigned int mcfw_dev_mtu6(const struct net_device *dev);
 bool mcfw_route_copy6(struct net *net, struct sk_buff *skb,
 		      struct mcfw_oif *oif, struct net_device *dev);
 int mcfw_fragment6(struct net *net, struct sk_buff *skb,
 		   struct net_device *dev);
 void mcfw_packet_too_big(struct sk_buff *skb, unsigned int mtu);
+int mcfw_output_translate6(struct sk_buff *skb, const struct mcfw_oif *oif,
+			   const struct net_device *dev, bool snat);
+struct dst_entry *mcfw_unicast_dst6(struct net *net, struct mcfw_oif *oif,
+				    const struct net_device *in,
+				    const struct in6_addr **saddr);
+void mcfw_ucast6_free(struct mcfw_ucast6 *u6);
 
 struct mcfw_wire mcfw_wire_of(const struct sk_buff *skb);
 int mcfw_translate(struct sk_buff *skb, __be32 daddr, __be32 saddr,
 		   __be16 port);
+int mcfw_translate6(struct sk_buff *skb, const struct in6_addr *daddr,
+		    const struct in6_addr *saddr, __be16 port);
 void mcfw_replicate(struct net *net, struct mcfw_oifs *oifs,
 		    struct sk_buff *skb, struct net_device *in,
 		    struct mcfw_wire w);

@@ -267,6 +267,7 @@ int mcfw_check_source6(const struct in6_addr *src, const struct nlattr *a,
 int mcfw_parse_group(struct nlattr **tb, struct mcfw_key *k,
 		     struct netlink_ext_ack *extack)
 {
+	memset(&k->grp, 0, sizeof(k->grp));
 	if (tb[MCFW_A_GROUP] && tb[MCFW_A_GROUP6]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_GROUP6],
 				    "Both an IPv4 and an IPv6 group");
@@ -513,7 +514,7 @@ size_t mcfw_route_msg_size(unsigned int n_oifs)
 		     nla_total_size(IFNAMSIZ) +			/* IFNAME */
 		     nla_total_size(sizeof(u8)) +		/* TTL */
 		     nla_total_size(0) +			/* WAITING */
-		     nla_total_size(sizeof(__be32)) +		/* GROUP */
+		     nla_total_size(sizeof(struct in6_addr)) +	/* GROUP* */
 		     nla_total_size(sizeof(__be16)) +		/* PORT */
 		     nla_total_size(sizeof(__be32)) +		/* UNICAST */
 		     mcfw_stats_size(MCFW_OIF_NR_STATS);	/* STATS */
@@ -558,17 +559,33 @@ static int mcfw_put_oif_stats(struct sk_buff *skb,
 	return 0;
 }
 
+/* The group an output's copies carry instead of the route's, if any. */
+static int mcfw_put_oif_group(struct sk_buff *skb, const struct mcfw_oifs *oifs,
+			      const struct mcfw_oif *oif)
+{
+	if (mcfw_addr_any(&oif->grp))
+		return 0;
+	if (oifs->family == AF_INET6)
+		return nla_put_in6_addr(skb, MCFW_OIF_A_GROUP6, &oif->grp.in6);
+	return nla_put_in_addr(skb, MCFW_OIF_A_GROUP, oif->grp.ip);
+}
+
 /* What an output is: its interface, or its unicast destination. */
-static int mcfw_put_oif_target(struct sk_buff *skb, const struct mcfw_oif *oif)
+static int mcfw_put_oif_target(struct sk_buff *skb,
+			       const struct mcfw_oifs *oifs,
+			       const struct mcfw_oif *oif)
 {
 	int ifindex;
 
-	if (oif->ucast)
-		return nla_put_in_addr(skb, MCFW_OIF_A_UNICAST, oif->ucast);
+	if (oif->unicast && oifs->family == AF_INET6)
+		return nla_put_in6_addr(skb, MCFW_OIF_A_UNICAST6,
+					&oif->ucast.in6);
+	if (oif->unicast)
+		return nla_put_in_addr(skb, MCFW_OIF_A_UNICAST, oif->ucast.ip);
 	ifindex = READ_ONCE(oif->iface->ifindex);
 	if ((ifindex && nla_put_u32(skb, MCFW_OIF_A_IFINDEX, ifindex)) ||
 	    nla_put_string(skb, MCFW_OIF_A_IFNAME, oif->iface->name) ||
-	    (oif->grp && nla_put_in_addr(skb, MCFW_OIF_A_GROUP, oif->grp)) ||
+	    mcfw_put_oif_group(skb, oifs, oif) ||
 	    (!mcfw_iface_present(oif->iface) &&
 	     nla_put_flag(skb, MCFW_OIF_A_WAITING)))
 		return -EMSGSIZE;
@@ -582,7 +599,7 @@ int mcfw_fill_oif(struct sk_buff *skb, const struct mcfw_oifs *oifs,
 
 	nest = nla_nest_start(skb, MCFW_A_OIF);
 	if (!nest ||
-	    mcfw_put_oif_target(skb, oif) ||
+	    mcfw_put_oif_target(skb, oifs, oif) ||
 	    nla_put_u8(skb, MCFW_OIF_A_TTL, oif->ttl) ||
 	    (oif->port && nla_put_be16(skb, MCFW_OIF_A_PORT, oif->port)) ||
 	    (stats && mcfw_put_oif_stats(skb, oifs, oif)))

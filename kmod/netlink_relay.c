@@ -112,7 +112,7 @@ static int mcfw_relay_devs_exist(struct mcfw_net *mn,
 	unsigned int i;
 
 	for (i = 0; i < cfg->route.n_oifs; i++) {
-		if (cfg->route.oifs[i].ucast ||
+		if (cfg->route.oifs[i].unicast ||
 		    mcfw_dev_exists(mn, cfg->route.oifs[i].name))
 			continue;
 		NL_SET_ERR_MSG(extack,

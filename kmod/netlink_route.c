@@ -11,6 +11,7 @@
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -69,36 +70,40 @@ static int mcfw_parse_oif_rewrite(struct nlattr **tb,
 {
 	struct nlattr *g = tb[MCFW_OIF_A_GROUP], *p = tb[MCFW_OIF_A_PORT];
 
-	if (tb[MCFW_OIF_A_GROUP6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_OIF_A_GROUP6],
-				    "IPv6 translated outputs are not supported yet");
-		return -EOPNOTSUPP;
-	}
-	if (p && cfg->key.family != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, p,
-				    "IPv6 translated outputs are not supported yet");
-		return -EOPNOTSUPP;
-	}
+	struct nlattr *g6 = tb[MCFW_OIF_A_GROUP6];
+	int err;
+
 	if (g && cfg->key.family != AF_INET) {
 		NL_SET_ERR_MSG_ATTR(extack, g,
 				    "Output group is IPv4 but the route is IPv6");
 		return -EINVAL;
 	}
+	if (g6 && cfg->key.family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, g6,
+				    "Output group is IPv6 but the route is IPv4");
+		return -EINVAL;
+	}
 	if (g) {
-		oif->grp = nla_get_in_addr(g);
-		if (!ipv4_is_multicast(oif->grp)) {
+		oif->grp.ip = nla_get_in_addr(g);
+		if (!ipv4_is_multicast(oif->grp.ip)) {
 			NL_SET_ERR_MSG_ATTR(extack, g,
 					    "Output group is not an IPv4 multicast address");
 			return -EINVAL;
 		}
-		if (ipv4_is_local_multicast(oif->grp)) {
+		if (ipv4_is_local_multicast(oif->grp.ip)) {
 			NL_SET_ERR_MSG_ATTR(extack, g,
 					    "Output group is in 224.0.0.0/24, which is link-local and never forwarded");
 			return -EINVAL;
 		}
-		if (oif->grp == cfg->key.grp.ip)
-			oif->grp = 0;
 	}
+	if (g6) {
+		oif->grp.in6 = nla_get_in6_addr(g6);
+		err = mcfw_check_group6(&oif->grp.in6, g6, extack);
+		if (err)
+			return err;
+	}
+	if (nf_inet_addr_cmp(&oif->grp, &cfg->key.grp))
+		memset(&oif->grp, 0, sizeof(oif->grp));
 	if (p) {
 		oif->port = nla_get_be16(p);
 		if (!oif->port) {
@@ -110,35 +115,73 @@ static int mcfw_parse_oif_rewrite(struct nlattr **tb,
 	return 0;
 }
 
+/* An IPv6 unicast output's address: a global unicast one. */
+static int mcfw_check_unicast6(const struct in6_addr *addr,
+			       const struct nlattr *u,
+			       struct netlink_ext_ack *extack)
+{
+	int type = ipv6_addr_type(addr);
+
+	if (type & IPV6_ADDR_MULTICAST) {
+		NL_SET_ERR_MSG_ATTR(extack, u,
+				    "Unicast output address is a multicast address");
+		return -EINVAL;
+	}
+	if (type == IPV6_ADDR_ANY ||
+	    (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL |
+		     IPV6_ADDR_MAPPED))) {
+		NL_SET_ERR_MSG_ATTR(extack, u,
+				    "Unicast output address is not a routable unicast address (unspecified, loopback, link-local or IPv4-mapped)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * A unicast output: an address the routing table can send a datagram to
- * (not multicast, broadcast, 0.0.0.0/8 or loopback), and no interface.
+ * (not multicast, broadcast, 0.0.0.0/8 or loopback; in IPv6, a routable
+ * unicast address), of the route's family, and no interface.
  */
 static int mcfw_parse_oif_unicast(struct nlattr **tb, const struct nlattr *a,
 				  u8 family, struct mcfw_oif_cfg *oif,
 				  struct netlink_ext_ack *extack)
 {
-	struct nlattr *u = tb[MCFW_OIF_A_UNICAST];
+	struct nlattr *u = tb[MCFW_OIF_A_UNICAST] ?: tb[MCFW_OIF_A_UNICAST6];
 
-	if (family != AF_INET) {
+	if (tb[MCFW_OIF_A_UNICAST] && tb[MCFW_OIF_A_UNICAST6]) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "A unicast output has one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (family == AF_INET6 && tb[MCFW_OIF_A_UNICAST]) {
 		NL_SET_ERR_MSG_ATTR(extack, u,
 				    "Unicast output address is IPv4 but the route is IPv6");
 		return -EINVAL;
 	}
+	if (family == AF_INET && tb[MCFW_OIF_A_UNICAST6]) {
+		NL_SET_ERR_MSG_ATTR(extack, u,
+				    "Unicast output address is IPv6 but the route is IPv4");
+		return -EINVAL;
+	}
 	if (tb[MCFW_OIF_A_IFNAME] || tb[MCFW_OIF_A_IFINDEX] ||
-	    tb[MCFW_OIF_A_GROUP]) {
+	    tb[MCFW_OIF_A_GROUP] || tb[MCFW_OIF_A_GROUP6]) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "A unicast output has no interface and no group: the routing table chooses");
 		return -EINVAL;
 	}
-	oif->ucast = nla_get_in_addr(u);
-	if (ipv4_is_multicast(oif->ucast)) {
+	oif->unicast = true;
+	if (family == AF_INET6) {
+		oif->ucast.in6 = nla_get_in6_addr(u);
+		return mcfw_check_unicast6(&oif->ucast.in6, u, extack);
+	}
+	oif->ucast.ip = nla_get_in_addr(u);
+	if (ipv4_is_multicast(oif->ucast.ip)) {
 		NL_SET_ERR_MSG_ATTR(extack, u,
 				    "Unicast output address is a multicast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_lbcast(oif->ucast) || mcfw_is_zeronet(oif->ucast) ||
-	    ipv4_is_loopback(oif->ucast)) {
+	if (ipv4_is_lbcast(oif->ucast.ip) || mcfw_is_zeronet(oif->ucast.ip) ||
+	    ipv4_is_loopback(oif->ucast.ip)) {
 		NL_SET_ERR_MSG_ATTR(extack, u,
 				    "Unicast output address is not a unicast address (broadcast, 0.0.0.0/8 or loopback)");
 		return -EINVAL;
@@ -178,12 +221,7 @@ int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 		if (err)
 			return err;
 		oif = &cfg->oifs[cfg->n_oifs];
-		if (tb[MCFW_OIF_A_UNICAST6]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_OIF_A_UNICAST6],
-					    "IPv6 unicast outputs are not supported yet");
-			return -EOPNOTSUPP;
-		}
-		if (tb[MCFW_OIF_A_UNICAST])
+		if (tb[MCFW_OIF_A_UNICAST] || tb[MCFW_OIF_A_UNICAST6])
 			err = mcfw_parse_oif_unicast(tb, a, cfg->key.family, oif,
 						     extack);
 		else
@@ -191,7 +229,7 @@ int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 		if (err)
 			return err;
 		oif->ttl = tb[MCFW_OIF_A_TTL] ? nla_get_u8(tb[MCFW_OIF_A_TTL]) : 1;
-		if (!oif->ucast && !strcmp(oif->name, cfg->iif)) {
+		if (!oif->unicast && !strcmp(oif->name, cfg->iif)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "The input interface cannot also be an output");
 			return -EINVAL;
@@ -206,13 +244,14 @@ int mcfw_parse_oifs(struct net *net, struct nlattr *oifs,
 		 */
 		for (i = 0; i < cfg->n_oifs; i++) {
 			if (!strcmp(cfg->oifs[i].name, oif->name) &&
-			    cfg->oifs[i].ucast == oif->ucast &&
-			    cfg->oifs[i].grp == oif->grp &&
+			    cfg->oifs[i].unicast == oif->unicast &&
+			    nf_inet_addr_cmp(&cfg->oifs[i].ucast, &oif->ucast) &&
+			    nf_inet_addr_cmp(&cfg->oifs[i].grp, &oif->grp) &&
 			    cfg->oifs[i].port == oif->port) {
-				if (oif->ucast)
+				if (oif->unicast)
 					NL_SET_ERR_MSG_ATTR(extack, a,
 							    "A unicast output is listed twice (the same address and port)");
-				else if (oif->grp || oif->port)
+				else if (!mcfw_addr_any(&oif->grp) || oif->port)
 					NL_SET_ERR_MSG_ATTR(extack, a,
 							    "An output is listed twice (the same interface, group and port)");
 				else
@@ -287,14 +326,8 @@ static int mcfw_parse_route(struct genl_info *info, struct mcfw_route_cfg *cfg)
 		return err;
 	if (nla_get_flag(tb[MCFW_A_NOJOIN]))
 		cfg->flags |= MCFW_RF_NOJOIN;
-	if (nla_get_flag(tb[MCFW_A_SNAT])) {
-		if (cfg->key.family != AF_INET) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_SNAT],
-					    "snat is not supported for IPv6 routes yet");
-			return -EOPNOTSUPP;
-		}
+	if (nla_get_flag(tb[MCFW_A_SNAT]))
 		cfg->flags |= MCFW_RF_SNAT;
-	}
 	err = mcfw_parse_rate(tb, cfg, extack);
 	if (err)
 		return err;

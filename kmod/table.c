@@ -438,6 +438,8 @@ static void mcfw_oifs_free(struct mcfw_oifs *oifs)
 		mcfw_ctrs_put(oifs->oif[i].ctrs);
 		/* Readers are done: the cached route is the array's alone. */
 		dst_release(rcu_dereference_protected(oifs->oif[i].dst, true));
+		mcfw_ucast6_free(rcu_dereference_protected(oifs->oif[i].u6,
+							   true));
 	}
 	mcfw_ctrs_put(oifs->ctrs);
 	kfree(oifs);
@@ -588,10 +590,14 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		oif->ttl = cfg->oifs[i].ttl;
 		oif->grp = cfg->oifs[i].grp;
 		oif->port = cfg->oifs[i].port;
+		oif->unicast = cfg->oifs[i].unicast;
 		oif->ucast = cfg->oifs[i].ucast;
+		oif->xlat = !mcfw_addr_any(&oif->grp) || oif->port ||
+			    oif->unicast;
 		RCU_INIT_POINTER(oif->dst, NULL);
+		RCU_INIT_POINTER(oif->u6, NULL);
 		/* A unicast output is routed: it has no interface of ours. */
-		oif->iface = oif->ucast ? NULL :
+		oif->iface = oif->unicast ? NULL :
 			     mcfw_iface_get(mn, cfg->oifs[i].name);
 		if (IS_ERR(oif->iface)) {
 			err = PTR_ERR(oif->iface);
@@ -603,8 +609,9 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		 */
 		for (j = 0; old && j < old->n; j++) {
 			if (old->oif[j].iface == oif->iface &&
-			    old->oif[j].ucast == oif->ucast &&
-			    old->oif[j].grp == oif->grp &&
+			    old->oif[j].unicast == oif->unicast &&
+			    nf_inet_addr_cmp(&old->oif[j].ucast, &oif->ucast) &&
+			    nf_inet_addr_cmp(&old->oif[j].grp, &oif->grp) &&
 			    old->oif[j].port == oif->port) {
 				oif->ctrs = old->oif[j].ctrs;
 				oif->stats = old->oif[j].stats;
@@ -615,6 +622,7 @@ struct mcfw_oifs *mcfw_oifs_build(struct mcfw_net *mn,
 		oifs->n++;
 	}
 	oifs->snat = cfg->flags & MCFW_RF_SNAT;
+	oifs->family = cfg->key.family;
 	mcfw_rate_init(&oifs->rate, cfg, old);
 	err = mcfw_oifs_count_in(oifs, rt, blk);
 	if (err)
@@ -961,9 +969,10 @@ bool mcfw_route_same(struct mcfw_net *mn, const struct mcfw_route *rt,
 		return false;
 	for (i = 0; i < oifs->n; i++)
 		if (oifs->oif[i].ttl != cfg->oifs[i].ttl ||
-		    oifs->oif[i].grp != cfg->oifs[i].grp ||
+		    !nf_inet_addr_cmp(&oifs->oif[i].grp, &cfg->oifs[i].grp) ||
 		    oifs->oif[i].port != cfg->oifs[i].port ||
-		    oifs->oif[i].ucast != cfg->oifs[i].ucast ||
+		    oifs->oif[i].unicast != cfg->oifs[i].unicast ||
+		    !nf_inet_addr_cmp(&oifs->oif[i].ucast, &cfg->oifs[i].ucast) ||
 		    (oifs->oif[i].iface &&
 		     strcmp(oifs->oif[i].iface->name, cfg->oifs[i].name)))
 			return false;

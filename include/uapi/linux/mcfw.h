@@ -266,7 +266,8 @@ enum mcfw_event {
  *	%MCFW_A_GROUP6 only; absent for any source
  * @MCFW_A_RELAY_ADDR6: binary, 16 bytes: an IPv6 relay's local unicast
  *	address, in place of %MCFW_A_RELAY_ADDR (its group is then
- *	%MCFW_A_GROUP6 and its filter %MCFW_A_SOURCE6)
+ *	%MCFW_A_GROUP6 and its filter %MCFW_A_SOURCE6). Reserved: not
+ *	supported yet (refused)
  * @MCFW_A_BOUNDARY_SCOPE: u8, 1 to 15, in %MCFW_CMD_IFACE_SET and
  *	%MCFW_CMD_IFACE_GET: the interface is a zone boundary (RFC 4007) for
  *	IPv6 groups of this scope or less, whatever their flags (absent or
@@ -358,7 +359,9 @@ enum mcfw_attr {
  * @MCFW_OIF_A_GROUP6: binary, 16 bytes: %MCFW_OIF_A_GROUP of an IPv6
  *	route, an IPv6 multicast group of scope 3 or more
  * @MCFW_OIF_A_UNICAST6: binary, 16 bytes: %MCFW_OIF_A_UNICAST of an IPv6
- *	route, a global unicast IPv6 address; the hop limit decremented
+ *	route, a routable unicast IPv6 address (not unspecified, loopback,
+ *	link-local, IPv4-mapped or multicast); the hop limit decremented,
+ *	the source the one chosen for it on the route's device
  */
 enum mcfw_oif_attr {
 	MCFW_OIF_A_UNSPEC,

@@ -39,6 +39,8 @@ ALL_TESTS="
 	output_deleted_under_traffic
 	input_deleted_under_traffic
 	ip6gre_tunnel_in_and_out
+	translated_outputs_and_snat
+	unicast_outputs
 	hostile_extension_headers
 	martian_sources
 	bad_routes_rejected
@@ -572,7 +574,7 @@ replace_under_traffic()
 	a=$(recv_field 1 received)
 	b=$(recv_field 2 received)
 	[ $((a + b)) -eq 1500 ] && [ "$a" -gt 0 ] && [ "$b" -gt 0 ]
-	check_err $? "h2 (old output) got $a, h3 (new output) got $b: sum must be 1500, both > 0"
+	check_err $? "h2 (old output) got $a, h3 (new output) got $b: sum must be 1500, both > 0; receivers: $(cat "${RECV_FILES[1]}" "${RECV_FILES[2]}"); router: $(rtr -s route show ff1e::11; rtr -s iface show)"
 	[ "$(recv_field 1 dup)$(recv_field 2 dup)" = 00 ]
 	check_err $? "duplicates"
 	rtr route show | grep -qxF '(*, ff1e::11) iif r0 oif r1 r3'
@@ -681,6 +683,113 @@ ip6gre_tunnel_in_and_out()
 	check_err $? "counted: $(rtr -s route show)"
 	mcfwctl -n "$gw" route flush
 	log_test "forwarding6: into and out of an ip6gre tunnel"
+}
+
+translated_outputs_and_snat()
+{
+	local g=ff3e::8000:40 round n i
+
+	case_start6
+	# The receivers check every checksum in software.
+	ip netns exec "$RTR" ethtool -K r1 tx off >/dev/null &&
+		ip netns exec "$RTR" ethtool -K r2 tx off >/dev/null
+	check_err $? "ethtool -K tx off failed"
+	defer ip netns exec "$RTR" ethtool -K r1 tx on
+	defer ip netns exec "$RTR" ethtool -K r2 tx on
+	rtr route add "$g" source "$S6" iif r0 \
+		oif r1 "r1@[ff3e::9000:1]:6001" r2:8@ff3e::9000:2
+	check_err $? "route add with translated outputs failed"
+	rtr route show | grep -qxF "($S6, $g) iif r0 oif r1 r1@[ff3e::9000:1]:6001 r2:8@ff3e::9000:2"
+	check_err $? "route show: $(rtr route show)"
+	# Sender offload (CHECKSUM_PARTIAL at the router), then none.
+	for round in offload software; do
+		if [ $round = software ]; then
+			ip netns exec "$SRC" ethtool -K s0 tx off >/dev/null
+			check_err $? "ethtool -K s0 tx off failed"
+			defer ip netns exec "$SRC" ethtool -K s0 tx on
+		fi
+		n=${#RECV_FILES[@]}
+		recv_bg "$H1" h1 "$g" &&
+			PORT=6001 recv_bg "$H1" h1 ff3e::9000:1 &&
+			recv_bg "$H1" h1 ff3e::9000:1 &&
+			recv_bg "$H2" h2 ff3e::9000:2 &&
+			recv_bg "$H2" h2 "$g"
+		check_err $? "receivers did not start"
+		send "$SRC" s0 "$g" -n 50 -s 1000
+		recv_wait
+		expect_recv "$n" 50 "h1, the plain copy ($round)"
+		expect_recv $((n + 1)) 50 "h1, ff3e::9000:1 port 6001 ($round)"
+		expect_recv $((n + 2)) 0 "h1, ff3e::9000:1 on the original port ($round)"
+		expect_recv $((n + 3)) 50 "h2, ff3e::9000:2 ($round)"
+		expect_recv $((n + 4)) 0 "h2, the original group ($round)"
+		for i in 0 1 3; do
+			[ "$(recv_field $((n + i)) bad)" = 0 ] &&
+				[ "$(recv_field $((n + i)) ttl_max)" = 63 ]
+			check_err $? "receiver $((n + i)) ($round): $(cat "${RECV_FILES[$((n + i))]}")"
+		done
+	done
+	[ "$(snmp6 "$H1" Udp6InCsumErrors)" = 0 ] &&
+		[ "$(snmp6 "$H2" Udp6InCsumErrors)" = 0 ]
+	check_err $? "UDP checksum errors at the receivers"
+	[ "$(rtr -j route show "$g" | json -c '[.[0].oifs[] | [.group, .port]]')" = \
+		'[[null,null],["ff3e::9000:1",6001],["ff3e::9000:2",null]]' ]
+	check_err $? "JSON: $(rtr -j route show "$g")"
+	[ "$(oif_stat "$g" r2 packets)" = 100 ]
+	check_err $? "counters: $(rtr -s route show "$g")"
+
+	# snat: the copies leave with r2's own address as their source.
+	rtr route replace "$g" source "$S6" iif r0 oif r2@ff3e::9000:2 snat
+	check_err $? "route replace with snat failed"
+	n=${#RECV_FILES[@]}
+	recv_bg "$H2" h2 ff3e::9000:2
+	send "$SRC" s0 "$g" -n 20
+	recv_wait
+	expect_recv "$n" 20 "h2, snat copies"
+	[ "$(recv_field "$n" from)" = 2001:db8:3::1 ] && [ "$(recv_field "$n" bad)" = 0 ]
+	check_err $? "snat copies: $(cat "${RECV_FILES[$n]}")"
+	log_test "forwarding6: translated outputs carry their group and port, checksums right, snat from the output's address"
+}
+
+unicast_outputs()
+{
+	local g=ff3e::8000:50 n
+
+	case_start6
+	ip netns exec "$RTR" ethtool -K r2 tx off >/dev/null
+	check_err $? "ethtool -K r2 tx off failed"
+	defer ip netns exec "$RTR" ethtool -K r2 tx on
+	# h2 is a host on another link: reached by the routing table.
+	rtr route add "$g" source "$S6" iif r0 \
+		oif r1 unicast "[2001:db8:3::2]:7000"
+	check_err $? "route add with a unicast output failed"
+	rtr route show | grep -qxF "($S6, $g) iif r0 oif r1 unicast [2001:db8:3::2]:7000"
+	check_err $? "route show: $(rtr route show)"
+	n=${#RECV_FILES[@]}
+	recv_bg "$H1" h1 "$g" && PORT=7000 recv_bg "$H2" h2 2001:db8:3::2
+	check_err $? "receivers did not start"
+	send "$SRC" s0 "$g" -n 40 -s 500
+	recv_wait
+	expect_recv "$n" 40 "h1, the multicast copy"
+	expect_recv $((n + 1)) 40 "h2, the unicast copy"
+	# From the address the routing table chose (r2's), hop limit 63.
+	[ "$(recv_field $((n + 1)) from)" = 2001:db8:3::1 ] &&
+		[ "$(recv_field $((n + 1)) ttl_max)" = 63 ] &&
+		[ "$(recv_field $((n + 1)) bad)" = 0 ]
+	check_err $? "h2: $(cat "${RECV_FILES[$((n + 1))]}")"
+	[ "$(snmp6 "$H2" Udp6InCsumErrors)" = 0 ]
+	check_err $? "UDP checksum errors at h2"
+	[ "$(rtr -j route show "$g" | json -c '[.[0].oifs[] | [.unicast, .port]]')" = \
+		'[[null,null],["2001:db8:3::2",7000]]' ]
+	check_err $? "JSON: $(rtr -j route show "$g")"
+
+	# No unicast route to the address: the copies are the output's drops.
+	rtr route replace "$g" source "$S6" iif r0 oif r1 unicast 2001:db8:77::1
+	check_err $? "route replace failed"
+	send "$SRC" s0 "$g" -n 10
+	sleep 0.5
+	[ "$(rtr -j -s route show "$g" | json '.[0].oifs[1].stats.drops')" = 10 ]
+	check_err $? "unreachable: $(rtr -s route show "$g")"
+	log_test "forwarding6: a unicast output routed to its address, from the address chosen for it; unreachable ones counted"
 }
 
 hostile_extension_headers()

@@ -2038,11 +2038,11 @@ TEST_F(routes, ipv6_routes_checked)
 		  "Source is an IPv4-mapped address: give the IPv4 address" },
 	};
 	__u32 oifs[] = { self->d1, self->d2 };
-	struct in_addr a4 = { htonl(0x0a000001) };
+	struct in_addr a4 = { htonl(0x0a000001) }, g4 = { htonl(0xef010101) };
 	struct in6_addr a6;
 	struct nlattr *g;
+	size_t i, nest;
 	bool intr;
-	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		route_msg6(&self->m, bad[i].grp, bad[i].src, self->d0, oifs, 2);
@@ -2076,6 +2076,63 @@ TEST_F(routes, ipv6_routes_checked)
 	nest_end(&self->m, i);
 	expect_refused_with(_metadata, self, -EINVAL,
 			    "Output group is IPv4 but the route is IPv6");
+	/* An IPv6 output group: in an IPv6 route, of a routable scope. */
+	for (i = 0; i < 2; i++) {
+		size_t oif;
+
+		self->m.len = 0;
+		if (i) {
+			inet_pton(AF_INET6, "ff3e::1", &a6);
+			put(&self->m, MCFW_A_GROUP6, &a6, sizeof(a6));
+		} else {
+			put(&self->m, MCFW_A_GROUP, &g4, sizeof(g4));
+		}
+		put_u32(&self->m, MCFW_A_IIF, self->d0);
+		nest = nest_start(&self->m, MCFW_A_OIFS);
+		oif = nest_start(&self->m, MCFW_A_OIF);
+		put_u32(&self->m, MCFW_OIF_A_IFINDEX, self->d1);
+		inet_pton(AF_INET6, i ? "ff02::9" : "ff3e::9", &a6);
+		put(&self->m, MCFW_OIF_A_GROUP6, &a6, sizeof(a6));
+		nest_end(&self->m, oif);
+		nest_end(&self->m, nest);
+		expect_refused_with(_metadata, self, -EINVAL,
+				    i ? SCOPE_MSG :
+				    "Output group is IPv6 but the route is IPv4");
+	}
+	/* IPv6 unicast outputs: routable addresses of an IPv6 route. */
+	for (i = 0; i < 3; i++) {
+		static const char * const u6[] = {
+			"2001:db8::9", "fe80::9", "2001:db8::9",
+		};
+		static const char * const msg[] = {
+			"Unicast output address is IPv6 but the route is IPv4",
+			"Unicast output address is not a routable unicast address (unspecified, loopback, link-local or IPv4-mapped)",
+			NULL,
+		};
+		size_t oif;
+
+		self->m.len = 0;
+		if (i) {
+			inet_pton(AF_INET6, "ff3e::1", &a6);
+			put(&self->m, MCFW_A_GROUP6, &a6, sizeof(a6));
+		} else {
+			put(&self->m, MCFW_A_GROUP, &g4, sizeof(g4));
+		}
+		put_u32(&self->m, MCFW_A_IIF, self->d0);
+		nest = nest_start(&self->m, MCFW_A_OIFS);
+		oif = nest_start(&self->m, MCFW_A_OIF);
+		inet_pton(AF_INET6, u6[i], &a6);
+		put(&self->m, MCFW_OIF_A_UNICAST6, &a6, sizeof(a6));
+		nest_end(&self->m, oif);
+		nest_end(&self->m, nest);
+		if (msg[i]) {
+			expect_refused_with(_metadata, self, -EINVAL, msg[i]);
+			continue;
+		}
+		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_NEW, 0));
+		route_msg6(&self->m, "ff3e::1", NULL, self->d0, NULL, -1);
+		ASSERT_EQ(0, route_cmd(_metadata, self, MCFW_CMD_ROUTE_DEL, 0));
+	}
 
 	/* (S,G) and (*,G) of one group, and an IPv4 route. */
 	route_msg6(&self->m, "ff3e::8000:1", "2001:db8:1::2", self->d0,

@@ -1084,7 +1084,12 @@ int mcfw_hook_register(struct mcfw_net *mn)
 	err = nf_register_net_hook(mn->net, &mcfw_relay_nf_ops);
 	if (err)
 		goto v6;
+	err = nf_register_net_hook(mn->net, &mcfw_relay_nf_ops6);
+	if (err)
+		goto relay;
 	return 0;
+relay:
+	nf_unregister_net_hook(mn->net, &mcfw_relay_nf_ops);
 v6:
 	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v6);
 v4:
@@ -1104,6 +1109,7 @@ v4:
  */
 void mcfw_hook_unregister(struct mcfw_net *mn)
 {
+	nf_unregister_net_hook(mn->net, &mcfw_relay_nf_ops6);
 	nf_unregister_net_hook(mn->net, &mcfw_relay_nf_ops);
 	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v6);
 	nf_unregister_net_hook(mn->net, &mcfw_nf_ops_v4);

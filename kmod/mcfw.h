@@ -694,60 +694,68 @@ struct mcfw_route_cfg {
  * struct mcfw_relay - unicast datagrams to a local address and port, sent
  *	on as multicast (relay.c)
  * @node: in mcfw_net.relays, by @addr and @port
+ * @family: its addresses', AF_INET or AF_INET6
  * @addr: the local address
  * @port: the UDP port
  * @gport: the UDP destination port of the copies, or 0 (kept)
  * @grp: the group the copies carry
- * @from: only datagrams from this source, or 0 (any)
+ * @from: only datagrams from this source, or zero (any)
  * @ttl: the copies' TTL, at most (the arriving TTL minus one, at most)
  * @iif: only datagrams arriving on this interface, or "" (any)
  * @oifs: the outputs, as a route's; RCU
  * @stats: per-CPU counters (all of &enum mcfw_counter)
  * @base: counter values at the last zeroing
+ * @replaced: a replace took it out: @stats are its successor's
  * @rcu: frees the relay after readers are done
  *
- * @from, @grp, @gport and @ttl are replaced in place (WRITE_ONCE()).
+ * Immutable once published but for its counters: a replace publishes
+ * a new relay in its place, which takes over @stats and @base.
  */
 struct mcfw_relay {
 	struct hlist_node node;
-	__be32 addr;
+	u8 family;
+	union nf_inet_addr addr;
 	__be16 port;
 	__be16 gport;
-	__be32 grp;
-	__be32 from;
+	union nf_inet_addr grp;
+	union nf_inet_addr from;
 	u8 ttl;
 	char iif[IFNAMSIZ];
 	struct mcfw_oifs __rcu *oifs;
 	struct mcfw_pcpu __percpu *stats;
 	u64 base[MCFW_C_NR];
+	bool replaced;
 	struct rcu_head rcu;
 };
 
 /**
  * struct mcfw_relay_cfg - a relay as a command gives it
- * @route: its group (@route.grp) and outputs, as a route's
+ * @route: its family and group (@route.key) and outputs, as a route's
  * @addr: the local address
  * @port: the UDP port
  * @gport: the copies' UDP port, or 0
- * @from: the only source, or 0
+ * @from: the only source, or zero
  * @ttl: the copies' TTL at most
  * @iif: the input interface's name, or ""
  */
 struct mcfw_relay_cfg {
 	struct mcfw_route_cfg route;
-	__be32 addr;
+	union nf_inet_addr addr;
 	__be16 port;
 	__be16 gport;
-	__be32 from;
+	union nf_inet_addr from;
 	u8 ttl;
 	char iif[IFNAMSIZ];
 };
 
 /* Relays, in relay.c */
 extern const struct nf_hook_ops mcfw_relay_nf_ops;
-struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, __be32 addr,
+extern const struct nf_hook_ops mcfw_relay_nf_ops6;
+struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, u8 family,
+				   const union nf_inet_addr *addr,
 				   __be16 port, const char *iif);
-bool mcfw_relay_local(struct net *net, __be32 addr);
+bool mcfw_relay_local(struct net *net, u8 family,
+		      const union nf_inet_addr *addr);
 struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
 				  const struct mcfw_relay_cfg *cfg, bool replace,
 				  struct netlink_ext_ack *extack);

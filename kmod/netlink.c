@@ -128,6 +128,9 @@ static const struct nla_policy mcfw_relay_new_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[MCFW_A_SOURCE]		= { .type = NLA_BE32 },
 	[MCFW_A_GROUP]		= { .type = NLA_BE32 },
+	[MCFW_A_RELAY_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MCFW_A_SOURCE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MCFW_A_GROUP6]		= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MCFW_A_RELAY_GROUP_PORT] = { .type = NLA_BE16 },
 	[MCFW_A_RELAY_TTL]	= NLA_POLICY_MIN(NLA_U8, 1),
 	[MCFW_A_OIFS]		= NLA_POLICY_NESTED(mcfw_oifs_policy),
@@ -138,6 +141,7 @@ static const struct nla_policy mcfw_relay_new_policy[MCFW_A_MAX + 1] = {
 
 static const struct nla_policy mcfw_relay_key_policy[MCFW_A_MAX + 1] = {
 	[MCFW_A_RELAY_ADDR]	= { .type = NLA_BE32 },
+	[MCFW_A_RELAY_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MCFW_A_RELAY_PORT]	= { .type = NLA_BE16 },
 	[MCFW_A_IIF_NAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };

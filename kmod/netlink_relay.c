@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -21,26 +22,64 @@ static const u16 mcfw_relay_stat_attrs[MCFW_C_NR] = {
 	[MCFW_C_XMIT_DROP]	= MCFW_STATS_A_XMIT_DROP,
 };
 
-/* The key of a relay: address, port, input name ("" for any). */
-static int mcfw_parse_relay_key(struct nlattr **tb, __be32 *addr,
-				__be16 *port, char *iif,
-				struct netlink_ext_ack *extack)
+/* A relay's IPv6 address: a unicast one that can be this host's. */
+static int mcfw_check_relay_addr6(const struct in6_addr *addr,
+				  const struct nlattr *a,
+				  struct netlink_ext_ack *extack)
 {
+	int type = ipv6_addr_type(addr);
+
+	if (type == IPV6_ADDR_ANY ||
+	    (type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_MAPPED))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "A relay address is a unicast address of this host");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The key of a relay: family, address, port, input name ("" for any).
+ * @addr is zeroed, then holds the address.
+ */
+static int mcfw_parse_relay_key(struct nlattr **tb, u8 *family,
+				union nf_inet_addr *addr, __be16 *port,
+				char *iif, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	memset(addr, 0, sizeof(*addr));
+	if (tb[MCFW_A_RELAY_ADDR] && tb[MCFW_A_RELAY_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_RELAY_ADDR6],
+				    "A relay has one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (tb[MCFW_A_RELAY_ADDR6]) {
+		*family = AF_INET6;
+		addr->in6 = nla_get_in6_addr(tb[MCFW_A_RELAY_ADDR6]);
+		err = mcfw_check_relay_addr6(&addr->in6,
+					     tb[MCFW_A_RELAY_ADDR6], extack);
+		if (err)
+			return err;
+		goto port;
+	}
 	if (!tb[MCFW_A_RELAY_ADDR]) {
 		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_RELAY_ADDR);
 		NL_SET_ERR_MSG(extack, "Missing relay address");
 		return -EINVAL;
 	}
+	*family = AF_INET;
+	addr->ip = nla_get_in_addr(tb[MCFW_A_RELAY_ADDR]);
+	if (ipv4_is_multicast(addr->ip) || ipv4_is_lbcast(addr->ip) ||
+	    mcfw_is_zeronet(addr->ip)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_RELAY_ADDR],
+				    "A relay address is a unicast address of this host");
+		return -EINVAL;
+	}
+port:
 	if (!tb[MCFW_A_RELAY_PORT]) {
 		NL_SET_ERR_ATTR_MISS(extack, NULL, MCFW_A_RELAY_PORT);
 		NL_SET_ERR_MSG(extack, "Missing relay port");
-		return -EINVAL;
-	}
-	*addr = nla_get_in_addr(tb[MCFW_A_RELAY_ADDR]);
-	if (ipv4_is_multicast(*addr) || ipv4_is_lbcast(*addr) ||
-	    mcfw_is_zeronet(*addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[MCFW_A_RELAY_ADDR],
-				    "A relay address is a unicast address of this host");
 		return -EINVAL;
 	}
 	*port = nla_get_be16(tb[MCFW_A_RELAY_PORT]);
@@ -65,10 +104,11 @@ static int mcfw_parse_relay(struct genl_info *info, struct mcfw_relay_cfg *cfg)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **tb = info->attrs;
+	u8 family;
 	int err;
 
-	err = mcfw_parse_relay_key(tb, &cfg->addr, &cfg->port, cfg->iif,
-				   extack);
+	err = mcfw_parse_relay_key(tb, &family, &cfg->addr, &cfg->port,
+				   cfg->iif, extack);
 	if (err)
 		return err;
 	/*
@@ -78,12 +118,17 @@ static int mcfw_parse_relay(struct genl_info *info, struct mcfw_relay_cfg *cfg)
 	err = mcfw_parse_group(tb, &cfg->route.key, extack);
 	if (err)
 		return err;
-	if (tb[MCFW_A_SOURCE]) {
-		cfg->from = nla_get_in_addr(tb[MCFW_A_SOURCE]);
-		err = mcfw_check_source(cfg->from, tb[MCFW_A_SOURCE], extack);
-		if (err)
-			return err;
+	if (cfg->route.key.family != family) {
+		NL_SET_ERR_MSG(extack,
+			       "Relay address and group are of different families");
+		return -EINVAL;
 	}
+	/* The only source, in the key's source: checked as a route's. */
+	err = mcfw_parse_source(tb, &cfg->route.key, extack);
+	if (err < 0)
+		return err;
+	cfg->from = cfg->route.key.src;
+	memset(&cfg->route.key.src, 0, sizeof(cfg->route.key.src));
 	if (tb[MCFW_A_RELAY_GROUP_PORT]) {
 		cfg->gport = nla_get_be16(tb[MCFW_A_RELAY_GROUP_PORT]);
 		if (!cfg->gport) {
@@ -124,14 +169,30 @@ static int mcfw_relay_devs_exist(struct mcfw_net *mn,
 
 static size_t mcfw_relay_msg_size(unsigned int n_oifs)
 {
-	return 2 * nla_total_size(sizeof(__be32)) +	/* ADDR, GROUP */
-	       nla_total_size(sizeof(__be32)) +		/* SOURCE */
+	return 3 * nla_total_size(sizeof(struct in6_addr)) + /* ADDR, GROUP, SOURCE */
 	       2 * nla_total_size(sizeof(__be16)) +	/* PORT, GROUP_PORT */
 	       nla_total_size(sizeof(u8)) +		/* TTL */
 	       nla_total_size(IFNAMSIZ) +		/* IIF_NAME */
 	       2 * nla_total_size(0) +			/* WAITING, SNAT */
 	       mcfw_stats_size(4) +
 	       mcfw_route_msg_size(n_oifs);		/* the outputs, at most */
+}
+
+/* A relay's address, group and source filter, of its family. */
+static int mcfw_put_relay_addrs(struct sk_buff *skb,
+				const struct mcfw_relay *r)
+{
+	bool from = !mcfw_addr_any(&r->from);
+
+	if (r->family == AF_INET6)
+		return nla_put_in6_addr(skb, MCFW_A_RELAY_ADDR6, &r->addr.in6) ||
+		       nla_put_in6_addr(skb, MCFW_A_GROUP6, &r->grp.in6) ||
+		       (from && nla_put_in6_addr(skb, MCFW_A_SOURCE6,
+						 &r->from.in6)) ? -EMSGSIZE : 0;
+	return nla_put_in_addr(skb, MCFW_A_RELAY_ADDR, r->addr.ip) ||
+	       nla_put_in_addr(skb, MCFW_A_GROUP, r->grp.ip) ||
+	       (from && nla_put_in_addr(skb, MCFW_A_SOURCE, r->from.ip)) ?
+	       -EMSGSIZE : 0;
 }
 
 /* Called with mcfw_net.lock held. */
@@ -150,15 +211,13 @@ static int mcfw_fill_relay(struct sk_buff *skb, struct mcfw_net *mn,
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (nla_put_in_addr(skb, MCFW_A_RELAY_ADDR, r->addr) ||
+	if (mcfw_put_relay_addrs(skb, r) ||
 	    nla_put_be16(skb, MCFW_A_RELAY_PORT, r->port) ||
 	    (r->iif[0] && nla_put_string(skb, MCFW_A_IIF_NAME, r->iif)) ||
-	    (r->from && nla_put_in_addr(skb, MCFW_A_SOURCE, r->from)) ||
-	    nla_put_in_addr(skb, MCFW_A_GROUP, r->grp) ||
 	    (r->gport && nla_put_be16(skb, MCFW_A_RELAY_GROUP_PORT, r->gport)) ||
 	    nla_put_u8(skb, MCFW_A_RELAY_TTL, r->ttl) ||
 	    (oifs->snat && nla_put_flag(skb, MCFW_A_SNAT)) ||
-	    (!mcfw_relay_local(mn->net, r->addr) &&
+	    (!mcfw_relay_local(mn->net, r->family, &r->addr) &&
 	     nla_put_flag(skb, MCFW_A_WAITING)) ||
 	    (stats &&
 	     mcfw_put_stats(skb, MCFW_A_STATS, r->stats, MCFW_C_NR, r->base,
@@ -202,8 +261,10 @@ int mcfw_nl_relay_new(struct sk_buff *skb, struct genl_info *info)
 	err = mcfw_parse_relay(info, &cfg);
 	if (err)
 		goto free_cfg;
-	if (!wait && !mcfw_relay_local(genl_info_net(info), cfg.addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[MCFW_A_RELAY_ADDR],
+	if (!wait && !mcfw_relay_local(genl_info_net(info),
+				       cfg.route.key.family, &cfg.addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[MCFW_A_RELAY_ADDR] ?:
+					    info->attrs[MCFW_A_RELAY_ADDR6],
 				    "Relay address is not an address of this host");
 		err = -EADDRNOTAVAIL;
 		goto free_cfg;
@@ -240,17 +301,19 @@ int mcfw_nl_relay_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mcfw_net *mn = mcfw_pernet(genl_info_net(info));
 	struct netlink_ext_ack *extack = info->extack;
+	union nf_inet_addr addr;
 	char iif[IFNAMSIZ];
 	struct mcfw_relay *r;
-	__be32 addr;
 	__be16 port;
+	u8 family;
 	int err;
 
-	err = mcfw_parse_relay_key(info->attrs, &addr, &port, iif, extack);
+	err = mcfw_parse_relay_key(info->attrs, &family, &addr, &port, iif,
+				   extack);
 	if (err)
 		return err;
 	mutex_lock(&mn->lock);
-	r = mcfw_relay_find(mn, addr, port, iif);
+	r = mcfw_relay_find(mn, family, &addr, port, iif);
 	if (r) {
 		mcfw_relay_del(mn, r);
 		WRITE_ONCE(mn->gen, mn->gen + 1);

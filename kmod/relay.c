@@ -27,27 +27,40 @@
 #include <linux/jhash.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #ifdef MCFW_HAVE_NET_GSO_H	/* 6.4 moved the GSO helpers there */
 #include <net/gso.h>
 #endif
+#include <net/addrconf.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "mcfw.h"
 
-static u32 mcfw_relay_hash(const struct mcfw_net *mn, __be32 addr,
-			   __be16 port)
+/* IPv4 addresses have the rest of the union zero: one hash for both. */
+static u32 mcfw_relay_hash(const struct mcfw_net *mn,
+			   const union nf_inet_addr *addr, __be16 port)
 {
-	return jhash_2words((__force u32)addr, (__force u32)port,
-			    mn->relay_seed) & (MCFW_RELAY_HASH - 1);
+	return jhash2((const u32 *)addr->all, ARRAY_SIZE(addr->all),
+		      mn->relay_seed ^ (__force u32)port) &
+	       (MCFW_RELAY_HASH - 1);
+}
+
+static bool mcfw_relay_is(const struct mcfw_relay *r, u8 family,
+			  const union nf_inet_addr *addr, __be16 port)
+{
+	return r->port == port && r->family == family &&
+	       nf_inet_addr_cmp(&r->addr, addr);
 }
 
 /**
  * mcfw_relay_find - the relay of a key
  * @mn: the namespace's state
+ * @family: its address's family
  * @addr: its address
  * @port: its port
  * @iif: its input interface's name, "" for any
@@ -55,13 +68,16 @@ static u32 mcfw_relay_hash(const struct mcfw_net *mn, __be32 addr,
  * Context: @mn->lock held.
  * Return: the relay, or NULL.
  */
-struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, __be32 addr,
+struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, u8 family,
+				   const union nf_inet_addr *addr,
 				   __be16 port, const char *iif)
 {
 	struct mcfw_relay *r;
 
-	hlist_for_each_entry(r, &mn->relays[mcfw_relay_hash(mn, addr, port)], node)
-		if (r->addr == addr && r->port == port && !strcmp(r->iif, iif))
+	hlist_for_each_entry(r, &mn->relays[mcfw_relay_hash(mn, addr, port)],
+			     node)
+		if (mcfw_relay_is(r, family, addr, port) &&
+		    !strcmp(r->iif, iif))
 			return r;
 	return NULL;
 }
@@ -70,7 +86,8 @@ struct mcfw_relay *mcfw_relay_find(struct mcfw_net *mn, __be32 addr,
  * The relay a datagram to @addr:@port arriving on @in is for: the one of
  * @in's name, else the one of any input. Called under RCU.
  */
-static struct mcfw_relay *mcfw_relay_lookup(struct mcfw_net *mn, __be32 addr,
+static struct mcfw_relay *mcfw_relay_lookup(struct mcfw_net *mn, u8 family,
+					    const union nf_inet_addr *addr,
 					    __be16 port,
 					    const struct net_device *in)
 {
@@ -78,7 +95,7 @@ static struct mcfw_relay *mcfw_relay_lookup(struct mcfw_net *mn, __be32 addr,
 
 	hlist_for_each_entry_rcu(r, &mn->relays[mcfw_relay_hash(mn, addr, port)],
 				 node) {
-		if (r->addr != addr || r->port != port)
+		if (!mcfw_relay_is(r, family, addr, port))
 			continue;
 		if (!r->iif[0])
 			any = r;
@@ -91,20 +108,26 @@ static struct mcfw_relay *mcfw_relay_lookup(struct mcfw_net *mn, __be32 addr,
 /**
  * mcfw_relay_local - is an address one of the namespace's own
  * @net: the namespace
+ * @family: its family
  * @addr: the address
  *
  * Return: true if it is a local unicast address of @net.
  */
-bool mcfw_relay_local(struct net *net, __be32 addr)
+bool mcfw_relay_local(struct net *net, u8 family,
+		      const union nf_inet_addr *addr)
 {
-	return inet_addr_type(net, addr) == RTN_LOCAL;
+	if (family == AF_INET6)
+		return ipv6_chk_addr(net, &addr->in6, NULL, 0);
+	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
 }
 
 static void mcfw_relay_free_rcu(struct rcu_head *head)
 {
 	struct mcfw_relay *r = container_of(head, struct mcfw_relay, rcu);
 
-	free_percpu(r->stats);
+	/* A replaced relay's counters are its successor's. */
+	if (!r->replaced)
+		free_percpu(r->stats);
 	kfree(r);
 }
 
@@ -115,7 +138,9 @@ static void mcfw_relay_free_rcu(struct rcu_head *head)
  * @replace: a relay of the same key may be replaced
  * @extack: for the reason of a refusal
  *
- * A replace keeps the counters of the relay and of the outputs it keeps.
+ * A replace keeps the counters of the relay and of the outputs it keeps:
+ * the new relay takes the old one's place in its hash chain, and its
+ * counters.
  *
  * Context: @mn->lock held.
  * Return: the relay, or an ERR_PTR().
@@ -124,9 +149,10 @@ struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
 				  const struct mcfw_relay_cfg *cfg, bool replace,
 				  struct netlink_ext_ack *extack)
 {
-	struct mcfw_relay *r = mcfw_relay_find(mn, cfg->addr, cfg->port,
-					       cfg->iif);
+	struct mcfw_relay *r = mcfw_relay_find(mn, cfg->route.key.family,
+					       &cfg->addr, cfg->port, cfg->iif);
 	struct mcfw_oifs *oifs, *old = NULL;
+	struct mcfw_relay *n;
 
 	lockdep_assert_held(&mn->lock);
 	if (r && !replace) {
@@ -142,36 +168,37 @@ struct mcfw_relay *mcfw_relay_set(struct mcfw_net *mn,
 	oifs = mcfw_oifs_build(mn, &cfg->route, old, NULL, NULL);
 	if (IS_ERR(oifs))
 		return ERR_CAST(oifs);
-	if (r) {
-		/* Fields the packet path reads are written before the swap. */
-		WRITE_ONCE(r->from, cfg->from);
-		WRITE_ONCE(r->grp, cfg->route.key.grp.ip);
-		WRITE_ONCE(r->gport, cfg->gport);
-		WRITE_ONCE(r->ttl, cfg->ttl);
-		rcu_assign_pointer(r->oifs, oifs);
-		mcfw_oifs_retire(mn, old);
-		return r;
-	}
-	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-	if (r)
-		r->stats = mcfw_stats_alloc(MCFW_C_NR);
-	if (!r || !r->stats) {
-		kfree(r);
+	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	if (n && !r)
+		n->stats = mcfw_stats_alloc(MCFW_C_NR);
+	if (!n || (!r && !n->stats)) {
+		kfree(n);
 		mcfw_oifs_release(mn, oifs, true);
 		return ERR_PTR(-ENOMEM);
 	}
-	r->addr = cfg->addr;
-	r->port = cfg->port;
-	strscpy(r->iif, cfg->iif, IFNAMSIZ);
-	r->from = cfg->from;
-	r->grp = cfg->route.key.grp.ip;
-	r->gport = cfg->gport;
-	r->ttl = cfg->ttl;
-	RCU_INIT_POINTER(r->oifs, oifs);
-	hlist_add_head_rcu(&r->node,
-			   &mn->relays[mcfw_relay_hash(mn, r->addr, r->port)]);
+	n->family = cfg->route.key.family;
+	n->addr = cfg->addr;
+	n->port = cfg->port;
+	strscpy(n->iif, cfg->iif, IFNAMSIZ);
+	n->from = cfg->from;
+	n->grp = cfg->route.key.grp;
+	n->gport = cfg->gport;
+	n->ttl = cfg->ttl;
+	RCU_INIT_POINTER(n->oifs, oifs);
+	if (r) {
+		/* Readers of the old one count into the same counters. */
+		n->stats = r->stats;
+		memcpy(n->base, r->base, sizeof(n->base));
+		r->replaced = true;
+		hlist_replace_rcu(&r->node, &n->node);
+		mcfw_oifs_retire(mn, old);
+		call_rcu(&r->rcu, mcfw_relay_free_rcu);
+		return n;
+	}
+	hlist_add_head_rcu(&n->node,
+			   &mn->relays[mcfw_relay_hash(mn, &n->addr, n->port)]);
 	WRITE_ONCE(mn->nr_relays, mn->nr_relays + 1);
-	return r;
+	return n;
 }
 
 /**
@@ -218,7 +245,13 @@ static int mcfw_relay_rewrite(struct sk_buff *skb, const struct mcfw_relay *r,
 	struct iphdr *iph;
 	int err;
 
-	err = mcfw_translate(skb, READ_ONCE(r->grp), 0, READ_ONCE(r->gport));
+	if (r->family == AF_INET6) {
+		err = mcfw_translate6(skb, &r->grp.in6, NULL, r->gport);
+		if (!err)
+			ipv6_hdr(skb)->hop_limit = ttl;
+		return err;
+	}
+	err = mcfw_translate(skb, r->grp.ip, 0, r->gport);
 	if (err)
 		return err;
 	iph = ip_hdr(skb);
@@ -235,7 +268,7 @@ static void mcfw_relay_one(const struct nf_hook_state *state,
 			   struct mcfw_relay *r, struct sk_buff *skb)
 {
 	struct mcfw_wire w = mcfw_wire_of(skb);
-	u8 ttl = ip_hdr(skb)->ttl;
+	u8 ttl = mcfw_hops(skb);
 
 	mcfw_count2(r->stats, MCFW_C_PACKETS, w.pkts, MCFW_C_BYTES, w.bytes);
 	/* A TTL of 1 ends here, counted: no loop of relays goes on. */
@@ -244,7 +277,7 @@ static void mcfw_relay_one(const struct nf_hook_state *state,
 		kfree_skb(skb);
 		return;
 	}
-	ttl = min_t(u8, READ_ONCE(r->ttl), ttl - 1) + 1;
+	ttl = min_t(u8, r->ttl, ttl - 1) + 1;
 	if (unlikely(mcfw_relay_rewrite(skb, r, ttl))) {
 		mcfw_count_n(r->stats, MCFW_C_XMIT_DROP, w.pkts);
 		kfree_skb(skb);
@@ -255,6 +288,47 @@ static void mcfw_relay_one(const struct nf_hook_state *state,
 }
 
 /*
+ * The offset of @skb's UDP header, and its addresses, if it is a whole
+ * UDP datagram (not a fragment); else -1.
+ */
+static int mcfw_relay_udp(const struct sk_buff *skb, union nf_inet_addr *src,
+			  union nf_inet_addr *dst)
+{
+	const struct ipv6hdr *ip6h;
+	const struct iphdr *iph;
+	unsigned int foff;
+	__be16 frag_off;
+	u8 nexthdr;
+	int off;
+
+	if (mcfw_skb_v6(skb)) {
+		ip6h = ipv6_hdr(skb);
+		nexthdr = ip6h->nexthdr;
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+					    sizeof(*ip6h), &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_UDP || frag_off)
+			return -1;
+		/*
+		 * IPv6 reassembles after LOCAL_IN (unless nf_defrag_ipv6 did
+		 * before): a first fragment is not a datagram.
+		 */
+		foff = 0;
+		if (ipv6_find_hdr(skb, &foff, NEXTHDR_FRAGMENT, NULL,
+				  NULL) == NEXTHDR_FRAGMENT)
+			return -1;
+		src->in6 = ip6h->saddr;
+		dst->in6 = ip6h->daddr;
+		return off;
+	}
+	iph = ip_hdr(skb);
+	if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		return -1;
+	src->ip = iph->saddr;
+	dst->ip = iph->daddr;
+	return skb_network_offset(skb) + ip_hdrlen(skb);
+}
+
+/*
  * NF_INET_LOCAL_IN, after every chain of the router's: a UDP datagram to
  * a relay's address and port is consumed and replicated as multicast.
  */
@@ -262,26 +336,28 @@ static unsigned int mcfw_relay_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct mcfw_net *mn = mcfw_pernet(state->net);
-	const struct iphdr *iph = ip_hdr(skb);
+	union nf_inet_addr saddr = {}, daddr = {};
 	struct sk_buff *segs, *next;
 	const struct udphdr *uh;
 	struct mcfw_relay *r;
 	struct udphdr _uh;
-	__be32 from;
+	int off;
 
-	if (likely(!READ_ONCE(mn->nr_relays)) ||
-	    iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+	if (likely(!READ_ONCE(mn->nr_relays)))
 		return NF_ACCEPT;
-	uh = skb_header_pointer(skb, skb_network_offset(skb) + ip_hdrlen(skb),
-				sizeof(_uh), &_uh);
+	off = mcfw_relay_udp(skb, &saddr, &daddr);
+	if (off < 0)
+		return NF_ACCEPT;
+	uh = skb_header_pointer(skb, off, sizeof(_uh), &_uh);
 	if (!uh)
 		return NF_ACCEPT;
-	r = mcfw_relay_lookup(mn, iph->daddr, uh->dest, state->in);
+	r = mcfw_relay_lookup(mn, state->pf == NFPROTO_IPV6 ? AF_INET6 :
+							      AF_INET,
+			      &daddr, uh->dest, state->in);
 	if (!r)
 		return NF_ACCEPT;
-	from = READ_ONCE(r->from);
 	/* Another sender's: the host's own business. */
-	if (from && iph->saddr != from)
+	if (!mcfw_addr_any(&r->from) && !nf_inet_addr_cmp(&r->from, &saddr))
 		return NF_ACCEPT;
 
 	local_bh_disable();
@@ -316,4 +392,11 @@ const struct nf_hook_ops mcfw_relay_nf_ops = {
 	.hooknum	= NF_INET_LOCAL_IN,
 	/* After the router's chains, before conntrack confirms. */
 	.priority	= NF_IP_PRI_LAST - 1,
+};
+
+const struct nf_hook_ops mcfw_relay_nf_ops6 = {
+	.hook		= mcfw_relay_hook,
+	.pf		= NFPROTO_IPV6,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP6_PRI_LAST - 1,
 };

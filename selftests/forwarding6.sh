@@ -41,6 +41,7 @@ ALL_TESTS="
 	ip6gre_tunnel_in_and_out
 	translated_outputs_and_snat
 	unicast_outputs
+	relay_unicast_back_to_multicast
 	hostile_extension_headers
 	martian_sources
 	bad_routes_rejected
@@ -790,6 +791,38 @@ unicast_outputs()
 	[ "$(rtr -j -s route show "$g" | json '.[0].oifs[1].stats.drops')" = 10 ]
 	check_err $? "unreachable: $(rtr -s route show "$g")"
 	log_test "forwarding6: a unicast output routed to its address, from the address chosen for it; unreachable ones counted"
+}
+
+relay_unicast_back_to_multicast()
+{
+	local n
+
+	case_start6
+	defer rtr relay del "[2001:db8:1::1]:7000"
+	# Unicast to the router's own r0 address, port 7000, becomes
+	# ff3e::9000:5 out of r1 (port kept) and out of r2 on port 7001.
+	rtr relay add "[2001:db8:1::1]:7000" group ff3e::9000:5 \
+		oif r1 "r2@[ff3e::9000:6]:7001"
+	check_err $? "relay add failed"
+	rtr relay show | grep -qF "[2001:db8:1::1]:7000"
+	check_err $? "relay show: $(rtr relay show)"
+	n=${#RECV_FILES[@]}
+	PORT=7000 recv_bg "$H1" h1 ff3e::9000:5 &&
+		PORT=7001 recv_bg "$H2" h2 ff3e::9000:6 &&
+		PORT=7000 recv_bg "$RTR" r0 2001:db8:1::1
+	check_err $? "receivers did not start"
+	PORT=7000 send "$SRC" s0 2001:db8:1::1 -n 30 -s 200 -t 40
+	recv_wait
+	expect_recv "$n" 30 "h1, the relay's group"
+	expect_recv $((n + 1)) 30 "h2, the relay's output's own group and port"
+	expect_recv $((n + 2)) 0 "a socket on the router (the relay consumes)"
+	# Hop limit: the relay's default, 16 (the arriving 40 less one is more).
+	[ "$(recv_field "$n" ttl_max)" = 16 ] && [ "$(recv_field "$n" bad)" = 0 ] &&
+		[ "$(recv_field $((n + 1)) bad)" = 0 ]
+	check_err $? "relayed copies: $(cat "${RECV_FILES[$n]}" "${RECV_FILES[$((n + 1))]}")"
+	[ "$(rtr -j -s relay show | json '.[0].stats.packets')" = 30 ]
+	check_err $? "relay counters: $(rtr -s relay show)"
+	log_test "forwarding6: a relay turns unicast to one of the router's addresses into multicast, consumed"
 }
 
 hostile_extension_headers()

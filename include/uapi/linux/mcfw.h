@@ -266,8 +266,7 @@ enum mcfw_event {
  *	%MCFW_A_GROUP6 only; absent for any source
  * @MCFW_A_RELAY_ADDR6: binary, 16 bytes: an IPv6 relay's local unicast
  *	address, in place of %MCFW_A_RELAY_ADDR (its group is then
- *	%MCFW_A_GROUP6 and its filter %MCFW_A_SOURCE6). Reserved: not
- *	supported yet (refused)
+ *	%MCFW_A_GROUP6 and its filter %MCFW_A_SOURCE6)
  * @MCFW_A_BOUNDARY_SCOPE: u8, 1 to 15, in %MCFW_CMD_IFACE_SET and
  *	%MCFW_CMD_IFACE_GET: the interface is a zone boundary (RFC 4007) for
  *	IPv6 groups of this scope or less, whatever their flags (absent or

@@ -62,8 +62,9 @@ build_tests() {
 		make -C selftests
 }
 
-# make install of the tool: mcfwctl, its man pages, mcfw.service and an
-# example /etc/mcfw/mcfw.conf that a second install does not overwrite.
+# make install of the tool: mcfwctl, its man pages, mcfw.service, its bash
+# completion and an example /etc/mcfw/mcfw.conf that a second install does
+# not overwrite.
 # Then the tree unit.sh runs the unit from (PREFIX=/usr, SYSCONFDIR=/etc,
 # as a package installs it) in build/unit.
 install_check() {
@@ -74,6 +75,7 @@ install_check() {
 	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8 \
 		usr/share/man/man5/mcfw.conf.5 usr/lib/systemd/system/mcfw.service \
+		usr/share/bash-completion/completions/mcfwctl \
 		etc/mcfw/mcfw.conf; do
 		[ -f "$tmp/$f" ] || { echo "install: $f not installed"; rc=1; }
 	done
@@ -264,8 +266,8 @@ main()
 		bg_pid=$!
 	fi
 
-	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
-	step "unit: mcfwctl's JSON writer and address parser (make -C tools/mcfwctl check)" \
+	step "install: mcfwctl, man pages, unit, bash completion, example mcfw.conf kept" install_check
+	step "unit: mcfwctl's JSON writer, address parser and bash completion (make -C tools/mcfwctl check)" \
 		make -C tools/mcfwctl check
 	step "style: checkpatch.pl --strict" selftests/style.sh
 	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \

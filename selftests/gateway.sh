@@ -747,8 +747,8 @@ relay_ttl_bounded()
 	[ "$(relay_stat 10.1.0.1:7103 ttl_drop)" = 10 ]
 	check_err $? "counters: $(rtr -s relay show)"
 	# A relay whose output is unicast to itself: refused by the route
-	# (a local one), counted, no loop.
-	rtr relay replace 10.1.0.1:7103 group 239.140.0.5 oif unicast 10.1.0.1:7103
+	# (a local one), counted, no loop. "rep": commands abbreviate.
+	rtr relay rep 10.1.0.1:7103 group 239.140.0.5 oif unicast 10.1.0.1:7103
 	PORT=7103 send "$SRC" s0 10.1.0.1 -n 10
 	sleep 0.5
 	[ "$(relay_stat 10.1.0.1:7103 packets)" = 40 ] &&

@@ -362,6 +362,7 @@ static int relay_change(int argc, char **argv)
 	ret = relay_msg(nl, argc, argv, false, &msg);
 	if (!ret)
 		ret = mcfw_nl_do(nl, msg, argv[0][0] == 'd' ? "relay del" :
+					  argv[0][0] == 'r' ? "relay replace" :
 					  "relay add", NULL) < 0 ?
 		      EXIT_FAIL : EXIT_OK;
 	mcfw_nl_close(nl);
@@ -687,5 +688,7 @@ int relay_main(int argc, char **argv)
 	cmd = cmd_find(relay_cmds, ARRAY_SIZE(relay_cmds), argv[1]);
 	if (!cmd)
 		return usage_error("relay: unknown command '%s'", argv[1]);
+	/* relay_msg() reads the command by its full name ("rep": replace). */
+	argv[1] = (char *)cmd->name;
 	return cmd->function(argc - 1, argv + 1);
 }

@@ -5,6 +5,8 @@
 #   make                 build mcfw.ko (for KDIR) and tools/mcfwctl/mcfwctl
 #   make install         install the module (then depmod) and mcfwctl
 #   make dkms-install    register the module's source with DKMS
+#   make dkms-source     copy it to DKMS_SRCTREE (/usr/src), with dkms.conf
+#   make version         print the version (kmod/version.h, its only copy)
 #   make style           checkpatch.pl --strict over the module and the tool
 #   make deps            install the Debian packages the build and tests need
 #   make check           deps, builds for every supported kernel, style, DKMS,
@@ -19,6 +21,10 @@
 #                        results in results/
 
 PWD := $(shell pwd)
+
+# The version, from its only copy: kmod/version.h, which travels with the
+# module's source wherever it is built (DKMS, a copy for another kernel).
+# The tool is given it (MCFW_VERSION) and dkms.conf is made with it.
 VERSION := $(shell sed -n 's/^\#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
 # The kernel to build for: the running one's headers, or else the newest
@@ -53,16 +59,31 @@ tools-install: tools
 
 install: module-install tools-install
 
-DKMS_FILES := Kbuild Makefile dkms.conf kmod include
+version:
+	@echo $(VERSION)
 
-dkms-install:
-	install -d $(DESTDIR)/usr/src/mcfw-$(VERSION)
-	cp -a $(DKMS_FILES) $(DESTDIR)/usr/src/mcfw-$(VERSION)/
+dkms.conf: dkms.conf.in kmod/version.h
+	@test -n "$(VERSION)" || { echo "make: no MCFW_VERSION in kmod/version.h" >&2; exit 1; }
+	sed 's/@VERSION@/$(VERSION)/g' dkms.conf.in > $@.tmp
+	mv -f $@.tmp $@
+
+# The module's source (no build outputs) and the Makefile, as DKMS builds
+# it, with its dkms.conf, in DKMS_SRCTREE/mcfw-VERSION.
+DKMS_FILES := Kbuild Makefile $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/mcfw.h
+DKMS_SRCTREE ?= /usr/src
+DKMS_SOURCE = $(DESTDIR)$(DKMS_SRCTREE)/mcfw-$(VERSION)
+
+dkms-source: dkms.conf
+	rm -rf $(DKMS_SOURCE)
+	install -d $(DKMS_SOURCE)
+	cp -p --parents $(DKMS_FILES) dkms.conf $(DKMS_SOURCE)/
+
+dkms-install: dkms-source
 	dkms add -m mcfw -v $(VERSION)
 
 dkms-uninstall:
 	dkms remove -m mcfw -v $(VERSION) --all
-	rm -rf $(DESTDIR)/usr/src/mcfw-$(VERSION)
+	rm -rf $(DKMS_SOURCE)
 
 style:
 	selftests/style.sh
@@ -105,6 +126,7 @@ clean:
 	rm -rf build
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 	rm -f kmod/*.o kmod/.*.cmd
+	rm -f dkms.conf dkms.conf.tmp
 
-.PHONY: all module tools module-install tools-install install dkms-install \
-	dkms-uninstall style deps check check-debug demo bench clean
+.PHONY: all module tools module-install tools-install install version \
+	dkms-source dkms-install dkms-uninstall style deps check check-debug demo bench clean

@@ -40,14 +40,15 @@ step() {
 }
 
 # dkms.conf must work: build with DKMS in a private tree, as a user's
-# AUTOINSTALL would, from a copy of what `make dkms-install` ships.
+# AUTOINSTALL would, from the source and dkms.conf `make dkms-install`
+# ships (make dkms-source).
 dkms_build() {
 	local abi=$1 tmp rc ver
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	ver=$(make -s --no-print-directory version)
 	tmp=$(mktemp -d)
-	mkdir -p "$tmp/src/mcfw-$ver" "$tmp/tree" "$tmp/install"
-	cp -a Kbuild Makefile dkms.conf kmod include "$tmp/src/mcfw-$ver/"
-	dkms add -m mcfw -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/tree" &&
+	mkdir -p "$tmp/src" "$tmp/tree" "$tmp/install"
+	make -s dkms-source DKMS_SRCTREE="$tmp/src" &&
+		dkms add -m mcfw -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/tree" &&
 		dkms build -m mcfw -v "$ver" -k "$abi" --sourcetree "$tmp/src" \
 			--dkmstree "$tmp/tree" --installtree "$tmp/install" &&
 		[ "$(modinfo -F vermagic "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"* |
@@ -58,7 +59,7 @@ dkms_build() {
 }
 
 build_tests() {
-	make -C tools/mcfwctl MCFW_VERSION="$(sed -n 's/^#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)" &&
+	make -C tools/mcfwctl MCFW_VERSION="$(make -s --no-print-directory version)" &&
 		make -C selftests
 }
 
@@ -69,7 +70,7 @@ build_tests() {
 install_check() {
 	local tmp f rc=0 ver
 	# The version the tool was built with: install must not rebuild it.
-	ver=$(sed -n 's/^#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
+	ver=$(make -s --no-print-directory version)
 	tmp=$(mktemp -d)
 	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8 \

@@ -7,10 +7,12 @@
 # "N passed, N failed" and the exit status is non-zero on any failure.
 #
 # Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12 debug)
+# Sourced (". selftests/check.sh"), it only defines its steps, which can
+# then be run one by one: install_check, dkms_build 6.12.118+deb12-amd64.
 # "debug" is the debug kernel (selftests/vm/debug-kernel.sh), built from
 # Debian's linux-source-6.1 the first time and cached.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 top=$PWD
 
 kernels=("$@")
@@ -323,4 +325,4 @@ main()
 	[ "$failed" -eq 0 ]
 }
 
-main
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main

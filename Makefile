@@ -4,8 +4,14 @@
 #
 #   make                 build mcfw.ko (for KDIR) and tools/mcfwctl/mcfwctl
 #   make install         install the module (then depmod) and mcfwctl
-#   make dkms-install    register the module's source with DKMS
-#   make dkms-source     copy it to DKMS_SRCTREE (/usr/src), with dkms.conf
+#   make dkms-install    copy the module's source to /usr/src/mcfw-VERSION,
+#                        then dkms add, build and install it for the running
+#                        kernel, or for KVER=; DKMS_OPTS= adds dkms options
+#                        (--dkmstree, --installtree, --no-depmod...),
+#                        DKMS_SRCTREE= moves the source (dkms --sourcetree)
+#   make dkms-uninstall  dkms remove it from every kernel, delete the source
+#   make dkms-source     only copy the source and its dkms.conf (DESTDIR=
+#                        honoured: for a package, whose postinst runs dkms)
 #   make version         print the version (kmod/version.h, its only copy)
 #   make style           checkpatch.pl --strict over the module and the tool
 #   make deps            install the Debian packages the build and tests need
@@ -73,16 +79,48 @@ DKMS_FILES := Kbuild Makefile $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/m
 DKMS_SRCTREE ?= /usr/src
 DKMS_SOURCE = $(DESTDIR)$(DKMS_SRCTREE)/mcfw-$(VERSION)
 
-dkms-source: dkms.conf
+define copy_dkms_source
 	rm -rf $(DKMS_SOURCE)
 	install -d $(DKMS_SOURCE)
 	cp -p --parents $(DKMS_FILES) dkms.conf $(DKMS_SOURCE)/
+endef
 
-dkms-install: dkms-source
-	dkms add -m mcfw -v $(VERSION)
+dkms-source: dkms.conf
+	$(copy_dkms_source)
+
+# make dkms-install registers the source with this system's DKMS, then
+# builds and installs it for KVER (default: the running kernel); a rerun
+# for the same kernel replaces that kernel's build with one of this
+# source. DKMS_OPTS goes to every dkms command: "--dkmstree DIR
+# --installtree DIR --no-depmod", with DKMS_SRCTREE=DIR, keeps it all in
+# DIRs (selftests/check.sh's dkms step). dkms-uninstall removes this
+# version from every kernel, then its source.
+DKMS ?= dkms
+DKMS_OPTS ?=
+DKMS_KVER = $(or $(KVER),$(shell uname -r))
+dkms = $(DKMS) $(1) -m mcfw -v $(VERSION) --sourcetree $(DKMS_SRCTREE) $(DKMS_OPTS)
+no_destdir = @test -z "$(DESTDIR)" || { echo "make: $@ runs this system's DKMS: no DESTDIR (make dkms-source DESTDIR=... stages the source)" >&2; exit 1; }
+
+dkms-install: dkms.conf
+	$(no_destdir)
+	$(copy_dkms_source)
+	@if $(call dkms,status) -k $(DKMS_KVER) | grep -qF ', $(DKMS_KVER),'; then \
+		echo '$(call dkms,remove) -k $(DKMS_KVER)'; \
+		$(call dkms,remove) -k $(DKMS_KVER); \
+	fi
+	@if ! $(call dkms,status) | grep -q .; then \
+		echo '$(call dkms,add)'; \
+		$(call dkms,add); \
+	fi
+	$(call dkms,build) -k $(DKMS_KVER)
+	$(call dkms,install) -k $(DKMS_KVER)
 
 dkms-uninstall:
-	dkms remove -m mcfw -v $(VERSION) --all
+	$(no_destdir)
+	@if $(call dkms,status) | grep -q .; then \
+		echo '$(call dkms,remove) --all'; \
+		$(call dkms,remove) --all; \
+	fi
 	rm -rf $(DKMS_SOURCE)
 
 style:

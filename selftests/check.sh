@@ -41,21 +41,36 @@ step() {
 	fi
 }
 
-# dkms.conf must work: build with DKMS in a private tree, as a user's
-# AUTOINSTALL would, from the source and dkms.conf `make dkms-install`
-# ships (make dkms-source).
+# dkms.conf and `make dkms-install` must work: the real make dkms-install
+# KVER=ABI (dkms add, build and install, as a user's AUTOINSTALL would
+# build it too) into a private source tree, DKMS tree and install tree,
+# then make dkms-uninstall with the same options, which must leave
+# nothing behind. --no-depmod: dkms would run depmod on the host's
+# /lib/modules/ABI. The signing key DKMS makes when it has none is kept
+# in the temporary directory too. Nothing in /lib/modules/ABI may change.
 dkms_build() {
-	local abi=$1 tmp rc ver
+	local abi=$1 tmp rc=0 ver ko left
+	local -a vars
 	ver=$(make -s --no-print-directory version)
 	tmp=$(mktemp -d)
-	mkdir -p "$tmp/src" "$tmp/tree" "$tmp/install"
-	make -s dkms-source DKMS_SRCTREE="$tmp/src" &&
-		dkms add -m mcfw -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/tree" &&
-		dkms build -m mcfw -v "$ver" -k "$abi" --sourcetree "$tmp/src" \
-			--dkmstree "$tmp/tree" --installtree "$tmp/install" &&
-		[ "$(modinfo -F vermagic "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"* |
-		     awk '{ print $1 }')" = "$abi" ]
-	rc=$?
+	mkdir -p "$tmp/src" "$tmp/tree" "$tmp/install/$abi"
+	touch "$tmp/stamp"
+	vars=(KVER="$abi" DKMS_SRCTREE="$tmp/src"
+	      DKMS_OPTS="--dkmstree $tmp/tree --installtree $tmp/install --no-depmod")
+	mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub \
+		make dkms-install "${vars[@]}" || rc=1
+	for ko in "$tmp/install/$abi/updates/dkms/mcfw.ko"* \
+		  "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"*; do
+		[ -f "$ko" ] || { echo "dkms: no ${ko#"$tmp"/}"; rc=1; continue; }
+		[ "$(modinfo -F vermagic "$ko" | awk '{ print $1 }')" = "$abi" ] ||
+			{ echo "dkms: ${ko#"$tmp"/} is not for $abi"; rc=1; }
+	done
+	make dkms-uninstall "${vars[@]}" || rc=1
+	left=$(find "$tmp/src" "$tmp/tree" "$tmp/install" -mindepth 1 \
+		! -path "$tmp/install/$abi")
+	[ -z "$left" ] || { echo "dkms-uninstall left:"; echo "$left"; rc=1; }
+	left=$(find "/lib/modules/$abi" -newer "$tmp/stamp")
+	[ -z "$left" ] || { echo "dkms changed the host's modules:"; echo "$left"; rc=1; }
 	rm -rf "$tmp"
 	return $rc
 }
@@ -274,7 +289,7 @@ main()
 	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
 		selftests/spec.sh
 	for k in "${stock[@]}"; do
-		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
+		step "dkms: make dkms-install for ${abis[$k]} from dkms.conf, then dkms-uninstall" dkms_build "${abis[$k]}"
 	done
 	for k in "${stock[@]}"; do
 		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"

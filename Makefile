@@ -3,7 +3,13 @@
 # mcfw: in-kernel IP multicast forwarder and its command-line tool.
 #
 #   make                 build mcfw.ko (for KDIR) and tools/mcfwctl/mcfwctl
-#   make install         install the module (then depmod) and mcfwctl
+#   make install         install the module (then depmod), mcfwctl, its man
+#                        pages, the unit and the example mcfw.conf;
+#                        DESTDIR=, PREFIX= (default /usr/local), KDIR= or
+#                        KVER= (the kernel), BUILDDIR= (see below)
+#   make uninstall       remove what make install installed (the same
+#                        variables); a configuration the operator changed
+#                        stays
 #   make dkms-install    copy the module's source to /usr/src/mcfw-VERSION,
 #                        then dkms add, build and install it for the running
 #                        kernel, or for KVER=; DKMS_OPTS= adds dkms options
@@ -26,21 +32,41 @@
 #                        in a VM (BENCH_KERNEL=6.1|6.12, BENCH_QUICK=1);
 #                        results in results/
 
-PWD := $(shell pwd)
-
 # The version, from its only copy: kmod/version.h, which travels with the
 # module's source wherever it is built (DKMS, a copy for another kernel).
 # The tool is given it (MCFW_VERSION) and dkms.conf is made with it.
 VERSION := $(shell sed -n 's/^\#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
-# The kernel to build for: the running one's headers, or else the newest
-# Debian linux-headers-*-amd64 installed.
+# The kernel to build and install for: KVER, a release as "uname -r"
+# prints it (its headers in /lib/modules/KVER/build), or KDIR, a kernel
+# headers or build tree. Default: the running kernel's headers, or else
+# the newest Debian linux-headers-*-amd64 installed.
+ifneq ($(KVER),)
+KDIR ?= /lib/modules/$(KVER)/build
+endif
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	  $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1))
+# KDIR's release, as the module's vermagic has it: the directory under
+# /lib/modules it goes to (Debian's 6.1 headers answer "make
+# kernelrelease" with 6.1.N, not 6.1.0-N-amd64), else KVER.
+KRELEASE := $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(KVER))
+
+# Where the module is built (kbuild's M=): here by default. Any other
+# directory gets a copy of the module's source first, as
+# selftests/build-module.sh makes build/<release>/ for each kernel, and
+# "make install BUILDDIR=build/<release> W=1" installs that build
+# without building it again (kbuild rebuilds what other flags built).
+BUILDDIR ?= .
+MODDIR := $(abspath $(BUILDDIR))
+MODULE_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/mcfw.h
 
 DEPMOD ?= depmod
 DESTDIR ?=
 PREFIX ?= /usr/local
+# DESTDIR as an absolute path: kbuild's modules_install runs in KDIR.
+DEST := $(if $(DESTDIR),$(abspath $(DESTDIR)))
+MODLIB = $(DEST)/lib/modules/$(KRELEASE)
 MCFW_CACHE ?= $(HOME)/.cache/mcfw
 export MCFW_CACHE
 
@@ -50,20 +76,58 @@ KERNELS ?= 6.1 6.12 debug
 all: module tools
 
 module:
-	@test -d "$(KDIR)" || { echo "make: no kernel headers (KDIR=$(KDIR)); run 'make deps' or set KDIR" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(PWD) modules
+	@test -d "$(KDIR)" || { echo "make: no kernel headers (KDIR=$(KDIR)); run 'make deps' or set KDIR or KVER" >&2; exit 1; }
+ifneq ($(MODDIR),$(CURDIR))
+	@mkdir -p $(MODDIR)
+	cp -pu --parents $(MODULE_SRC) $(MODDIR)/
+endif
+	$(MAKE) -C $(KDIR) M=$(MODDIR) modules
 
 tools:
 	$(MAKE) -C tools/mcfwctl MCFW_VERSION=$(VERSION)
 
+# depmod for the kernel installed to. DESTDIR empty: the running system's
+# index. With DESTDIR, only when DESTDIR/lib/modules/KRELEASE has an
+# index already, as the root of a system image being built has (depmod
+# -b DESTDIR); a package's staging tree has none and must ship none (its
+# postinst runs depmod). The live /lib/modules is never touched then.
+define depmod
+	@if [ -z "$(DEST)" ]; then \
+		echo "$(DEPMOD) -a $(KRELEASE)"; \
+		$(DEPMOD) -a $(KRELEASE); \
+	elif [ -e "$(MODLIB)/modules.dep" ]; then \
+		echo "$(DEPMOD) -a -b $(DEST) $(KRELEASE)"; \
+		$(DEPMOD) -a -b "$(DEST)" $(KRELEASE); \
+	else \
+		echo "depmod: not run, $(MODLIB) has no modules.dep (run depmod $(KRELEASE) on the system it is for)"; \
+	fi
+endef
+need_release = @test -n "$(KRELEASE)" || { echo "make: which kernel? no headers at KDIR=$(KDIR); set KVER" >&2; exit 1; }
+
+# The module goes to DESTDIR/lib/modules/KRELEASE/updates/ by kbuild's
+# modules_install, compressed as the kernel's configuration says (6.12:
+# mcfw.ko.xz). Debian's headers carry no signing key: the kernel says
+# it cannot sign, and goes on.
 module-install: module
-	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
-	$(DEPMOD) -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+	$(need_release)
+	$(MAKE) -C $(KDIR) M=$(MODDIR) INSTALL_MOD_PATH=$(DEST) \
+		INSTALL_MOD_DIR=updates modules_install
+	$(depmod)
+
+module-uninstall:
+	$(need_release)
+	$(RM) $(foreach s,.ko .ko.gz .ko.xz .ko.zst,$(MODLIB)/updates/mcfw$(s))
+	$(depmod)
 
 tools-install: tools
-	$(MAKE) -C tools/mcfwctl install MCFW_VERSION=$(VERSION) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C tools/mcfwctl install MCFW_VERSION=$(VERSION) DESTDIR=$(DEST) PREFIX=$(PREFIX)
+
+tools-uninstall:
+	$(MAKE) -C tools/mcfwctl uninstall DESTDIR=$(DEST) PREFIX=$(PREFIX)
 
 install: module-install tools-install
+
+uninstall: module-uninstall tools-uninstall
 
 version:
 	@echo $(VERSION)
@@ -166,5 +230,6 @@ clean:
 	rm -f kmod/*.o kmod/.*.cmd
 	rm -f dkms.conf dkms.conf.tmp
 
-.PHONY: all module tools module-install tools-install install version \
-	dkms-source dkms-install dkms-uninstall style deps check check-debug demo bench clean
+.PHONY: all module tools module-install module-uninstall tools-install \
+	tools-uninstall install uninstall version dkms-source dkms-install \
+	dkms-uninstall style deps check check-debug demo bench clean

@@ -4,7 +4,7 @@
 #
 #   make                 build mcfw.ko (for KDIR) and tools/mcfwctl/mcfwctl
 #   make install         install the module (then depmod), mcfwctl, its man
-#                        pages, the unit and the example mcfw.conf;
+#                        pages, the unit and the example configurations;
 #                        DESTDIR=, PREFIX= (default /usr/local), KDIR= or
 #                        KVER= (the kernel), BUILDDIR= (see below)
 #   make uninstall       remove what make install installed (the same

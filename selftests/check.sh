@@ -8,7 +8,8 @@
 #
 # Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12 debug)
 # Sourced (". selftests/check.sh"), it only defines its steps, which can
-# then be run one by one: install_check, dkms_build 6.12.118+deb12-amd64.
+# then be run one by one: install_check 6.12.118+deb12-amd64, dkms_build
+# 6.1.0-57-amd64.
 # "debug" is the debug kernel (selftests/vm/debug-kernel.sh), built from
 # Debian's linux-source-6.1 the first time and cached.
 set -uo pipefail
@@ -80,30 +81,75 @@ build_tests() {
 		make -C selftests
 }
 
-# make install of the tool: mcfwctl, its man pages, mcfw.service and an
-# example /etc/mcfw/mcfw.conf that a second install does not overwrite.
-# Then the tree unit.sh runs the unit from (PREFIX=/usr, SYSCONFDIR=/etc,
-# as a package installs it) in build/unit.
+# make install and make uninstall with DESTDIR, for kernel ABI, from the
+# module build-module.sh left in build/ABI (W=1 as it built it, so
+# nothing is built again). Into a package's staging tree: the module in
+# lib/modules/ABI/updates with ABI's vermagic and no depmod there,
+# mcfwctl, mcfwctl(8), mcfw.conf(5), mcfw(7), mcfw.service naming the
+# installed paths, and the examples /etc/mcfw/mcfw.conf and
+# /etc/modprobe.d/mcfw.conf, which a second install does not overwrite;
+# make uninstall removes everything but an example the operator changed.
+# Into a system image's root, which has a module index: depmod -b lists
+# mcfw after install and not after uninstall. Nothing may change under
+# the host's /lib/modules. Then the tree unit.sh runs the unit from
+# (PREFIX=/usr, SYSCONFDIR=/etc, as a package installs it) in build/unit.
 install_check() {
-	local tmp f rc=0 ver
+	local abi=$1 tmp f rc=0 ver kdir left dep ko
+	local -a vars
 	# The version the tool was built with: install must not rebuild it.
 	ver=$(make -s --no-print-directory version)
+	kdir=/lib/modules/$abi/build
+	[ -d "$kdir" ] || kdir=${MCFW_CACHE:-$HOME/.cache/mcfw}/vm/$abi/root/lib/modules/$abi/build
 	tmp=$(mktemp -d)
-	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	touch "$tmp/stamp"
+	vars=(KDIR="$kdir" BUILDDIR="build/$abi" W=1 PREFIX=/usr SYSCONFDIR=/etc)
+
+	make -s install DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1
+	ko=$(find "$tmp/pkg/lib/modules/$abi/updates" -name 'mcfw.ko*' 2>/dev/null)
+	[ -n "$ko" ] && [ "$(modinfo -F vermagic "$ko" | awk '{ print $1 }')" = "$abi" ] ||
+		{ echo "install: no module for $abi in lib/modules/$abi/updates"; rc=1; }
 	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8 \
-		usr/share/man/man5/mcfw.conf.5 usr/lib/systemd/system/mcfw.service \
-		etc/mcfw/mcfw.conf; do
-		[ -f "$tmp/$f" ] || { echo "install: $f not installed"; rc=1; }
+		usr/share/man/man5/mcfw.conf.5 usr/share/man/man7/mcfw.7 \
+		usr/lib/systemd/system/mcfw.service etc/mcfw/mcfw.conf \
+		etc/modprobe.d/mcfw.conf; do
+		[ -f "$tmp/pkg/$f" ] || { echo "install: $f not installed"; rc=1; }
 	done
-	[ "$("$tmp/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
+	[ ! -e "$tmp/pkg/lib/modules/$abi/modules.dep" ] ||
+		{ echo "install: depmod ran in a staging tree"; rc=1; }
+	[ "$("$tmp/pkg/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
 		{ echo "install: the installed mcfwctl is not version $ver"; rc=1; }
 	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
-		"$tmp/usr/lib/systemd/system/mcfw.service" ||
+		"$tmp/pkg/usr/lib/systemd/system/mcfw.service" ||
 		{ echo "install: the unit does not name the installed paths"; rc=1; }
-	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/etc/mcfw/mcfw.conf"
-	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
-	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/etc/mcfw/mcfw.conf" ||
+	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/pkg/etc/mcfw/mcfw.conf"
+	echo 'options mcfw firewall=N' >>"$tmp/pkg/etc/modprobe.d/mcfw.conf"
+	make -s tools-install DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1
+	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/pkg/etc/mcfw/mcfw.conf" ||
 		{ echo "install: a second install overwrote mcfw.conf"; rc=1; }
+	grep -qx 'options mcfw firewall=N' "$tmp/pkg/etc/modprobe.d/mcfw.conf" ||
+		{ echo "install: a second install overwrote modprobe.d/mcfw.conf"; rc=1; }
+	# The operator's mcfw.conf stays; the modprobe.d example, back as
+	# installed, goes.
+	cp tools/mcfwctl/mcfw.modprobe.conf "$tmp/pkg/etc/modprobe.d/mcfw.conf"
+	make -s uninstall DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1
+	left=$(cd "$tmp/pkg" && find . ! -type d ! -path ./etc/mcfw/mcfw.conf)
+	[ -z "$left" ] || { echo "uninstall left:"; echo "$left"; rc=1; }
+	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/pkg/etc/mcfw/mcfw.conf" ||
+		{ echo "uninstall: the operator's mcfw.conf is gone"; rc=1; }
+
+	dep=$tmp/image/lib/modules/$abi
+	mkdir -p "$dep"
+	touch "$dep/modules.dep" "$dep/modules.order" "$dep/modules.builtin" \
+		"$dep/modules.builtin.modinfo"
+	make -s module-install DESTDIR="$tmp/image" "${vars[@]}" || rc=1
+	grep -q '^updates/mcfw\.ko' "$dep/modules.dep" ||
+		{ echo "install: depmod -b did not list mcfw in the image"; rc=1; }
+	make -s module-uninstall DESTDIR="$tmp/image" "${vars[@]}" || rc=1
+	! grep -q mcfw "$dep/modules.dep" ||
+		{ echo "uninstall: depmod -b still lists mcfw in the image"; rc=1; }
+
+	left=$(find /lib/modules -newer "$tmp/stamp")
+	[ -z "$left" ] || { echo "install changed the host's modules:"; echo "$left"; rc=1; }
 	rm -rf "$tmp" "$top/build/unit"
 	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$top/build/unit" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	return $rc
@@ -282,7 +328,9 @@ main()
 		bg_pid=$!
 	fi
 
-	step "install: mcfwctl, man pages, unit, example mcfw.conf kept" install_check
+	k=${last:-${kernels[0]}}
+	step "install: make install and uninstall into DESTDIR for ${abis[$k]}: module, mcfwctl, man pages, unit, examples kept" \
+		install_check "${abis[$k]}"
 	step "unit: mcfwctl's JSON writer and address parser (make -C tools/mcfwctl check)" \
 		make -C tools/mcfwctl check
 	step "style: checkpatch.pl --strict" selftests/style.sh

@@ -59,6 +59,7 @@ KRELEASE := $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 # without building it again (kbuild rebuilds what other flags built).
 BUILDDIR ?= .
 MODDIR := $(abspath $(BUILDDIR))
+# The module's source: what a build, here or elsewhere, needs.
 MODULE_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/mcfw.h
 
 DEPMOD ?= depmod
@@ -139,9 +140,9 @@ dkms.conf: dkms.conf.in kmod/version.h
 
 # The module's source (no build outputs) and the Makefile, as DKMS builds
 # it, with its dkms.conf, in DKMS_SRCTREE/mcfw-VERSION.
-DKMS_FILES := Kbuild Makefile $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/mcfw.h
+DKMS_FILES := Makefile $(MODULE_SRC)
 DKMS_SRCTREE ?= /usr/src
-DKMS_SOURCE = $(DESTDIR)$(DKMS_SRCTREE)/mcfw-$(VERSION)
+DKMS_SOURCE = $(DEST)$(DKMS_SRCTREE)/mcfw-$(VERSION)
 
 define copy_dkms_source
 	rm -rf $(DKMS_SOURCE)

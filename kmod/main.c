@@ -16,6 +16,7 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -24,6 +25,16 @@
 
 #include "mcfw.h"
 #include "version.h"
+
+/*
+ * The oldest kernel mcfw builds for. Said once, here, so that a build for
+ * an older one (by DKMS, whose make.log then says why, or by hand) stops
+ * at this line and not at the first interface it lacks. What newer kernels
+ * changed is found by looking at their headers (Kbuild), never by version.
+ */
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
+#error "mcfw needs Linux 6.1 or later (generic netlink's resv_start_op, and more)"
+#endif
 
 unsigned int mcfw_net_id __read_mostly;
 

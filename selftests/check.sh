@@ -7,10 +7,13 @@
 # "N passed, N failed" and the exit status is non-zero on any failure.
 #
 # Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12 debug)
+# Sourced (". selftests/check.sh"), it only defines its steps, which can
+# then be run one by one: install_check 6.12.118+deb12-amd64, dkms_build
+# 6.1.0-57-amd64.
 # "debug" is the debug kernel (selftests/vm/debug-kernel.sh), built from
 # Debian's linux-source-6.1 the first time and cached.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 top=$PWD
 
 kernels=("$@")
@@ -39,55 +42,115 @@ step() {
 	fi
 }
 
-# dkms.conf must work: build with DKMS in a private tree, as a user's
-# AUTOINSTALL would, from a copy of what `make dkms-install` ships.
+# dkms.conf and `make dkms-install` must work: the real make dkms-install
+# KVER=ABI (dkms add, build and install, as a user's AUTOINSTALL would
+# build it too) into a private source tree, DKMS tree and install tree,
+# then make dkms-uninstall with the same options, which must leave
+# nothing behind. --no-depmod: dkms would run depmod on the host's
+# /lib/modules/ABI. The signing key DKMS makes when it has none is kept
+# in the temporary directory too. Nothing in /lib/modules/ABI may change.
 dkms_build() {
-	local abi=$1 tmp rc ver
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	local abi=$1 tmp rc=0 ver ko left
+	local -a vars
+	ver=$(make -s --no-print-directory version)
 	tmp=$(mktemp -d)
-	mkdir -p "$tmp/src/mcfw-$ver" "$tmp/tree" "$tmp/install"
-	cp -a Kbuild Makefile dkms.conf kmod include "$tmp/src/mcfw-$ver/"
-	dkms add -m mcfw -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/tree" &&
-		dkms build -m mcfw -v "$ver" -k "$abi" --sourcetree "$tmp/src" \
-			--dkmstree "$tmp/tree" --installtree "$tmp/install" &&
-		[ "$(modinfo -F vermagic "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"* |
-		     awk '{ print $1 }')" = "$abi" ]
-	rc=$?
+	mkdir -p "$tmp/src" "$tmp/tree" "$tmp/install/$abi"
+	touch "$tmp/stamp"
+	vars=(KVER="$abi" DKMS_SRCTREE="$tmp/src"
+	      DKMS_OPTS="--dkmstree $tmp/tree --installtree $tmp/install --no-depmod")
+	mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub \
+		make dkms-install "${vars[@]}" || rc=1
+	for ko in "$tmp/install/$abi/updates/dkms/mcfw.ko"* \
+		  "$tmp/tree/mcfw/$ver/$abi/x86_64/module/mcfw.ko"*; do
+		[ -f "$ko" ] || { echo "dkms: no ${ko#"$tmp"/}"; rc=1; continue; }
+		[ "$(modinfo -F vermagic "$ko" | awk '{ print $1 }')" = "$abi" ] ||
+			{ echo "dkms: ${ko#"$tmp"/} is not for $abi"; rc=1; }
+	done
+	make dkms-uninstall "${vars[@]}" || rc=1
+	left=$(find "$tmp/src" "$tmp/tree" "$tmp/install" -mindepth 1 \
+		! -path "$tmp/install/$abi")
+	[ -z "$left" ] || { echo "dkms-uninstall left:"; echo "$left"; rc=1; }
+	left=$(find "/lib/modules/$abi" -newer "$tmp/stamp")
+	[ -z "$left" ] || { echo "dkms changed the host's modules:"; echo "$left"; rc=1; }
 	rm -rf "$tmp"
 	return $rc
 }
 
 build_tests() {
-	make -C tools/mcfwctl MCFW_VERSION="$(sed -n 's/^#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)" &&
+	make -C tools/mcfwctl MCFW_VERSION="$(make -s --no-print-directory version)" &&
 		make -C selftests
 }
 
-# make install of the tool: mcfwctl, its man pages, mcfw.service, its bash
-# completion and an example /etc/mcfw/mcfw.conf that a second install does
-# not overwrite.
-# Then the tree unit.sh runs the unit from (PREFIX=/usr, SYSCONFDIR=/etc,
-# as a package installs it) in build/unit.
+# make install and make uninstall with DESTDIR, for kernel ABI, from the
+# module build-module.sh left in build/ABI (W=1 as it built it, so
+# nothing is built again). Into a package's staging tree: the module in
+# lib/modules/ABI/updates with ABI's vermagic and no depmod there,
+# mcfwctl, mcfwctl(8), mcfw.conf(5), mcfw(7), the bash completion,
+# mcfw.service naming the installed paths, and the examples /etc/mcfw/mcfw.conf and
+# /etc/modprobe.d/mcfw.conf, which a second install does not overwrite;
+# make uninstall removes everything but an example the operator changed.
+# Into a system image's root, which has a module index: depmod -b lists
+# mcfw after install and not after uninstall. Nothing may change under
+# the host's /lib/modules. Then the tree unit.sh runs the unit from
+# (PREFIX=/usr, SYSCONFDIR=/etc, as a package installs it) in build/unit.
 install_check() {
-	local tmp f rc=0 ver
+	local abi=$1 tmp f rc=0 ver kdir left dep ko
+	local -a vars
 	# The version the tool was built with: install must not rebuild it.
-	ver=$(sed -n 's/^#define MCFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
+	ver=$(make -s --no-print-directory version)
+	kdir=/lib/modules/$abi/build
+	[ -d "$kdir" ] || kdir=${MCFW_CACHE:-$HOME/.cache/mcfw}/vm/$abi/root/lib/modules/$abi/build
 	tmp=$(mktemp -d)
-	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
+	touch "$tmp/stamp"
+	vars=(KDIR="$kdir" BUILDDIR="build/$abi" W=1 PREFIX=/usr SYSCONFDIR=/etc)
+
+	make -s install DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1
+	ko=$(find "$tmp/pkg/lib/modules/$abi/updates" -name 'mcfw.ko*' 2>/dev/null)
+	[ -n "$ko" ] && [ "$(modinfo -F vermagic "$ko" | awk '{ print $1 }')" = "$abi" ] ||
+		{ echo "install: no module for $abi in lib/modules/$abi/updates"; rc=1; }
 	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8 \
-		usr/share/man/man5/mcfw.conf.5 usr/lib/systemd/system/mcfw.service \
+		usr/share/man/man5/mcfw.conf.5 usr/share/man/man7/mcfw.7 \
+		usr/lib/systemd/system/mcfw.service etc/mcfw/mcfw.conf \
 		usr/share/bash-completion/completions/mcfwctl \
-		etc/mcfw/mcfw.conf; do
-		[ -f "$tmp/$f" ] || { echo "install: $f not installed"; rc=1; }
+		etc/modprobe.d/mcfw.conf; do
+		[ -f "$tmp/pkg/$f" ] || { echo "install: $f not installed"; rc=1; }
 	done
-	[ "$("$tmp/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
+	[ ! -e "$tmp/pkg/lib/modules/$abi/modules.dep" ] ||
+		{ echo "install: depmod ran in a staging tree"; rc=1; }
+	[ "$("$tmp/pkg/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
 		{ echo "install: the installed mcfwctl is not version $ver"; rc=1; }
 	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
-		"$tmp/usr/lib/systemd/system/mcfw.service" ||
+		"$tmp/pkg/usr/lib/systemd/system/mcfw.service" ||
 		{ echo "install: the unit does not name the installed paths"; rc=1; }
-	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/etc/mcfw/mcfw.conf"
-	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$tmp" PREFIX=/usr SYSCONFDIR=/etc || rc=1
-	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/etc/mcfw/mcfw.conf" ||
+	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/pkg/etc/mcfw/mcfw.conf"
+	echo 'options mcfw firewall=N' >>"$tmp/pkg/etc/modprobe.d/mcfw.conf"
+	make -s tools-install DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1
+	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/pkg/etc/mcfw/mcfw.conf" ||
 		{ echo "install: a second install overwrote mcfw.conf"; rc=1; }
+	grep -qx 'options mcfw firewall=N' "$tmp/pkg/etc/modprobe.d/mcfw.conf" ||
+		{ echo "install: a second install overwrote modprobe.d/mcfw.conf"; rc=1; }
+	# The operator's mcfw.conf stays; the modprobe.d example, back as
+	# installed, goes.
+	cp tools/mcfwctl/mcfw.modprobe.conf "$tmp/pkg/etc/modprobe.d/mcfw.conf"
+	make -s uninstall DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1
+	left=$(cd "$tmp/pkg" && find . ! -type d ! -path ./etc/mcfw/mcfw.conf)
+	[ -z "$left" ] || { echo "uninstall left:"; echo "$left"; rc=1; }
+	grep -qx 'route add 239.1.1.1 iif eth0 oif eth1' "$tmp/pkg/etc/mcfw/mcfw.conf" ||
+		{ echo "uninstall: the operator's mcfw.conf is gone"; rc=1; }
+
+	dep=$tmp/image/lib/modules/$abi
+	mkdir -p "$dep"
+	touch "$dep/modules.dep" "$dep/modules.order" "$dep/modules.builtin" \
+		"$dep/modules.builtin.modinfo"
+	make -s module-install DESTDIR="$tmp/image" "${vars[@]}" || rc=1
+	grep -q '^updates/mcfw\.ko' "$dep/modules.dep" ||
+		{ echo "install: depmod -b did not list mcfw in the image"; rc=1; }
+	make -s module-uninstall DESTDIR="$tmp/image" "${vars[@]}" || rc=1
+	! grep -q mcfw "$dep/modules.dep" ||
+		{ echo "uninstall: depmod -b still lists mcfw in the image"; rc=1; }
+
+	left=$(find /lib/modules -newer "$tmp/stamp")
+	[ -z "$left" ] || { echo "install changed the host's modules:"; echo "$left"; rc=1; }
 	rm -rf "$tmp" "$top/build/unit"
 	make -s -C tools/mcfwctl install MCFW_VERSION="$ver" DESTDIR="$top/build/unit" PREFIX=/usr SYSCONFDIR=/etc || rc=1
 	return $rc
@@ -266,14 +329,16 @@ main()
 		bg_pid=$!
 	fi
 
-	step "install: mcfwctl, man pages, unit, bash completion, example mcfw.conf kept" install_check
+	k=${last:-${kernels[0]}}
+	step "install: make install and uninstall into DESTDIR for ${abis[$k]}: module, mcfwctl, man pages, unit, bash completion, examples kept" \
+		install_check "${abis[$k]}"
 	step "unit: mcfwctl's JSON writer, address parser and bash completion (make -C tools/mcfwctl check)" \
 		make -C tools/mcfwctl check
 	step "style: checkpatch.pl --strict" selftests/style.sh
 	step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
 		selftests/spec.sh
 	for k in "${stock[@]}"; do
-		step "dkms: build for ${abis[$k]} from dkms.conf" dkms_build "${abis[$k]}"
+		step "dkms: make dkms-install for ${abis[$k]} from dkms.conf, then dkms-uninstall" dkms_build "${abis[$k]}"
 	done
 	for k in "${stock[@]}"; do
 		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
@@ -324,4 +389,4 @@ main()
 	[ "$failed" -eq 0 ]
 }
 
-main
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main

@@ -56,18 +56,19 @@ DEL_LIMIT=${MCFW_FAULTS_DEL_LIMIT:-$(is_debug_kernel && echo 30 || echo 5)}
 # The kernel's warning comes after netdev_unregister_timeout_secs (10)
 # of such waits: it is given DEL_LIMIT too while faults.sh runs.
 UNREG_TIMEOUT=$(sysctl -n net.core.netdev_unregister_timeout_secs)
-# Rounds of each device fault (3 on a stock kernel, 1 on the debug
+# Rounds of each device fault (2 on a stock kernel, 1 on the debug
 # kernel, where each takes a minute).
-ROUNDS=${MCFW_FAULTS_ROUNDS:-$(is_debug_kernel && echo 1 || echo 3)}
-# rmmod/insmod cycles under the flood: 100 on a stock kernel (under a
-# minute on 6.12), 40 on the debug kernel, where KASAN, lockdep and
-# kmemleak watch each (about 3.6 s a cycle there: 40 keep its lane of
-# make check within the time budget; MCFW_FAULTS_CYCLES=100 runs more).
-CYCLES=${MCFW_FAULTS_CYCLES:-$(is_debug_kernel && echo 40 || echo 100)}
+ROUNDS=${MCFW_FAULTS_ROUNDS:-$(is_debug_kernel && echo 1 || echo 2)}
+# rmmod/insmod cycles under the flood: 40 on a stock kernel (about 0.9 s
+# a cycle on 6.12), 20 on the debug kernel, where KASAN, lockdep and
+# kmemleak watch each (about 3 s a cycle there); fewer than before keep
+# both lanes of make check within the time budget (MCFW_FAULTS_CYCLES=100
+# runs more).
+CYCLES=${MCFW_FAULTS_CYCLES:-$(is_debug_kernel && echo 20 || echo 40)}
 # Seconds of the counted flood under the writers and the dumper: bound
 # by time, not by a packet count, since the debug kernel forwards far
 # fewer packets a second, and fewer still beside five busy processes.
-FLOOD_SECONDS=${MCFW_FAULTS_SECONDS:-$(is_debug_kernel && echo 30 || echo 20)}
+FLOOD_SECONDS=${MCFW_FAULTS_SECONDS:-$(is_debug_kernel && echo 20 || echo 15)}
 
 # Copies a veth could not hand to its peer (the peer's backlog was full).
 tx_dropped()	# DEV in the router

@@ -14,7 +14,7 @@
 #                         +---------------------------------------+
 #
 # MCFW_FUZZ_SEED (default: one per kernel) and MCFW_FUZZ_SECONDS
-# (default 30; 45 on the debug kernel) choose the run.
+# (default 20; 30 on the debug kernel) choose the run.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -26,7 +26,7 @@ TOPO=fz
 source "$(dirname "$0")/lib/topology.sh"
 
 FUZZ=$TOPDIR/selftests/genl_fuzz
-SECONDS_FUZZ=${MCFW_FUZZ_SECONDS:-$(is_debug_kernel && echo 45 || echo 30)}
+SECONDS_FUZZ=${MCFW_FUZZ_SECONDS:-$(is_debug_kernel && echo 30 || echo 20)}
 # A fixed seed per kernel: the same requests on every run of a kernel,
 # different ones between kernels.
 SEED=${MCFW_FUZZ_SEED:-$(uname -r | cksum | cut -d' ' -f1)}

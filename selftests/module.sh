@@ -27,9 +27,9 @@ NSP=mcfw-m-$$
 
 load_unload_cycles()
 {
-	local i v cycles=20
+	local i v cycles=10
 
-	# faults.sh unloads and loads it 100 times, under a flood.
+	# faults.sh unloads and loads it 40 times, under a flood.
 	is_debug_kernel && cycles=5
 	modprobe -r mcfw 2>/dev/null
 	for ((i = 1; i <= cycles; i++)); do

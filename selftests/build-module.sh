@@ -20,7 +20,7 @@ kdir=/lib/modules/$abi/build
 rm -rf "$out"
 mkdir -p "$out"
 cp -a Kbuild kmod include "$out/"
-log=$(make -C "$kdir" M="$out" W=1 modules 2>&1) || { echo "$log" >&2; exit 1; }
+log=$(make -j"$(nproc)" -C "$kdir" M="$out" W=1 modules 2>&1) || { echo "$log" >&2; exit 1; }
 if grep -q 'warning:' <<<"$log"; then
 	echo "$log" >&2
 	echo "build-module: warnings while building for $abi" >&2

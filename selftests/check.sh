@@ -205,6 +205,10 @@ SUITES_TIMED="scale.sh"
 SUITES_STOCK="forwarding.sh forwarding6.sh gateway.sh nic.sh"
 SUITES_LIFECYCLE="module.sh genl_test"
 SUITES_NEWEST="mcfwctl.sh limits.sh packets.sh fuzz.sh faults.sh config.sh unit.sh ynl.sh"
+# Of those, what the oldest stock kernel runs instead when there is one,
+# to balance the lanes: the systemd unit and the YNL client, which do
+# not depend on the kernel's version.
+SUITES_TO_OLDEST="unit.sh ynl.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
 SUITES_ON_DEBUG=${MCFW_DEBUG_SUITES:-module.sh genl_test fuzz.sh faults.sh packets.sh forwarding6.sh}
 DEBUG_KERNEL_APPEND=$NODEBUG_APPEND
@@ -253,16 +257,24 @@ vm_count() {
 	fi
 }
 
-# stock_suites KERNEL LAST DEBUG: what a stock kernel's guest runs. The
-# newest (LAST) runs everything but the timed suites; the others, the
-# data path suites, and the lifecycle and netlink ones too when there is
+# stock_suites KERNEL LAST DEBUG FIRST: what a stock kernel's guest runs.
+# The newest (LAST) runs everything but the timed suites, and but
+# SUITES_TO_OLDEST when an older one (FIRST, the oldest) runs them; the
+# others, the data path suites, and the lifecycle and netlink ones too when there is
 # no debug kernel to run them.
 stock_suites() {
-	local suites=$SUITES_STOCK
+	local suites=$SUITES_STOCK s
 	if [ "$1" = "$2" ] || [ -z "$3" ]; then
 		suites="$SUITES_LIFECYCLE $suites"
 	fi
-	[ "$1" = "$2" ] && suites+=" $SUITES_NEWEST"
+	if [ "$1" = "$2" ]; then
+		for s in $SUITES_NEWEST; do
+			[ "$4" != "$2" ] && [[ " $SUITES_TO_OLDEST " == *" $s "* ]] ||
+				suites+=" $s"
+		done
+	elif [ "$1" = "$4" ]; then
+		suites+=" $SUITES_TO_OLDEST"
+	fi
 	echo "$suites"
 }
 
@@ -322,7 +334,7 @@ main()
 				vm_run_debug "$k" "$abi" >"$logdir/vm-$abi.log"
 			else
 				MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
-					vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg")" \
+					vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg" "${stock[0]}")" \
 					--timeout 2400 >"$logdir/vm-$abi.log"
 			fi
 			echo $? >"$logdir/vm-$abi.rc"
@@ -359,7 +371,7 @@ main()
 		abi=${abis[$k]}
 		out=$logdir/vm-$abi.log
 		echo "# selftests on $abi"
-		vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg")" --timeout 2400 |
+		vm_run "$k" "$abi" "$(stock_suites "$k" "$last" "$dbg" "${stock[0]}")" --timeout 2400 |
 			tee "$out"
 		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
 		out=$logdir/vm-$abi-timed.log

@@ -17,7 +17,8 @@
 #                                 o1 ------- veth ------- <p>1   } tc ingress
 #                                 ...                     ...   /  block: drop
 #
-#   c = mcfw (256 outputs), ipmr, relay, floor (31 outputs each)
+#   c = mcfw (256 outputs), ipmr, relay, floor (31 outputs each), and
+#   the gateway's and IPv6's contestants (below)
 #
 # The load is the kernel's pktgen in "xmit_mode netif_receive" on the
 # router's "in": each packet is handed to the router's receive path as if
@@ -30,6 +31,16 @@
 # process): pktgen first queues the trial's packets on the relay's socket
 # (timed), then the relay is started and drains them (timed by itself);
 # a packet's cost is the sum of both per-packet times.
+#
+# IPv6: mcfw6 (mcfw) and ip6mr (the kernel's ip6mr, programmed by
+# smcroute), up to 31 outputs, the same load from 2001:db8::2 to
+# ff3e::8000:0 onwards, hop limit 32. Their routers have IPv6 on (no
+# DAD), the others not. pktgen's smallest IPv6 UDP frame is 78 bytes (82
+# with the FCS): the "64" points of these two are that. pktgen picks
+# IPv6 destinations at random within a mask (dst6_min | random &
+# dst6_max), not in sequence, so their route counts are powers of two:
+# the lookup sweep's R routes are the next power of two, 2^k >= R
+# (1000: 1024, 100000: 131072).
 #
 # Every trial is checked: the sinks must have dropped exactly N copies of
 # every packet (tc action counters of the contestant's block), pktgen
@@ -58,11 +69,14 @@
 #   BENCH_IPMR_MAX_ROUTES  most routes ipmr is measured with (no limit)
 #   BENCH_TRIAL_S          seconds a trial should last (3; quick 1)
 #   BENCH_CONTESTANTS      subset of "mcfw ipmr relay floor xlat ucast
-#                          urelay" (the last three: mcfw with translated
-#                          outputs, with unicast outputs, and the relay
-#                          converting to unicast; 1 route, N <= 31)
+#                          urelay mcfw6 ip6mr" (xlat, ucast, urelay: mcfw
+#                          with translated outputs, with unicast outputs,
+#                          and the relay converting to unicast; 1 route,
+#                          N <= 31; mcfw6 and ip6mr: IPv6, N <= 31)
 #   BENCH_PERF             0: no profile at the end (default: perf samples
-#                          every contestant at N=BENCH_PERF_N, 16)
+#                          every contestant at N=BENCH_PERF_N, 16, and
+#                          BENCH_PERF_ROUTES routes, 1; the IPv6
+#                          contestants' count rounded up as above)
 #   BENCH_ONLY             load: only the control-plane phase; forward:
 #                          only the forwarding sweep (default: both);
 #                          citizen: only the cost of the firewall hooks
@@ -102,9 +116,10 @@ IPMR_SMC_ROUTES=${BENCH_IPMR_SMC_ROUTES:-1000}
 IPMR_MAX_ROUTES=${BENCH_IPMR_MAX_ROUTES:-100000000}
 TRIAL_S=${BENCH_TRIAL_S:-${QUICK:+1}}
 TRIAL_S=${TRIAL_S:-3}
-CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor xlat ucast urelay}
+CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor xlat ucast urelay mcfw6 ip6mr}
 PERF=${BENCH_PERF:-1}
 PERF_N=${BENCH_PERF_N:-16}
+PERF_ROUTES=${BENCH_PERF_ROUTES:-1}
 ONLY=${BENCH_ONLY:-}
 LOAD_ROUTES=${BENCH_LOAD_ROUTES:-1000 10000 100000}
 LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-3}
@@ -121,6 +136,8 @@ MAX_COUNT=3000000
 OTHERS_MAX=31		# ipmr: MAXVIFS 32, one is the input; tc: 32 actions
 SRC=10.0.0.2
 GROUP0=225.0.0.0	# routes use GROUP0, GROUP0+1, ...
+SRC6=2001:db8::2
+GROUP6_0=ff3e::8000:0	# IPv6: GROUP6_0 + i in the last 32 bits
 PORT=9
 PG=/proc/net/pktgen
 RUN=/run/mcfw-bench
@@ -129,18 +146,21 @@ RELAY=$TOP/bench/relay
 IPMR_ROUTES=$TOP/bench/ipmr-routes
 MCFWCTL=$TOP/tools/mcfwctl/mcfwctl
 
-declare -A MAXN BLOCK PREFIX HOLDER
-BLOCK=([mcfw]=1 [ipmr]=2 [relay]=3 [floor]=4 [xlat]=5 [ucast]=6 [urelay]=7)
-PREFIX=([mcfw]=m [ipmr]=p [relay]=u [floor]=f [xlat]=x [ucast]=c [urelay]=v)
+declare -A MAXN BLOCK PREFIX HOLDER SMC_PID RR
+BLOCK=([mcfw]=1 [ipmr]=2 [relay]=3 [floor]=4 [xlat]=5 [ucast]=6 [urelay]=7
+	[mcfw6]=8 [ip6mr]=9)
+PREFIX=([mcfw]=m [ipmr]=p [relay]=u [floor]=f [xlat]=x [ucast]=c [urelay]=v
+	[mcfw6]=w [ip6mr]=q)
 CSV=()
-SMC_PID=
 
 log() { echo "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 cleanup() {
 	local c
-	[ -n "$SMC_PID" ] && kill "$SMC_PID" 2>/dev/null && wait "$SMC_PID" 2>/dev/null
+	for c in "${SMC_PID[@]}"; do
+		kill "$c" 2>/dev/null && wait "$c" 2>/dev/null
+	done
 	for c in "${HOLDER[@]}"; do
 		kill "$c" 2>/dev/null
 	done
@@ -161,6 +181,26 @@ in_ns() {	# NS CMD...: run CMD in the network namespace NS only
 group_of() {
 	local g=$(( (225 << 24) + $1 ))
 	echo "$((g >> 24 & 255)).$((g >> 16 & 255)).$((g >> 8 & 255)).$((g & 255))"
+}
+
+is_v6() { [ "$1" = mcfw6 ] || [ "$1" = ip6mr ]; }
+
+# group6_of I: GROUP6_0 + I
+group6_of() {
+	local g=$((0x80000000 + $1))
+	printf 'ff3e::%x:%x\n' $((g >> 16)) $((g & 0xffff))
+}
+
+# routes_of CONTESTANT R: the routes it is measured with at a point of R
+# (IPv6: the next power of two, see above).
+routes_of() {
+	local r=1
+	if is_v6 "$1"; then
+		while ((r < $2)); do r=$((r * 2)); done
+		echo "$r"
+	else
+		echo "$2"
+	fi
 }
 
 pkt_size_of() {	# frame size label -> pktgen pkt_size (no FCS)
@@ -201,6 +241,13 @@ setup_topology() {
 			MAXN[$c]=$((max < OTHERS_MAX ? max : OTHERS_MAX))
 		fi
 		ns_new "b-$c"
+		if is_v6 "$c"; then
+			ip netns exec "b-$c" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+				net.ipv6.conf.default.disable_ipv6=0 \
+				net.ipv6.conf.all.accept_dad=0 \
+				net.ipv6.conf.default.accept_dad=0 ||
+				die "IPv6 on in b-$c"
+		fi
 		echo "link add in netns b-$c type veth peer name i-$c netns b-src" >>"$links"
 		: >"$rtr.$c"
 		: >"$rtr.$c.neigh"
@@ -214,13 +261,18 @@ setup_topology() {
 			# everything, ARP too) cannot answer for: a static one.
 			case $c in
 			ipmr | relay) echo "addr add 10.1.$i.1/24 dev o$i" >>"$rtr.$c" ;;
+			ip6mr) echo "addr add 2001:db8:1:$i::1/64 dev o$i nodad" >>"$rtr.$c" ;;
 			ucast | urelay)
 				echo "addr add 10.1.$i.1/24 dev o$i" >>"$rtr.$c"
 				echo "neigh add 10.1.$i.2 lladdr 02:00:00:00:00:01 dev o$i nud permanent" >>"$rtr.$c.neigh"
 				;;
 			esac
 		done >>"$links"
-		echo "addr add 10.0.0.1/24 dev in" >>"$rtr.$c"
+		if is_v6 "$c"; then
+			echo "addr add 2001:db8::1/64 dev in nodad" >>"$rtr.$c"
+		else
+			echo "addr add 10.0.0.1/24 dev in" >>"$rtr.$c"
+		fi
 		echo "link set in up" >>"$rtr.$c"
 		echo "link set i-$c up" >>"$RUN/srcup"
 	done
@@ -235,6 +287,18 @@ setup_topology() {
 	done
 	tc -n b-sink -batch "$sinktc" || die "tc qdiscs in b-sink"
 	for c in $CONTESTANTS; do
+		# IPv6 routers send MLD reports and neighbour discovery out
+		# of their outputs too: their sinks count only UDP (the first
+		# filter, which sink_count reads) and drop the rest uncounted.
+		if is_v6 "$c"; then
+			tc -n b-sink filter add block "${BLOCK[$c]}" protocol ipv6 \
+				prio 1 flower ip_proto udp action drop ||
+				die "tc filter for block ${BLOCK[$c]}"
+			tc -n b-sink filter add block "${BLOCK[$c]}" protocol all \
+				prio 2 matchall action drop ||
+				die "tc filter for block ${BLOCK[$c]}"
+			continue
+		fi
 		tc -n b-sink filter add block "${BLOCK[$c]}" protocol all prio 1 \
 			matchall action drop || die "tc filter for block ${BLOCK[$c]}"
 	done
@@ -276,8 +340,12 @@ pg_setup() {	# contestant: bind pktgen's first thread to "in"
 	done
 	pg "$c" rem_device_all kpktgend_0
 	pg "$c" "add_device in" kpktgend_0
-	for cmd in "xmit_mode netif_receive" "src_min $SRC" "src_max $SRC" \
-		"dst_mac 01:00:5e:00:00:01" "udp_src_min $PORT" \
+	if is_v6 "$c"; then
+		set -- "src6 $SRC6" "dst_mac 33:33:80:00:00:00"
+	else
+		set -- "src_min $SRC" "src_max $SRC" "dst_mac 01:00:5e:00:00:01"
+	fi
+	for cmd in "xmit_mode netif_receive" "$@" "udp_src_min $PORT" \
 		"udp_src_max $PORT" "udp_dst_min $PORT" "udp_dst_max $PORT" \
 		"delay 0" "burst 1"; do
 		pg "$c" "$cmd"
@@ -286,6 +354,12 @@ pg_setup() {	# contestant: bind pktgen's first thread to "in"
 
 pg_point() {	# contestant size routes
 	pg "$1" "pkt_size $(pkt_size_of "$2")"
+	if is_v6 "$1"; then
+		# routes: a power of two (routes_of); the mask's low bits.
+		pg "$1" "dst6_min $GROUP6_0"
+		pg "$1" "dst6_max $(group6_of $(($3 - 1)))"
+		return
+	fi
 	pg "$1" "dst_min $GROUP0"
 	pg "$1" "dst_max $(group_of $(($3 - 1)))"
 }
@@ -321,9 +395,16 @@ mcfw_unconf() {
 	in_ns b-mcfw "$MCFWCTL" route flush >/dev/null || die "mcfwctl route flush"
 }
 
-ipmr_conf() {	# N R
-	local n=$1 r=$2 i oifs="" conf=$RUN/smcroute.conf t0 got=0 vifs
+# smc_conf CONTESTANT N R: ipmr or ip6mr, programmed by smcrouted (the
+# first IPMR_SMC_ROUTES routes) and bench/ipmr-routes (the rest).
+smc_conf() {
+	local c=$1 n=$2 r=$3 i oifs="" conf=$RUN/smcroute-$1.conf t0 got=0 vifs
 	local smc=$((r < IPMR_SMC_ROUTES ? r : IPMR_SMC_ROUTES)) out
+	local src=$SRC g0=$GROUP0 gof=group_of v6=() proc=/proc/net/ip_mr
+
+	if is_v6 "$c"; then
+		src=$SRC6 g0=$GROUP6_0 gof=group6_of v6=(-6) proc=/proc/net/ip6_mr
+	fi
 	{
 		echo "phyint in enable"
 		for ((i = 0; i < n; i++)); do
@@ -331,46 +412,65 @@ ipmr_conf() {	# N R
 			oifs+=" o$i"
 		done
 		for ((i = 0; i < smc; i++)); do
-			echo "mroute from in source $SRC group $(group_of $i) to$oifs"
+			echo "mroute from in source $src group $("$gof" $i) to$oifs"
 		done
 	} >"$conf"
 	t0=$SECONDS
-	ip netns exec b-ipmr smcrouted -n -N -f "$conf" -i mcfw-bench \
-		-u "$RUN/smcroute.sock" -P "$RUN/smcroute.pid" -l err \
-		>"$RUN/smcroute.log" 2>&1 &
-	SMC_PID=$!
+	ip netns exec "b-$c" smcrouted -n -N -f "$conf" -i "mcfw-bench-$c" \
+		-u "$RUN/smcroute-$c.sock" -P "$RUN/smcroute-$c.pid" -l err \
+		>"$RUN/smcroute-$c.log" 2>&1 &
+	SMC_PID[$c]=$!
 	while ((SECONDS - t0 < 600)); do
-		got=$(($(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l) - 1))
+		got=$(($(in_ns "b-$c" cat "${proc}_cache" | wc -l) - 1))
 		[ "$got" -ge "$smc" ] && break
-		kill -0 "$SMC_PID" 2>/dev/null || break
+		kill -0 "${SMC_PID[$c]}" 2>/dev/null || break
 		sleep 0.2
 	done
-	vifs=$(($(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l) - 1))
+	vifs=$(($(in_ns "b-$c" cat "${proc}_vif" | wc -l) - 1))
 	if [ "$r" -gt "$smc" ] && [ "$got" -eq "$smc" ]; then
-		out=$(in_ns b-ipmr "$IPMR_ROUTES" add -i in -o "o[0-$((n - 1))]" \
-			-g "$GROUP0" -c "$r" -f "$smc" -s "$SRC") ||
+		out=$(in_ns "b-$c" "$IPMR_ROUTES" "${v6[@]}" add -i in \
+			-o "o[0-$((n - 1))]" -g "$g0" -c "$r" -f "$smc" -s "$src") ||
 			die "ipmr-routes failed"
 		log "  $out"
-		got=$(($(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l) - 1))
+		got=$(($(in_ns "b-$c" cat "${proc}_cache" | wc -l) - 1))
 	fi
 	if [ "$got" -ne "$r" ] || [ "$vifs" -ne $((n + 1)) ]; then
-		die "smcrouted set up $got of $r routes, $vifs of $((n + 1)) VIFs: $(cat "$RUN/smcroute.log")"
+		die "smcrouted set up $got of $r routes, $vifs of $((n + 1)) VIFs in b-$c: $(cat "$RUN/smcroute-$c.log")"
 	fi
-	log "  ipmr: $r routes ($smc by smcroute), $vifs VIFs in $((SECONDS - t0)) s"
+	log "  $c: $r routes ($smc by smcroute), $vifs VIFs in $((SECONDS - t0)) s"
 }
 
-ipmr_unconf() {
-	if [ -n "$SMC_PID" ]; then
-		kill "$SMC_PID" 2>/dev/null
-		wait "$SMC_PID" 2>/dev/null
-		SMC_PID=
+smc_unconf() {	# CONTESTANT
+	local c=$1 v6=() proc=/proc/net/ip_mr
+
+	is_v6 "$c" && v6=(-6) proc=/proc/net/ip6_mr
+	if [ -n "${SMC_PID[$c]:-}" ]; then
+		kill "${SMC_PID[$c]}" 2>/dev/null
+		wait "${SMC_PID[$c]}" 2>/dev/null
+		unset 'SMC_PID[$c]'
 	fi
 	# MRT_DONE (smcrouted's exit) removes every VIF and smcrouted's
 	# routes; those of ipmr-routes are static and flushed here.
-	in_ns b-ipmr "$IPMR_ROUTES" flush || die "ipmr-routes flush failed"
-	[ "$(in_ns b-ipmr cat /proc/net/ip_mr_vif | wc -l)" -le 1 ] &&
-		[ "$(in_ns b-ipmr cat /proc/net/ip_mr_cache | wc -l)" -le 1 ] ||
-		die "ipmr VIFs or routes left after smcrouted exited"
+	in_ns "b-$c" "$IPMR_ROUTES" "${v6[@]}" flush || die "ipmr-routes flush failed"
+	[ "$(in_ns "b-$c" cat "${proc}_vif" | wc -l)" -le 1 ] &&
+		[ "$(in_ns "b-$c" cat "${proc}_cache" | wc -l)" -le 1 ] ||
+		die "$c VIFs or routes left after smcrouted exited"
+}
+
+ipmr_conf() { smc_conf ipmr "$@"; }
+ipmr_unconf() { smc_unconf ipmr; }
+ip6mr_conf() { smc_conf ip6mr "$@"; }
+ip6mr_unconf() { smc_unconf ip6mr; }
+
+mcfw6_conf() {	# N R
+	local out
+	out=$(in_ns b-mcfw6 "$MCFW_ROUTES" -F -i in -o "$(oif_range "$1")" \
+		-g "$GROUP6_0" -c "$2" -s "$SRC6") || die "mcfw-routes (IPv6) failed"
+	log "  $out"
+}
+
+mcfw6_unconf() {
+	in_ns b-mcfw6 "$MCFWCTL" route flush >/dev/null || die "mcfwctl route flush (IPv6)"
 }
 
 floor_conf() {	# N R
@@ -519,7 +619,8 @@ point() {
 	for c in $CONTESTANTS; do
 		case $c in
 		mcfw) ;;
-		ipmr) [ "$r" -le "$IPMR_MAX_ROUTES" ] || continue ;;
+		ipmr | ip6mr) [ "$(routes_of "$c" "$r")" -le "$IPMR_MAX_ROUTES" ] || continue ;;
+		mcfw6) ;;
 		relay | floor | xlat | ucast | urelay) [ "$r" -eq 1 ] || continue ;;
 		esac
 		[ "$n" -le "${MAXN[$c]}" ] || continue
@@ -529,22 +630,23 @@ point() {
 	log "== ${size}-byte frames, $r route(s), N=$n: ${cs[*]}"
 
 	for c in "${cs[@]}"; do
-		"${c}_conf" "$n" "$r"
-		pg_point "$c" "$size" "$r"
+		RR[$c]=$(routes_of "$c" "$r")
+		"${c}_conf" "$n" "${RR[$c]}"
+		pg_point "$c" "$size" "${RR[$c]}"
 		# A warm-up (TCG translates new code paths on first use),
 		# then a calibration run of about a quarter trial.
-		trial "$c" "$size" "$r" "$n" cal "$CAL_COUNT" >/dev/null
+		trial "$c" "$size" "${RR[$c]}" "$n" cal "$CAL_COUNT" >/dev/null
 		unset 'CSV[${#CSV[@]}-1]'
 		est=$(count_for "$c" "$size" 1 "$((TRIAL_S * 250))")
-		trial "$c" "$size" "$r" "$n" cal "$est" >/dev/null
+		trial "$c" "$size" "${RR[$c]}" "$n" cal "$est" >/dev/null
 		unset 'CSV[${#CSV[@]}-1]'
-		est=$(count_for "$c" "$size" "$r" "$((TRIAL_S * 1000))")
+		est=$(count_for "$c" "$size" "${RR[$c]}" "$((TRIAL_S * 1000))")
 		counts[$c]=$est
 	done
 	for ((i = 0; i < ROUNDS; i++)); do
 		for ((k = 0; k < ${#cs[@]}; k++)); do
 			c=${cs[$(((i + k) % ${#cs[@]}))]}
-			trial "$c" "$size" "$r" "$n" $((i + 1)) "${counts[$c]}"
+			trial "$c" "$size" "${RR[$c]}" "$n" $((i + 1)) "${counts[$c]}"
 		done
 	done
 	for c in "${cs[@]}"; do
@@ -573,13 +675,17 @@ perf_report() {	# DATA [perf report options]
 # receive of what it sends) is on CPU 1, sampled while it drains a
 # trial's packets queued by pktgen.
 profile() {
-	local c=$1 n=$2 count data=$RUN/perf-$1.data rpid rout=$RUN/relay.out
+	local c=$1 n=$2 count data=$RUN/perf-$1.data rpid rout=$RUN/relay.out r
 	command -v perf >/dev/null || { log "(no perf: profile skipped)"; return 0; }
-	"${c}_conf" "$n" 1 >/dev/null
-	pg_point "$c" 64 1
-	trial "$c" 64 1 "$n" cal "$CAL_COUNT" >/dev/null
+	r=$(routes_of "$c" "$PERF_ROUTES")
+	case $c in
+	relay | floor | xlat | ucast | urelay) r=1 ;;
+	esac
+	"${c}_conf" "$n" "$r" >/dev/null
+	pg_point "$c" 64 "$r"
+	trial "$c" 64 "$r" "$n" cal "$CAL_COUNT" >/dev/null
 	unset 'CSV[${#CSV[@]}-1]'
-	count=$(count_for "$c" 64 1 "$((TRIAL_S * 1000))")
+	count=$(count_for "$c" 64 "$r" "$((TRIAL_S * 1000))")
 	pg "$c" "count $count"
 	if [ "$c" = relay ]; then
 		log "== profile: relay, N=$n, 64-byte frames, draining $count packets (cpu-clock, CPU 1)"
@@ -595,7 +701,7 @@ profile() {
 		wait "$rpid"
 		log "   $(grep '^relay:' "$rout" || echo "relay: no result")"
 	else
-		log "== profile: $c, N=$n, 64-byte frames, 1 route, $count packets (cpu-clock, CPU 0)"
+		log "== profile: $c, N=$n, 64-byte frames, $r route(s), $count packets (cpu-clock, CPU 0)"
 		perf record -q -e cpu-clock -C 0 -g -o "$data" -- \
 			nsenter --net="/run/netns/b-$c" sh -c "echo start >$PG/pgctrl" \
 			>/dev/null 2>&1 || log "(perf record failed)"
@@ -1127,12 +1233,12 @@ citizen_phase() {
 
 mkdir -p "$RUN"
 KERNEL=$(uname -r)
-for m in pktgen mcfw sch_ingress cls_matchall act_gact act_mirred; do
+for m in pktgen mcfw sch_ingress cls_matchall cls_flower act_gact act_mirred; do
 	modprobe "$m" || die "modprobe $m"
 done
 for c in $CONTESTANTS; do
 	case $c in
-	mcfw | ipmr | relay | floor | xlat | ucast | urelay) ;;
+	mcfw | ipmr | relay | floor | xlat | ucast | urelay | mcfw6 | ip6mr) ;;
 	*) die "unknown contestant $c" ;;
 	esac
 done

@@ -5,9 +5,10 @@
  *   mcfw-routes [-F] [-R] -i IIF -o OIFS -g GROUP [-c COUNT] [-s SOURCE]
  *
  * Adds COUNT routes (default 1) for the consecutive groups GROUP,
- * GROUP+1, ... from SOURCE (default: any source) arriving on IIF, each
- * copied to every interface of OIFS: a comma-separated list of names,
- * where "name[A-B]" stands for nameA ... nameB (e.g. "o[0-15]").
+ * GROUP+1, ... (IPv4, or IPv6 counting in the last 32 bits) from SOURCE
+ * (default: any source; of GROUP's family, given after it) arriving on
+ * IIF, each copied to every interface of OIFS: a comma-separated list
+ * of names, where "name[A-B]" stands for nameA ... nameB (e.g. "o[0-15]").
  * -F flushes the namespace's routes first; -R replaces existing routes.
  * Every route is added with MCFW_A_NOJOIN: the benchmark measures
  * forwarding and loading, not IGMP, and the memberships a namespace's
@@ -278,7 +279,8 @@ int main(int argc, char **argv)
 	unsigned int n_oifs = 0, count = 1, done = 0, batch, i, k;
 	__u32 iif = 0, routes = 0;
 	bool flush = false, replace = false, any = true;
-	struct in_addr group = {}, source = {};
+	struct in6_addr group = {}, source = {};
+	bool v6 = false;
 	size_t msg_max;
 	char *buf, *p, *list = NULL;
 	double t0;
@@ -301,14 +303,16 @@ int main(int argc, char **argv)
 			list = optarg;
 			break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &group) != 1)
+			v6 = strchr(optarg, ':');
+			if (inet_pton(v6 ? AF_INET6 : AF_INET, optarg, &group) != 1)
 				fail("bad group %s", optarg);
 			break;
 		case 'c':
 			count = strtoul(optarg, NULL, 0);
 			break;
 		case 's':
-			if (inet_pton(AF_INET, optarg, &source) != 1)
+			/* After -g: the same family. */
+			if (inet_pton(v6 ? AF_INET6 : AF_INET, optarg, &source) != 1)
 				fail("bad source %s", optarg);
 			any = false;
 			break;
@@ -316,7 +320,7 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!iif || !list || !group.s_addr || optind != argc)
+	if (!iif || !list || !group.s6_addr32[0] || optind != argc)
 		usage();
 	for (p = strtok(list, ","); p; p = strtok(NULL, ","))
 		parse_oif(p, oifs, &n_oifs);
@@ -330,7 +334,8 @@ int main(int argc, char **argv)
 	 * One request: headers, group, source, iif, two flags, the output
 	 * nest.
 	 */
-	msg_max = NLMSG_HDRLEN + GENL_HDRLEN + 5 * NLA_ALIGN(NLA_HDRLEN + 4) +
+	msg_max = NLMSG_HDRLEN + GENL_HDRLEN + 3 * NLA_ALIGN(NLA_HDRLEN + 4) +
+		  2 * NLA_ALIGN(NLA_HDRLEN + 16) +
 		  NLA_HDRLEN + n_oifs * (NLA_HDRLEN + NLA_ALIGN(NLA_HDRLEN + 4));
 	buf = malloc(SENDBUF > msg_max ? SENDBUF : msg_max);
 	if (!buf)
@@ -364,12 +369,21 @@ int main(int argc, char **argv)
 		while (done + in_batch < count && in_batch < batch) {
 			char *m = p;
 			struct nlattr *outs, *o;
-			__be32 g = htonl(ntohl(group.s_addr) + done + in_batch);
+			struct in6_addr g = group;
+			int last = v6 ? 3 : 0;
 
+			/* IPv6: the groups differ in their last 32 bits. */
+			g.s6_addr32[last] = htonl(ntohl(group.s6_addr32[last]) +
+						  done + in_batch);
 			p = msg_start(m, family, MCFW_CMD_ROUTE_NEW, 0);
-			p = put_attr(p, MCFW_A_GROUP, &g, sizeof(g));
-			if (!any)
-				p = put_attr(p, MCFW_A_SOURCE, &source.s_addr, 4);
+			if (v6)
+				p = put_attr(p, MCFW_A_GROUP6, &g, 16);
+			else
+				p = put_attr(p, MCFW_A_GROUP, &g, 4);
+			if (!any && v6)
+				p = put_attr(p, MCFW_A_SOURCE6, &source, 16);
+			else if (!any)
+				p = put_attr(p, MCFW_A_SOURCE, &source, 4);
 			p = put_attr(p, MCFW_A_IIF, &iif, sizeof(iif));
 			if (replace)
 				p = put_attr(p, MCFW_A_REPLACE, NULL, 0);

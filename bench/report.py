@@ -26,6 +26,9 @@ ORDER = ["mcfw", "ipmr", "relay", "floor"]
 # unicast outputs (ucast), and the userspace relay converting to unicast
 # (urelay). In the tables and ratios, not in the plot.
 GATEWAY = ["xlat", "ucast", "urelay"]
+# IPv6: mcfw against the kernel's ip6mr. In the tables and ratios, not
+# in the plot. Their lookup sweep's route counts are powers of two.
+IPV6 = ["mcfw6", "ip6mr"]
 COMMON_N = [1, 4, 16, 31]
 
 
@@ -290,7 +293,7 @@ def main():
     out = []
     p = out.append
     sizes = sorted({k[0] for k in summary})
-    contestants = [c for c in ORDER + GATEWAY
+    contestants = [c for c in ORDER + GATEWAY + IPV6
                    if any(k[3] == c for k in summary)]
     p("mcfw benchmark, kernel %s, QEMU TCG: medians of valid trials" % kernel)
     p("(emulation: absolute rates are ~10x below native; compare ratios)")
@@ -365,6 +368,18 @@ def main():
                  ratio(copies("mcfw", 16), copies("ipmr", 16))),
                 ("per-extra-output cost mcfw/ipmr",
                  ratio(per_output("mcfw"), per_output("ipmr"))),
+                ("mcfw6/ip6mr copies/s at N=1 (IPv6)",
+                 ratio(copies("mcfw6", 1), copies("ip6mr", 1))),
+                ("mcfw6/ip6mr copies/s at N=4 (IPv6)",
+                 ratio(copies("mcfw6", 4), copies("ip6mr", 4))),
+                ("mcfw6/ip6mr copies/s at N=16 (IPv6)",
+                 ratio(copies("mcfw6", 16), copies("ip6mr", 16))),
+                ("mcfw6/ip6mr copies/s at N=31 (IPv6)",
+                 ratio(copies("mcfw6", 31), copies("ip6mr", 31))),
+                ("per-extra-output cost mcfw6/ip6mr",
+                 ratio(per_output("mcfw6"), per_output("ip6mr"))),
+                ("mcfw6/mcfw copies/s at N=16 (IPv6/IPv4)",
+                 ratio(copies("mcfw6", 16), copies("mcfw", 16))),
                 ("mcfw/relay copies/s at N=16",
                  ratio(copies("mcfw", 16), copies("relay", 16))),
                 ("per-extra-output cost floor/mcfw",
@@ -383,9 +398,10 @@ def main():
                  ratio(copies("ucast", 16), copies("urelay", 16)))):
             if value is None and label.startswith(("per-extra-output cost x",
                                                    "per-extra-output cost u",
-                                                   "ucast")):
+                                                   "ucast", "mcfw6",
+                                                   "per-extra-output cost mcfw6")):
                 continue
-            p("  %4dB %-37s %s" % (size, label, fmt_ratio(value)))
+            p("  %4dB %-41s %s" % (size, label, fmt_ratio(value)))
     route_pts = sorted({(k[0], k[2]) for k in summary if k[1] != 1})
     for size, n in route_pts:
         for c in contestants:

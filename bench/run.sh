@@ -83,9 +83,11 @@ if [ "$(wc -l <<<"$forward")" -ge 2 ]; then
 	echo
 	python3 bench/report.py results/bench-trials.csv results
 	sizes=$(sed -n 's/^# kernel [^;]*; sizes //p' results/bench-plot.dat)
-	gnuplot -e "dat='results/bench-plot.dat'; out='results/bench.png'; sizes='$sizes'; kernel='$abi'" \
+	# The plot is of the IPv4 contestants: none, no plot.
+	grep -q '^[0-9]' results/bench-plot.dat || sizes=
+	[ -z "$sizes" ] || gnuplot -e "dat='results/bench-plot.dat'; out='results/bench.png'; sizes='$sizes'; kernel='$abi'" \
 		bench/plot.gp
-	gnuplot -e "dat='results/bench-plot.dat'; out='results/bench-chart.txt'; sizes='$sizes'; kernel='$abi'; term='dumb'" \
+	[ -z "$sizes" ] || gnuplot -e "dat='results/bench-plot.dat'; out='results/bench-chart.txt'; sizes='$sizes'; kernel='$abi'; term='dumb'" \
 		bench/plot.gp
 	files+=(results/bench.txt results/bench.csv results/bench-trials.csv
 		results/bench.png results/bench-chart.txt)

@@ -19,6 +19,9 @@
 #   make dkms-source     only copy the source and its dkms.conf (DESTDIR=
 #                        honoured: for a package, whose postinst runs dkms)
 #   make version         print the version (kmod/version.h, its only copy)
+#   make deb             the Debian packages mcfw-dkms and mcfwctl (debian/),
+#                        built in a copy of the tree by dpkg-buildpackage,
+#                        then checked by lintian; all in build/deb/
 #   make style           checkpatch.pl --strict over the module and the tool
 #   make deps            install the Debian packages the build and tests need
 #   make check           deps, builds for every supported kernel, style, DKMS,
@@ -188,6 +191,40 @@ dkms-uninstall:
 	fi
 	rm -rf $(DKMS_SOURCE)
 
+# make deb: Debian's tools build the packages from debian/ (source
+# format 3.0 (native): debian/README.source), in a copy of the tree in
+# build/deb/mcfw-VERSION, since dpkg-buildpackage writes its results to
+# the parent of the tree it builds: build/deb/ gets the .deb files (and
+# mcfwctl's -dbgsym), the source package, .buildinfo and .changes. The
+# copy is what git would commit (tracked files as they are now, and new
+# files that .gitignore does not exclude), or, outside a git checkout,
+# the whole tree but build/. debian/changelog must name the version of
+# kmod/version.h; lintian's report is kept in build/deb/lintian.txt, and
+# any error (E:) fails make deb.
+DEB_DIR := build/deb
+DEB_SRC = $(DEB_DIR)/mcfw-$(VERSION)
+
+deb:
+	@cv=$$(dpkg-parsechangelog -l debian/changelog -S Version) || exit 1; \
+	if [ "$$cv" != "$(VERSION)" ]; then \
+		echo "make deb: debian/changelog's version is $$cv, kmod/version.h's is $(VERSION):" >&2; \
+		echo "  add a debian/changelog entry for $(VERSION) (dch -v $(VERSION), or by hand)" >&2; \
+		exit 1; \
+	fi
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard; \
+	else \
+		find . -path ./build -prune -o ! -type d -print0; \
+	fi | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc
+	rm -rf $(DEB_SRC)
+	@echo "lintian $(DEB_DIR)/mcfw_$(VERSION)_*.changes"; \
+	lintian --fail-on error $(DEB_DIR)/mcfw_$(VERSION)_*.changes >$(DEB_DIR)/lintian.txt 2>&1; \
+		rc=$$?; cat $(DEB_DIR)/lintian.txt; exit $$rc
+	@ls -1 $(DEB_DIR)
+
 style:
 	selftests/style.sh
 
@@ -233,4 +270,4 @@ clean:
 
 .PHONY: all module tools module-install module-uninstall tools-install \
 	tools-uninstall install uninstall version dkms-source dkms-install \
-	dkms-uninstall style deps check check-debug demo bench clean
+	dkms-uninstall deb style deps check check-debug demo bench clean

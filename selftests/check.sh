@@ -9,7 +9,7 @@
 # Usage: selftests/check.sh [KERNEL...]   (default: 6.1 6.12 debug)
 # Sourced (". selftests/check.sh"), it only defines its steps, which can
 # then be run one by one: install_check 6.12.118+deb12-amd64, dkms_build
-# 6.1.0-57-amd64.
+# 6.1.0-57-amd64, deb_check.
 # "debug" is the debug kernel (selftests/vm/debug-kernel.sh), built from
 # Debian's linux-source-6.1 the first time and cached.
 set -uo pipefail
@@ -86,6 +86,71 @@ dkms_build() {
 	[ -z "$left" ] || { echo "dkms-uninstall left:"; echo "$left"; rc=1; }
 	left=$(find "/lib/modules/$abi" -newer "$tmp/stamp")
 	[ -z "$left" ] || { echo "dkms changed the host's modules:"; echo "$left"; rc=1; }
+	rm -rf "$tmp"
+	return $rc
+}
+
+# make deb must build both Debian packages and lintian must find no
+# error in them (make deb fails on one; lintian.txt is checked too).
+# Their contents, as dpkg-deb lists them: mcfw-dkms has the module's
+# source with its dkms.conf (this version) in /usr/src/mcfw-VERSION,
+# maintainer scripts that hand it to DKMS, mcfw(7) and the conffile
+# /etc/modprobe.d/mcfw.conf; mcfwctl has the tool (of this version), its
+# man pages, the unit (naming the installed paths, not enabled by the
+# package), the bash completion and the conffile /etc/mcfw/mcfw.conf.
+deb_check() {
+	local ver rc=0 dir=build/deb dkms ctl f tmp
+	ver=$(make -s --no-print-directory version)
+	make deb || return 1
+	dkms=$dir/mcfw-dkms_${ver}_all.deb
+	ctl=$dir/mcfwctl_${ver}_$(dpkg --print-architecture).deb
+	for f in "$dkms" "$ctl"; do
+		[ -f "$f" ] || { echo "deb: no $f"; return 1; }
+	done
+	! grep '^E: ' "$dir/lintian.txt" || { echo "deb: lintian reports errors"; rc=1; }
+
+	tmp=$(mktemp -d)
+	dpkg-deb -c "$dkms" | awk '{ print $6 }' >"$tmp/dkms.list"
+	dpkg-deb -c "$ctl" | awk '{ print $6 }' >"$tmp/ctl.list"
+	for f in dkms.conf Kbuild Makefile kmod/main.c kmod/version.h \
+		include/uapi/linux/mcfw.h; do
+		grep -qx "./usr/src/mcfw-$ver/$f" "$tmp/dkms.list" ||
+			{ echo "deb: mcfw-dkms has no /usr/src/mcfw-$ver/$f"; rc=1; }
+	done
+	for f in usr/share/man/man7/mcfw.7.gz etc/modprobe.d/mcfw.conf; do
+		grep -qx "./$f" "$tmp/dkms.list" || { echo "deb: mcfw-dkms has no /$f"; rc=1; }
+	done
+	for f in usr/sbin/mcfwctl usr/share/man/man8/mcfwctl.8.gz \
+		usr/share/man/man5/mcfw.conf.5.gz lib/systemd/system/mcfw.service \
+		etc/mcfw/mcfw.conf usr/share/bash-completion/completions/mcfwctl; do
+		grep -qx "./$f" "$tmp/ctl.list" || { echo "deb: mcfwctl has no /$f"; rc=1; }
+	done
+	grep -n 'mcfw\.7\|modprobe' "$tmp/ctl.list" && { echo "deb: mcfwctl ships the module's files"; rc=1; }
+	[ "$(dpkg-deb -I "$dkms" conffiles)" = /etc/modprobe.d/mcfw.conf ] ||
+		{ echo "deb: mcfw-dkms's conffiles are not /etc/modprobe.d/mcfw.conf"; rc=1; }
+	[ "$(dpkg-deb -I "$ctl" conffiles)" = /etc/mcfw/mcfw.conf ] ||
+		{ echo "deb: mcfwctl's conffiles are not /etc/mcfw/mcfw.conf"; rc=1; }
+	dpkg-deb -f "$dkms" Depends | grep -q '^dkms\b' ||
+		{ echo "deb: mcfw-dkms does not depend on dkms"; rc=1; }
+	dpkg-deb -I "$dkms" postinst | grep -q "^DKMS_VERSION=$ver\$" &&
+		dpkg-deb -I "$dkms" postinst | grep -q common.postinst &&
+		dpkg-deb -I "$dkms" prerm | grep -q 'dkms remove' ||
+		{ echo "deb: mcfw-dkms's maintainer scripts do not run DKMS for $ver"; rc=1; }
+	# dh_installsystemd --no-enable: enabled again only where it was
+	# installed and enabled before (debian-installed); --no-start.
+	dpkg-deb -I "$ctl" postinst >"$tmp/postinst"
+	grep -q "deb-systemd-helper debian-installed 'mcfw.service'" "$tmp/postinst" &&
+		! grep -q 'deb-systemd-invoke' "$tmp/postinst" ||
+		{ echo "deb: mcfwctl's postinst enables or starts mcfw.service"; rc=1; }
+	dpkg-deb -x "$dkms" "$tmp/root"
+	dpkg-deb -x "$ctl" "$tmp/root"
+	grep -qx "PACKAGE_VERSION=\"$ver\"" "$tmp/root/usr/src/mcfw-$ver/dkms.conf" ||
+		{ echo "deb: dkms.conf is not for version $ver"; rc=1; }
+	[ "$("$tmp/root/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
+		{ echo "deb: the packaged mcfwctl is not version $ver"; rc=1; }
+	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
+		"$tmp/root/lib/systemd/system/mcfw.service" ||
+		{ echo "deb: the unit does not name the installed paths"; rc=1; }
 	rm -rf "$tmp"
 	return $rc
 }
@@ -363,6 +428,7 @@ main()
 			step "dkms: make dkms-install for ${abis[$k]} from dkms.conf, then dkms-uninstall" \
 				dkms_build "${abis[$k]}"
 		done
+		step "deb: make deb builds mcfw-dkms and mcfwctl, lintian without errors" deb_check
 		echo "$passed $failed" >"$logdir/host.counts"
 	) >"$logdir/host.log" 2>&1 &
 	host_pid=$!

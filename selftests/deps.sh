@@ -16,6 +16,10 @@ pkgs=(
 	linux-source-6.12 python3-yaml python3-jsonschema
 	# DKMS packaging check
 	dkms
+	# make deb (check.sh's deb step): dpkg-buildpackage, debhelper, dh_dkms
+	# (package dh-dkms on bookworm) and lintian; no fakeroot, the packages
+	# declare Rules-Requires-Root: no
+	dpkg-dev debhelper dh-dkms lintian
 	# the debug kernel, built from linux-source-6.1 (selftests/vm/debug-kernel.sh)
 	bison flex bc libelf-dev libssl-dev
 	# tests inside the VM run the host's own binaries

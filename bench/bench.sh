@@ -73,6 +73,10 @@
 #                          with translated outputs, with unicast outputs,
 #                          and the relay converting to unicast; 1 route,
 #                          N <= 31; mcfw6 and ip6mr: IPv6, N <= 31)
+#   BENCH_HOT              traffic to the first HOT groups only, whatever
+#                          the route count (IPv6: a power of two): with
+#                          the lookup sweep, the cost of the table's size
+#                          apart from that of touching more routes
 #   BENCH_PERF             0: no profile at the end (default: perf samples
 #                          every contestant at N=BENCH_PERF_N, 16, and
 #                          BENCH_PERF_ROUTES routes, 1; the IPv6
@@ -120,6 +124,7 @@ CONTESTANTS=${BENCH_CONTESTANTS:-mcfw ipmr relay floor xlat ucast urelay mcfw6 i
 PERF=${BENCH_PERF:-1}
 PERF_N=${BENCH_PERF_N:-16}
 PERF_ROUTES=${BENCH_PERF_ROUTES:-1}
+HOT=${BENCH_HOT:-}
 ONLY=${BENCH_ONLY:-}
 LOAD_ROUTES=${BENCH_LOAD_ROUTES:-1000 10000 100000}
 LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-3}
@@ -289,10 +294,11 @@ setup_topology() {
 	for c in $CONTESTANTS; do
 		# IPv6 routers send MLD reports and neighbour discovery out
 		# of their outputs too: their sinks count only UDP (the first
-		# filter, which sink_count reads) and drop the rest uncounted.
+		# filter, which sink_count reads: u32 on the next header, no
+		# flow dissection) and drop the rest uncounted.
 		if is_v6 "$c"; then
 			tc -n b-sink filter add block "${BLOCK[$c]}" protocol ipv6 \
-				prio 1 flower ip_proto udp action drop ||
+				prio 1 u32 match u8 17 0xff at 6 action drop ||
 				die "tc filter for block ${BLOCK[$c]}"
 			tc -n b-sink filter add block "${BLOCK[$c]}" protocol all \
 				prio 2 matchall action drop ||
@@ -353,6 +359,8 @@ pg_setup() {	# contestant: bind pktgen's first thread to "in"
 }
 
 pg_point() {	# contestant size routes
+	local r=$3
+	[ -n "$HOT" ] && ((r > HOT)) && set -- "$1" "$2" "$(routes_of "$1" "$HOT")"
 	pg "$1" "pkt_size $(pkt_size_of "$2")"
 	if is_v6 "$1"; then
 		# routes: a power of two (routes_of); the mask's low bits.
@@ -384,16 +392,24 @@ pg_run() {
 
 oif_range() { echo "o[0-$(($1 - 1))]"; }
 
-mcfw_conf() {	# N R
+# routes_conf CONTESTANT GROUP0 SOURCE N R: R mcfw routes from SOURCE to
+# GROUP0 onwards, in CONTESTANT's router; routes_unconf CONTESTANT.
+routes_conf() {
 	local out
-	out=$(in_ns b-mcfw "$MCFW_ROUTES" -F -i in -o "$(oif_range "$1")" \
-		-g "$GROUP0" -c "$2" -s "$SRC") || die "mcfw-routes failed"
+	out=$(in_ns "b-$1" "$MCFW_ROUTES" -F -i in -o "$(oif_range "$4")" \
+		-g "$2" -c "$5" -s "$3") || die "mcfw-routes failed in b-$1"
 	log "  $out"
 }
 
-mcfw_unconf() {
-	in_ns b-mcfw "$MCFWCTL" route flush >/dev/null || die "mcfwctl route flush"
+routes_unconf() {
+	in_ns "b-$1" "$MCFWCTL" route flush >/dev/null ||
+		die "mcfwctl route flush in b-$1"
 }
+
+mcfw_conf() { routes_conf mcfw "$GROUP0" "$SRC" "$@"; }
+mcfw_unconf() { routes_unconf mcfw; }
+mcfw6_conf() { routes_conf mcfw6 "$GROUP6_0" "$SRC6" "$@"; }
+mcfw6_unconf() { routes_unconf mcfw6; }
 
 # smc_conf CONTESTANT N R: ipmr or ip6mr, programmed by smcrouted (the
 # first IPMR_SMC_ROUTES routes) and bench/ipmr-routes (the rest).
@@ -462,16 +478,6 @@ ipmr_unconf() { smc_unconf ipmr; }
 ip6mr_conf() { smc_conf ip6mr "$@"; }
 ip6mr_unconf() { smc_unconf ip6mr; }
 
-mcfw6_conf() {	# N R
-	local out
-	out=$(in_ns b-mcfw6 "$MCFW_ROUTES" -F -i in -o "$(oif_range "$1")" \
-		-g "$GROUP6_0" -c "$2" -s "$SRC6") || die "mcfw-routes (IPv6) failed"
-	log "  $out"
-}
-
-mcfw6_unconf() {
-	in_ns b-mcfw6 "$MCFWCTL" route flush >/dev/null || die "mcfwctl route flush (IPv6)"
-}
 
 floor_conf() {	# N R
 	local i acts=()
@@ -1233,7 +1239,7 @@ citizen_phase() {
 
 mkdir -p "$RUN"
 KERNEL=$(uname -r)
-for m in pktgen mcfw sch_ingress cls_matchall cls_flower act_gact act_mirred; do
+for m in pktgen mcfw sch_ingress cls_matchall cls_u32 act_gact act_mirred; do
 	modprobe "$m" || die "modprobe $m"
 done
 for c in $CONTESTANTS; do

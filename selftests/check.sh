@@ -90,6 +90,18 @@ dkms_build() {
 	return $rc
 }
 
+# installed_tool_ok WHAT ROOT UNITDIR VERSION: mcfwctl under ROOT/usr/sbin
+# is VERSION and ROOT/UNITDIR/mcfw.service runs it on /etc/mcfw/mcfw.conf.
+installed_tool_ok() {
+	local rc=0
+	[ "$("$2/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $4" ] ||
+		{ echo "$1: the installed mcfwctl is not version $4"; rc=1; }
+	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
+		"$2/$3/mcfw.service" ||
+		{ echo "$1: the unit does not name the installed paths"; rc=1; }
+	return $rc
+}
+
 # make deb must build both Debian packages and lintian must find no
 # error in them (make deb fails on one; lintian.txt is checked too).
 # Their contents, as dpkg-deb lists them: mcfw-dkms has the module's
@@ -146,11 +158,7 @@ deb_check() {
 	dpkg-deb -x "$ctl" "$tmp/root"
 	grep -qx "PACKAGE_VERSION=\"$ver\"" "$tmp/root/usr/src/mcfw-$ver/dkms.conf" ||
 		{ echo "deb: dkms.conf is not for version $ver"; rc=1; }
-	[ "$("$tmp/root/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
-		{ echo "deb: the packaged mcfwctl is not version $ver"; rc=1; }
-	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
-		"$tmp/root/lib/systemd/system/mcfw.service" ||
-		{ echo "deb: the unit does not name the installed paths"; rc=1; }
+	installed_tool_ok deb "$tmp/root" lib/systemd/system "$ver" || rc=1
 	rm -rf "$tmp"
 	return $rc
 }
@@ -196,11 +204,7 @@ install_check() {
 	done
 	[ ! -e "$tmp/pkg/lib/modules/$abi/modules.dep" ] ||
 		{ echo "install: depmod ran in a staging tree"; rc=1; }
-	[ "$("$tmp/pkg/usr/sbin/mcfwctl" version | head -n 1)" = "mcfwctl $ver" ] ||
-		{ echo "install: the installed mcfwctl is not version $ver"; rc=1; }
-	grep -qx 'ExecStart=/usr/sbin/mcfwctl restore /etc/mcfw/mcfw.conf' \
-		"$tmp/pkg/usr/lib/systemd/system/mcfw.service" ||
-		{ echo "install: the unit does not name the installed paths"; rc=1; }
+	installed_tool_ok install "$tmp/pkg" usr/lib/systemd/system "$ver" || rc=1
 	echo 'route add 239.1.1.1 iif eth0 oif eth1' >"$tmp/pkg/etc/mcfw/mcfw.conf"
 	echo 'options mcfw firewall=N' >>"$tmp/pkg/etc/modprobe.d/mcfw.conf"
 	make -s tools-install DESTDIR="$tmp/pkg" "${vars[@]}" || rc=1

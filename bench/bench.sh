@@ -606,7 +606,8 @@ count_for() {
 	est=$(((est + 999) / 1000 * 1000))
 	((est < MIN_COUNT)) && est=$MIN_COUNT
 	((est > MAX_COUNT)) && est=$MAX_COUNT
-	# Every route gets traffic in every trial.
+	# Every route gets traffic in every trial (IPv4, in sequence; IPv6's
+	# random groups reach about two thirds of them at R packets).
 	((est < r)) && est=$r
 	# The relay's socket holds a whole trial: ~size + 1 KiB each.
 	if { [ "$c" = relay ] || [ "$c" = urelay ]; } &&
@@ -674,7 +675,8 @@ perf_report() {	# DATA [perf report options]
 	done
 }
 
-# profile contestant N: where the time goes (64-byte frames, 1 route), by
+# profile contestant N: where the time goes (64-byte frames,
+# BENCH_PERF_ROUTES routes, 1 unless set), by
 # cpu-clock sampling (no PMU under TCG) with call stacks. mcfw, ipmr and
 # the floor do all their work on CPU 0, pktgen's, during about one trial;
 # the relay's own work (receive from its socket, send, and the sinks'
@@ -1252,6 +1254,7 @@ case $ONLY in
 "" | load | forward | citizen) ;;
 *) die "BENCH_ONLY=$ONLY: use load, forward or citizen" ;;
 esac
+[[ -z $HOT || $HOT =~ ^[1-9][0-9]*$ ]] || die "BENCH_HOT=$HOT: a number of groups"
 case $LOAD_CHANGE in
 1 | 2 | 4 | 5 | 10 | 20 | 25 | 50 | 100) ;;
 *) die "BENCH_LOAD_CHANGE=$LOAD_CHANGE: use a divisor of 100" ;;
@@ -1263,7 +1266,7 @@ sysctl -qw net.core.netdev_max_backlog=10000 \
 
 log "mcfw benchmark: kernel $KERNEL, mcfw $(cat /sys/module/mcfw/version 2>/dev/null), $(nproc) CPUs"
 if [ "$ONLY" != load ]; then
-	log "rounds $ROUNDS, sizes $SIZES, N $OUTPUTS, routes 1 $ROUTES (N=$ROUTES_N, ${ROUTES_SIZE}B), trials ~${TRIAL_S}s, contestants $CONTESTANTS"
+	log "rounds $ROUNDS, sizes $SIZES, N $OUTPUTS, routes 1 $ROUTES (N=$ROUTES_N, ${ROUTES_SIZE}B), trials ~${TRIAL_S}s, contestants $CONTESTANTS${HOT:+, traffic to the first $HOT groups only (BENCH_HOT)}"
 fi
 t_start=$SECONDS
 if [ "$ONLY" = citizen ]; then

@@ -378,7 +378,7 @@ def main():
                  ratio(copies("mcfw6", 31), copies("ip6mr", 31))),
                 ("per-extra-output cost mcfw6/ip6mr",
                  ratio(per_output("mcfw6"), per_output("ip6mr"))),
-                ("mcfw6/mcfw copies/s at N=16 (IPv6/IPv4)",
+                ("mcfw6/mcfw copies/s at N=16 (82 B/64 B)",
                  ratio(copies("mcfw6", 16), copies("mcfw", 16))),
                 ("mcfw/relay copies/s at N=16",
                  ratio(copies("mcfw", 16), copies("relay", 16))),

@@ -83,14 +83,16 @@ if [ "$(wc -l <<<"$forward")" -ge 2 ]; then
 	echo
 	python3 bench/report.py results/bench-trials.csv results
 	sizes=$(sed -n 's/^# kernel [^;]*; sizes //p' results/bench-plot.dat)
-	# The plot is of the IPv4 contestants: none, no plot.
+	# The plot is of the IPv4 contestants: none, no plot (and none of
+	# an earlier run's left to pass for this one's).
 	grep -q '^[0-9]' results/bench-plot.dat || sizes=
+	[ -n "$sizes" ] || rm -f results/bench.png results/bench-chart.txt
 	[ -z "$sizes" ] || gnuplot -e "dat='results/bench-plot.dat'; out='results/bench.png'; sizes='$sizes'; kernel='$abi'" \
 		bench/plot.gp
 	[ -z "$sizes" ] || gnuplot -e "dat='results/bench-plot.dat'; out='results/bench-chart.txt'; sizes='$sizes'; kernel='$abi'; term='dumb'" \
 		bench/plot.gp
-	files+=(results/bench.txt results/bench.csv results/bench-trials.csv
-		results/bench.png results/bench-chart.txt)
+	files+=(results/bench.txt results/bench.csv results/bench-trials.csv)
+	[ -z "$sizes" ] || files+=(results/bench.png results/bench-chart.txt)
 fi
 if [ "$(wc -l <<<"$load")" -ge 2 ]; then
 	echo "$load" >results/bench-load-trials.csv

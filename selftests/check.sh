@@ -29,8 +29,9 @@ n=0
 pass() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n $1"; }
 fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
 
-# host_counts LOG COUNTS: the background host checks' lines, renumbered
-# into this run's sequence, and their counts added.
+# host_counts LOG DONE: the background host checks' lines, counted and
+# renumbered into this run's sequence; a failure if DONE (written when
+# they have all run) is missing.
 host_counts() {
 	local line
 	while IFS= read -r line; do
@@ -165,7 +166,9 @@ deb_check() {
 
 build_tests() {
 	make -C tools/mcfwctl MCFW_VERSION="$(make -s --no-print-directory version)" &&
-		make -C selftests
+		make -C selftests &&
+		# The YNL tools ynl.sh runs in a guest (and spec.sh here).
+		selftests/lib/ksrc.sh 6.12 >/dev/null
 }
 
 # make install and make uninstall with DESTDIR, for kernel ABI, from the
@@ -365,7 +368,7 @@ main()
 		step "build: mcfw.ko for ${abis[$k]}, no warnings (W=1)" \
 			selftests/build-module.sh "${abis[$k]}"
 	done
-	step "build: mcfwctl and C selftests, -Werror" build_tests
+	step "build: mcfwctl and C selftests, -Werror; the YNL tools extracted" build_tests
 
 	local -a stock=()
 	local dbg="" bg_pid="" host_pid out rc last
@@ -384,10 +387,17 @@ main()
 	# Two lanes of guests, one per core. The background lane starts as
 	# soon as it can: the debug kernel's guest, then every stock kernel
 	# but the newest (the data path suites). The foreground lane, after
-	# the host's checks: the newest stock kernel, which runs the most,
-	# then scale.sh. A lane's output is shown when it ends.
+	# the kernels' fetch: the newest stock kernel, which runs the most,
+	# then scale.sh. The host's checks run beside both. A lane's output
+	# is shown when it ends.
 	last=""
 	[ ${#stock[@]} -eq 0 ] || last=${stock[${#stock[@]} - 1]}
+	# Before any guest: the install, which leaves the tree unit.sh runs
+	# the unit from (build/unit), in whichever lane that runs.
+	k=${last:-${kernels[0]}}
+	step "install: make install and uninstall into DESTDIR for ${abis[$k]}: module, mcfwctl, man pages, unit, bash completion, examples kept" \
+		install_check "${abis[$k]}"
+	rm -f "$logdir"/vm-*.rc "$logdir/host.counts"
 	local -a bg=()
 	[ -z "$dbg" ] || bg+=("$dbg")
 	for k in "${stock[@]}"; do
@@ -413,25 +423,23 @@ main()
 
 	# The host's checks run one after another beside the guests, in a
 	# third lane (the guests leave CPU idle while they wait on timers),
-	# but for the install, which leaves the tree unit.sh uses, and the
-	# kernels' fetch, which the guests need.
-	k=${last:-${kernels[0]}}
-	step "install: make install and uninstall into DESTDIR for ${abis[$k]}: module, mcfwctl, man pages, unit, bash completion, examples kept" \
-		install_check "${abis[$k]}"
+	# but for the kernels' fetch, which the guests need. None of them
+	# writes what a guest reads.
 	for k in "${stock[@]}"; do
 		step "vm: fetch Debian kernel ${abis[$k]}" selftests/vm/vm.sh fetch "$k"
 	done
-	rm -f "$logdir/host.counts"
 	(
 		step "unit: mcfwctl's JSON writer, address parser and bash completion (make -C tools/mcfwctl check)" \
 			make -C tools/mcfwctl check
 		step "style: checkpatch.pl --strict" selftests/style.sh
 		step "spec: Documentation/netlink/specs/mcfw.yaml is the uapi header's contract" \
 			selftests/spec.sh
-		for k in "${stock[@]}"; do
-			step "dkms: make dkms-install for ${abis[$k]} from dkms.conf, then dkms-uninstall" \
-				dkms_build "${abis[$k]}"
-		done
+		# DKMS's path (dkms.conf, make dkms-install and -uninstall) is
+		# the same for every kernel; the newest's build stands for it
+		# (every kernel's own build is checked above, W=1).
+		k=${last:-${kernels[0]}}
+		step "dkms: make dkms-install for ${abis[$k]} from dkms.conf, then dkms-uninstall" \
+			dkms_build "${abis[$k]}"
 		step "deb: make deb builds mcfw-dkms and mcfwctl, lintian without errors" deb_check
 		echo "$passed $failed" >"$logdir/host.counts"
 	) >"$logdir/host.log" 2>&1 &

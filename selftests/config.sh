@@ -110,6 +110,16 @@ save_flush_restore_round_trip()
 	check_err $? "restore of the same file did: $OUT"
 	[ "$(rtr -j info | json .routes)" = 4 ]
 	check_err $? "route count after restore: $(rtr info)"
+	# Objects and commands abbreviate in a file as on the command line.
+	defer rtr iface set r1 boundary none
+	write "$f2" "ro add 239.20.0.1 iif r0 oif r3 r1" \
+		"route add 239.20.0.1 iif r1 oif r2 nojoin" \
+		"route add 239.20.0.2 source 10.1.0.2 iif r0 oif r1 r2:8" \
+		"if se r1 boundary 239.255.0.0/16"
+	run_cmd rtr restore "$f2"
+	check_err "$RC" "restore of abbreviated lines failed: $ERR"
+	rtr iface show | grep -q '^r1 .*boundary 239.255.0.0/16$'
+	check_err $? "after 'if se r1 boundary ...': $(rtr iface show)"
 	log_test "config: save, flush, restore round trip; saves byte-identical"
 }
 

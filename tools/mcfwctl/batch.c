@@ -52,6 +52,7 @@ struct batch_file {
 static int iface_line(struct batch_file *f, struct mcfw_nl *nl, int argc,
 		      char **argv, unsigned int line)
 {
+	const char *cmd = argc > 1 ? iface_cmd_name(argv[1]) : NULL;
 	struct nl_msg **m;
 	unsigned int *l;
 	struct nl_msg *msg;
@@ -60,7 +61,7 @@ static int iface_line(struct batch_file *f, struct mcfw_nl *nl, int argc,
 	if (!strcmp(argv[0], "relay"))
 		ret = argc < 2 ? usage_error("relay: missing command") :
 		      relay_msg(nl, argc - 1, argv + 1, true, &msg);
-	else if (argc < 2 || strcmp(argv[1], "set"))
+	else if (!cmd || strcmp(cmd, "set"))
 		return usage_error(BATCH_ONLY,
 				   argv[0]);
 	else
@@ -182,10 +183,10 @@ static int note_lines(struct batch_file *f, size_t upto, unsigned int line)
 static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		      struct mcfw_nl_bulk *bulk, const char *restore_owner)
 {
-	const char *route = "route";
+	const char *obj;
 	unsigned int line = 0;
 	char *p = f->text, *end;
-	char **argv;
+	char **argv = NULL;
 	int argc, ret;
 
 	while (p < f->text + f->len) {
@@ -202,14 +203,16 @@ static int file_parse(struct batch_file *f, struct mcfw_nl *nl,
 		}
 		if (!argc)
 			continue;
-		if (!strcmp(argv[0], "iface") || !strcmp(argv[0], "relay")) {
+		/* Objects abbreviate as on the command line ("rel", "if"). */
+		obj = object_name(argv[0]);
+		if (obj && (!strcmp(obj, "iface") || !strcmp(obj, "relay"))) {
+			argv[0] = (char *)obj;
 			ret = iface_line(f, nl, argc, argv, line);
 			if (ret)
 				return ret;
 			continue;
 		}
-		/* "route", or an abbreviation of it, as on the command line. */
-		if (strncmp(argv[0], route, strlen(argv[0])))
+		if (!obj || strcmp(obj, "route"))
 			return usage_error(BATCH_ONLY,
 					   argv[0]);
 		ret = route_batch_line(nl, argc, argv, restore_owner, bulk);

@@ -316,8 +316,10 @@ none 'mcfwctl relay add 10.0.0.1:5000 group 239.1.1.1 oif unicast '
 is 'mcfwctl relay del 10.0.0.1:5000 ' iif
 is 'mcfwctl relay delete 10.0.0.1 ' iif port
 none 'mcfwctl relay del 10.0.0.1:5000 group '
-# The tool takes these four whole only.
-none 'mcfwctl relay a 10.0.0.1:5000 '
+# Abbreviated as the tool takes them: "a" is add, "rep" replace, "d" del.
+is 'mcfwctl relay a 10.0.0.1:5000 ' "${relay_add[@]}"
+is 'mcfwctl relay rep 10.0.0.1:5000 ' "${relay_add[@]}"
+is 'mcfwctl relay d 10.0.0.1:5000 ' iif
 
 # Namespaces after -n (ip netns list), and then their interfaces.
 is 'mcfwctl -n ' blue red

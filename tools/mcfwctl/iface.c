@@ -26,6 +26,14 @@ static const struct mcfwctl_cmd iface_cmds[] = {
 	{ "help", iface_help, "show this help", false },
 };
 
+const char *iface_cmd_name(const char *word)
+{
+	const struct mcfwctl_cmd *cmd;
+
+	cmd = cmd_find(iface_cmds, ARRAY_SIZE(iface_cmds), word);
+	return cmd ? cmd->name : NULL;
+}
+
 static void iface_usage(void)
 {
 	size_t i;

@@ -15,6 +15,8 @@
  * "set"); @what names it in diagnostics. 0 with *@msg set, or the exit
  * status after a diagnostic.
  */
+/* The iface command a word names, abbreviated as on the command line. */
+const char *iface_cmd_name(const char *word);
 int iface_set_msg(struct mcfw_nl *nl, int argc, char **argv,
 		  const char *what, struct nl_msg **msg);
 

@@ -84,6 +84,14 @@ const struct mcfwctl_cmd *cmd_find(const struct mcfwctl_cmd *cmds, size_t n,
 	return NULL;
 }
 
+const char *object_name(const char *word)
+{
+	const struct mcfwctl_cmd *obj;
+
+	obj = cmd_find(objects, ARRAY_SIZE(objects), word);
+	return obj ? obj->name : NULL;
+}
+
 bool is_help(const char *word)
 {
 	return !strcmp(word, "help") || !strcmp(word, "-h") ||

@@ -54,6 +54,8 @@ struct mcfwctl_cmd {
  * Exact name first, then the first entry that @word is a prefix of
  * (entries marked exact excepted).
  */
+/* The object a word names, abbreviated as on the command line; or NULL. */
+const char *object_name(const char *word);
 const struct mcfwctl_cmd *cmd_find(const struct mcfwctl_cmd *cmds, size_t n,
 				   const char *word);
 bool is_help(const char *word);

@@ -292,13 +292,19 @@ static int put_key(struct nl_msg *msg, const struct relay_args *a)
 int relay_msg(struct mcfw_nl *nl, int argc, char **argv, bool batch,
 	      struct nl_msg **msg)
 {
-	bool del = !strcmp(argv[0], "del") || !strcmp(argv[0], "delete");
-	bool replace = batch || !strcmp(argv[0], "replace");
+	const struct mcfwctl_cmd *cmd;
 	struct relay_args a = { 0 };
+	bool del, replace;
 	char what[32];
 	int ret;
 
 	*msg = NULL;
+	/* The command by its full name, abbreviated or not ("rep"). */
+	cmd = cmd_find(relay_cmds, ARRAY_SIZE(relay_cmds), argv[0]);
+	if (cmd)
+		argv[0] = (char *)cmd->name;
+	del = !strcmp(argv[0], "del") || !strcmp(argv[0], "delete");
+	replace = batch || !strcmp(argv[0], "replace");
 	snprintf(what, sizeof(what), "relay %s", argv[0]);
 	a.what = what;
 	if (!del && strcmp(argv[0], "add") && strcmp(argv[0], "replace"))
@@ -688,7 +694,5 @@ int relay_main(int argc, char **argv)
 	cmd = cmd_find(relay_cmds, ARRAY_SIZE(relay_cmds), argv[1]);
 	if (!cmd)
 		return usage_error("relay: unknown command '%s'", argv[1]);
-	/* relay_msg() reads the command by its full name ("rep": replace). */
-	argv[1] = (char *)cmd->name;
 	return cmd->function(argc - 1, argv + 1);
 }

@@ -41,6 +41,7 @@ abi() {
 resolve() {
 	abi61=$(abi linux-image-amd64)
 	abi612=$(abi linux-image-6.12-amd64)
+	abi612rt=$(abi linux-image-6.12-rt-amd64)
 }
 
 missing() {
@@ -53,21 +54,22 @@ missing() {
 
 export DEBIAN_FRONTEND=noninteractive
 resolve
-if [ -z "$abi61" ] || [ -z "$abi612" ]; then
+if [ -z "$abi61" ] || [ -z "$abi612" ] || [ -z "$abi612rt" ]; then
 	apt-get update -q
 	resolve
 fi
-if [ -z "$abi61" ] || [ -z "$abi612" ]; then
-	echo "deps: cannot resolve the Debian 6.1/6.12 kernel ABI names from apt" >&2
+if [ -z "$abi61" ] || [ -z "$abi612" ] || [ -z "$abi612rt" ]; then
+	echo "deps: cannot resolve the Debian 6.1/6.12/6.12-rt kernel ABI names from apt" >&2
 	exit 1
 fi
 
 mapfile -t vmpkgs < <(selftests/vm/vm.sh deps)
-all=("${pkgs[@]}" "${vmpkgs[@]}" "linux-headers-$abi61" "linux-headers-$abi612")
+all=("${pkgs[@]}" "${vmpkgs[@]}" "linux-headers-$abi61" "linux-headers-$abi612"
+	"linux-headers-$abi612rt")
 mapfile -t need < <(missing "${all[@]}")
 if [ "${#need[@]}" -gt 0 ]; then
 	echo "deps: installing ${need[*]}"
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
-echo "deps: ok (kernels $abi61, $abi612)"
+echo "deps: ok (kernels $abi61, $abi612, $abi612rt)"

@@ -2,12 +2,14 @@
 # QEMU (TCG) test harness for mcfw: boots Debian's own kernels with the
 # host's root file system shared read-only over 9p and runs one command.
 #
-#   vm.sh abi   6.1|6.12|debug|ABI
-#   vm.sh fetch [6.1|6.12|debug|ABI ...]
+#   vm.sh abi   6.1|6.12|6.12-rt|debug|ABI
+#   vm.sh fetch [6.1|6.12|6.12-rt|debug|ABI ...]
 #   vm.sh run   [--ko FILE.ko]... [--timeout SECONDS] [--nics MODEL|none]
+#               [--cpus N]
 #               KERNEL -- CMD [ARGS...]
 #   vm.sh deps
 #
+# "6.12-rt" is Debian's PREEMPT_RT build of 6.12 (linux-image-6.12-rt-amd64).
 # "debug" is the debug kernel built from Debian's linux-source-6.1 by
 # debug-kernel.sh (KASAN, UBSAN, lockdep, kmemleak); fetching it builds it.
 #
@@ -62,6 +64,7 @@ resolve_abi() {
 	case $want in
 	6.1) meta=linux-image-amd64 ;;
 	6.12) meta=linux-image-6.12-amd64 ;;
+	6.12-rt) meta=linux-image-6.12-rt-amd64 ;;
 	debug)
 		"$VM_DIR/debug-kernel.sh" release || die "cannot name the debug kernel"
 		return
@@ -70,7 +73,7 @@ resolve_abi() {
 		echo "$want"
 		return
 		;;
-	*) die "unknown kernel '$want' (use 6.1, 6.12 or an ABI name)" ;;
+	*) die "unknown kernel '$want' (use 6.1, 6.12, 6.12-rt or an ABI name)" ;;
 	esac
 	key=$(apt_lists_key)
 	memo=$CACHE_ROOT/.abi-$meta
@@ -390,6 +393,7 @@ run_qemu() {
 
 cmd_run() {
 	local kos=() timeout=600 kernel abi dir moddir ko var bind="" append
+	local cpus=${MCFW_VM_CPUS:-2}
 	local rc qrc=0 splats line f boot qrun qmod qemu_args attempt left
 	local boot_timeout=${MCFW_VM_BOOT_TIMEOUT:-300}
 	[[ $boot_timeout =~ ^[0-9]+$ && $boot_timeout -gt 0 ]] ||
@@ -413,6 +417,11 @@ cmd_run() {
 		--timeout)
 			[[ $# -ge 2 && $2 =~ ^[0-9]+$ && $2 -gt 0 ]] || die "--timeout needs a positive number of seconds"
 			timeout=$2
+			shift 2
+			;;
+		--cpus)
+			[[ $# -ge 2 && $2 =~ ^[1-8]$ ]] || die "--cpus needs a number of virtual CPUs, 1 to 8"
+			cpus=$2
 			shift 2
 			;;
 		--) die "missing KERNEL before --" ;;
@@ -511,7 +520,7 @@ cmd_run() {
 	qrun=${RUN_DIR//,/,,}
 	qmod=${moddir//,/,,}
 	qemu_args=(-nodefaults -no-user-config -nographic -no-reboot
-		-machine q35,accel=tcg -cpu max -smp 2 -m 2048
+		-machine q35,accel=tcg -cpu max -smp "$cpus" -m 2048
 		"${boot[@]}" -initrd "$RUN_DIR/initrd.cpio" -append "$append"
 		-chardev "file,id=con,path=$qrun/console.log" -serial chardev:con
 		-chardev "stdio,id=out,signal=off,logfile=$qrun/output.log" -serial chardev:out

@@ -333,7 +333,7 @@ static int bulk_wait_last(struct mcfw_nl_bulk *b, const char *what,
 
 				if (e->error) {
 					*last_failed = true;
-					mcfw_nl_report_error(what, last, nlh);
+					mcfw_nl_report_error(b->nl, what, last, nlh);
 				}
 				return 1;
 			}
@@ -367,7 +367,7 @@ int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
 	if (b->failed) {
 		if (b->err) {
 			failed(b->err->nlmsg_seq - b->seq0, arg);
-			mcfw_nl_report_error(what, NULL, b->err);
+			mcfw_nl_report_error(b->nl, what, NULL, b->err);
 		} else if (b->io_what) {
 			errmsg("%s: %s: %s", what, b->io_what,
 			       strerror(b->io_errno));

@@ -32,6 +32,9 @@ struct mcfwctl_opts {
 
 extern struct mcfwctl_opts mcfwctl_opts;
 
+/* This tool's version (MCFW_VERSION at build time). */
+const char *mcfwctl_version(void);
+
 /*
  * The line of a file being handled, 0 if none: diagnostics begin with
  * diag_prefix(), "line 3: " (formatted only when one is printed).

@@ -42,10 +42,13 @@ struct mcfw_nl {
 	int family;
 	int mcgrp_config;	/* id of the "config" group, 0 if none */
 	__u32 maxattr;		/* the loaded module's highest attribute */
+	__u64 cmds;		/* the module's commands, a bit each */
+	bool cmds_known;	/* the family listed its commands */
 };
 
 /* State of one request while its replies are read. */
 struct nl_req {
+	const struct mcfw_nl *nl;	/* NULL: no family resolved yet */
 	const char *what;
 	struct nl_msg *msg;	/* the request, to locate rejected attributes */
 	int (*valid)(struct nl_req *req, struct nl_msg *msg);
@@ -175,6 +178,11 @@ static struct nla_policy stats_policy[MCFW_STATS_A_MAX + 1] = {
 	[MCFW_STATS_A_FILTER_DROP]	= { .type = NLA_U64 },
 };
 
+static struct nla_policy op_policy[CTRL_ATTR_OP_MAX + 1] = {
+	[CTRL_ATTR_OP_ID]	= { .type = NLA_U32 },
+	[CTRL_ATTR_OP_FLAGS]	= { .type = NLA_U32 },
+};
+
 static struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
 	[CTRL_ATTR_MCAST_GRP_NAME]	= { .type = NLA_STRING },
 	[CTRL_ATTR_MCAST_GRP_ID]	= { .type = NLA_U32 },
@@ -193,6 +201,45 @@ static const char *attr_name(int type, char *buf, size_t len)
 		return mcfw_attr_names[type];
 	snprintf(buf, len, "attribute type %d", type);
 	return buf;
+}
+
+static const char * const mcfw_cmd_names[MCFW_CMD_MAX + 1] = {
+	[MCFW_CMD_INFO_GET]	= "info-get",
+	[MCFW_CMD_ROUTE_FLUSH]	= "route-flush",
+	[MCFW_CMD_ROUTE_NEW]	= "route-new",
+	[MCFW_CMD_ROUTE_DEL]	= "route-del",
+	[MCFW_CMD_ROUTE_GET]	= "route-get",
+	[MCFW_CMD_IFACE_GET]	= "iface-get",
+	[MCFW_CMD_BATCH_BEGIN]	= "batch-begin",
+	[MCFW_CMD_BATCH_COMMIT]	= "batch-commit",
+	[MCFW_CMD_BATCH_ABORT]	= "batch-abort",
+	[MCFW_CMD_ROUTE_ZERO]	= "route-zero",
+	[MCFW_CMD_IFACE_SET]	= "iface-set",
+	[MCFW_CMD_RELAY_NEW]	= "relay-new",
+	[MCFW_CMD_RELAY_DEL]	= "relay-del",
+	[MCFW_CMD_RELAY_GET]	= "relay-get",
+};
+
+/*
+ * After a package upgrade the running module may be older than this
+ * tool until it is reloaded: say so, and how to reload it, rather than
+ * leave the operator with the kernel's "Unknown attribute type".
+ */
+static void older_module(const char *what, const char *lacks)
+{
+	char ver[64] = "";
+	FILE *f;
+
+	f = fopen("/sys/module/mcfw/version", "r");
+	if (f) {
+		if (!fgets(ver, sizeof(ver), f))
+			ver[0] = '\0';
+		ver[strcspn(ver, "\n")] = '\0';
+		fclose(f);
+	}
+	errmsg("%s: the loaded mcfw module (version %s) does not know %s: it is older than this mcfwctl (version %s)",
+	       what, ver[0] ? ver : "unknown", lacks, mcfwctl_version());
+	errmsg("reload the module to use it (its routes go with it; the service restores /etc/mcfw/mcfw.conf's): systemctl stop mcfw; modprobe -r mcfw; systemctl start mcfw");
 }
 
 int mcfw_nl_missing(const char *what, int attr)
@@ -293,16 +340,20 @@ static void ext_ack_parse(struct nlmsghdr *nlh, size_t hlen,
 		memset(tb, 0, sizeof(*tb) * (NLMSGERR_ATTR_MAX + 1));
 }
 
-/* Name the top-level attribute of our request that covers offset @offs. */
-static void report_offset(const struct nl_req *req,
-			  const struct nlmsghdr *nlh, __u32 offs)
+/*
+ * Name the top-level attribute of our request that covers offset @offs.
+ * Returns its type, and in *@nested whether @offs points inside it;
+ * -1 if no attribute covers it.
+ */
+static int report_offset(const struct nl_req *req,
+			 const struct nlmsghdr *nlh, __u32 offs, bool *nested)
 {
 	struct nlattr *head, *nla;
 	char buf[32];
 	int rem;
 
 	if (!nlh || offs < NLMSG_HDRLEN + GENL_HDRLEN || offs >= nlh->nlmsg_len)
-		return;
+		return -1;
 	head = genlmsg_attrdata(nlmsg_data(nlh), 0);
 	nla_for_each_attr(nla, head, genlmsg_attrlen(nlmsg_data(nlh), 0),
 			  rem) {
@@ -313,8 +364,10 @@ static void report_offset(const struct nl_req *req,
 		errmsg("%s: the kernel rejected %s%s", req->what,
 		       offs == start ? "" : "a part of ",
 		       attr_name(nla_type(nla), buf, sizeof(buf)));
-		return;
+		*nested = offs != start;
+		return nla_type(nla);
 	}
+	return -1;
 }
 
 /* The request an NLMSG_ERROR echoes whole (not capped), or NULL. */
@@ -334,18 +387,36 @@ static void report_error(const struct nl_req *req, struct nlmsghdr *nlh,
 			 size_t hlen, int error)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	char buf[32];
+	const char *msg = NULL;
+	char buf[32], lacks[80];
+	bool nested = false;
+	int type = -1;
 
 	ext_ack_parse(nlh, hlen, tb);
 	if (tb[NLMSGERR_ATTR_MSG])
-		errmsg("kernel reports: %s (%s)",
-		       nla_get_string(tb[NLMSGERR_ATTR_MSG]), strerror(error));
+		msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
+	if (msg)
+		errmsg("kernel reports: %s (%s)", msg, strerror(error));
 	else
 		errmsg("%s: %s", req->what, strerror(error));
 	if (tb[NLMSGERR_ATTR_OFFS])
-		report_offset(req, req->msg ? nlmsg_hdr(req->msg) :
-			      echoed_request(nlh),
-			      nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+		type = report_offset(req, req->msg ? nlmsg_hdr(req->msg) :
+				     echoed_request(nlh),
+				     nla_get_u32(tb[NLMSGERR_ATTR_OFFS]),
+				     &nested);
+	/*
+	 * This tool sends only attributes its header defines: one the
+	 * module's policy does not know (beyond the family's maxattr, or
+	 * what strict validation calls an unknown type) is newer than it.
+	 */
+	if (type > 0 && !nested && req->nl && req->nl->maxattr &&
+	    (__u32)type > req->nl->maxattr) {
+		older_module(req->what, attr_name(type, buf, sizeof(buf)));
+	} else if (type > 0 && msg && !strcmp(msg, "Unknown attribute type")) {
+		snprintf(lacks, sizeof(lacks), "an attribute inside %s",
+			 attr_name(type, buf, sizeof(buf)));
+		older_module(req->what, lacks);
+	}
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] && !tb[NLMSGERR_ATTR_MISS_NEST])
 		errmsg("%s: the request lacks required %s", req->what,
 		       attr_name(nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]),
@@ -518,6 +589,25 @@ static void ctrl_mcast_groups(struct mcfw_nl *nl, struct nlattr *groups)
 	}
 }
 
+/* Remember which commands the loaded module has. */
+static void ctrl_ops(struct mcfw_nl *nl, struct nlattr *ops)
+{
+	struct nlattr *tb[CTRL_ATTR_OP_MAX + 1];
+	struct nlattr *op;
+	__u32 id;
+	int rem;
+
+	nla_for_each_nested(op, ops, rem) {
+		if (nla_parse_nested(tb, CTRL_ATTR_OP_MAX, op, op_policy) < 0 ||
+		    !tb[CTRL_ATTR_OP_ID])
+			continue;
+		id = nla_get_u32(tb[CTRL_ATTR_OP_ID]);
+		if (id < 64)
+			nl->cmds |= 1ULL << id;
+		nl->cmds_known = true;
+	}
+}
+
 static int ctrl_reply(struct nl_req *req, struct nl_msg *msg)
 {
 	struct nlattr *tb[CTRL_ATTR_MAX + 1];
@@ -535,6 +625,8 @@ static int ctrl_reply(struct nl_req *req, struct nl_msg *msg)
 		      nla_get_u32(tb[CTRL_ATTR_MAXATTR]) : 0;
 	if (tb[CTRL_ATTR_MCAST_GROUPS])
 		ctrl_mcast_groups(nl, tb[CTRL_ATTR_MCAST_GROUPS]);
+	if (tb[CTRL_ATTR_OPS])
+		ctrl_ops(nl, tb[CTRL_ATTR_OPS]);
 	return 0;
 }
 
@@ -700,8 +792,13 @@ static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 		errmsg("%s: %s", what, strerror(ENOMEM));
 		return -1;
 	}
+	if (!mcfw_nl_has_cmd(nl, msg, what)) {
+		nlmsg_free(msg);
+		return quiet_errno == EOPNOTSUPP ? EOPNOTSUPP : -1;
+	}
 	for (tries = 1; ; tries++) {
 		req = (struct nl_req){
+			.nl = nl,
 			.what = what,
 			.msg = msg,
 			.valid = h && h->reply ? mcfw_reply : NULL,
@@ -724,6 +821,23 @@ static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 	if (ret < 0 && quiet_errno && req.error == quiet_errno)
 		return quiet_errno;
 	return ret;
+}
+
+bool mcfw_nl_has_cmd(const struct mcfw_nl *nl, struct nl_msg *msg,
+		     const char *what)
+{
+	__u8 cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
+	char lacks[64];
+
+	if (!nl->cmds_known || (cmd < 64 && (nl->cmds & (1ULL << cmd))))
+		return true;
+	if (cmd <= MCFW_CMD_MAX && mcfw_cmd_names[cmd])
+		snprintf(lacks, sizeof(lacks), "the %s command",
+			 mcfw_cmd_names[cmd]);
+	else
+		snprintf(lacks, sizeof(lacks), "command %u", cmd);
+	older_module(what, lacks);
+	return false;
 }
 
 int mcfw_nl_do(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
@@ -868,17 +982,19 @@ __u32 mcfw_nl_port(struct mcfw_nl *nl)
 	return nl_socket_get_local_port(nl->sk);
 }
 
-void mcfw_nl_report_error(const char *what, struct nl_msg *req_msg,
-			  struct nlmsghdr *nlh)
+void mcfw_nl_report_error(const struct mcfw_nl *nl, const char *what,
+			  struct nl_msg *req_msg, struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *e = nlmsg_data(nlh);
-	struct nl_req req = { .what = what, .msg = req_msg };
+	struct nl_req req = { .nl = nl, .what = what, .msg = req_msg };
 
 	report_error(&req, nlh, nlmsgerr_len(nlh), -e->error);
 }
 
 int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq)
 {
+	if (!mcfw_nl_has_cmd(nl, msg, "sending a request"))
+		return -1;
 	nl_complete_msg(nl->sk, msg);
 	*seq = nlmsg_hdr(msg)->nlmsg_seq;
 	return nl_send(nl->sk, msg) < 0 ? -1 : 0;

@@ -125,8 +125,14 @@ int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
 int mcfw_nl_fd(struct mcfw_nl *nl);
 __u32 mcfw_nl_port(struct mcfw_nl *nl);
 /* Print the kernel's reason in NLMSG_ERROR @nlh, for request @req_msg (or NULL). */
-void mcfw_nl_report_error(const char *what, struct nl_msg *req_msg,
-			  struct nlmsghdr *nlh);
+void mcfw_nl_report_error(const struct mcfw_nl *nl, const char *what,
+			  struct nl_msg *req_msg, struct nlmsghdr *nlh);
+/*
+ * Does the loaded module have @msg's command? If not, say that the
+ * module is older than the tool and how to reload it, and return false.
+ */
+bool mcfw_nl_has_cmd(const struct mcfw_nl *nl, struct nl_msg *msg,
+		     const char *what);
 /* Number and send @msg (not consumed); its sequence number in @seq. 0 or -1. */
 int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq);
 /*

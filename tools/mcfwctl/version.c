@@ -13,6 +13,11 @@
 #define MCFW_VERSION "unknown"
 #endif
 
+const char *mcfwctl_version(void)
+{
+	return MCFW_VERSION;
+}
+
 static void version_usage(void)
 {
 	printf("Usage: " PROG_NAME " [OPTIONS] version\n"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Builds an older mcfw.ko, from git revision OLD_REV of this repository,
-# into build/<abi>/old/mcfw.ko, for upgrade.sh: this mcfwctl against the
+# into build/old/<abi>/mcfw.ko, for upgrade.sh: this mcfwctl against the
 # module a router still runs after a package upgrade, before a reload.
 # OLD_REV is the last revision before the relays, unicast outputs and
 # IPv6: its family lacks commands and attributes this tool has.
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 OLD_REV=3aaae3f2bd1a6aef41a744e2c5c6b35b8bef2938
 
 abi=$(selftests/vm/vm.sh abi "$1")
-out=$PWD/build/$abi/old
+out=$PWD/build/old/$abi
 kdir=/lib/modules/$abi/build
 [ -d "$kdir" ] || { echo "build-old-module: no headers for $abi; run 'make deps'" >&2; exit 1; }
 if ! git cat-file -e "$OLD_REV^{commit}" 2>/dev/null; then
@@ -29,4 +29,4 @@ git archive "$OLD_REV" Kbuild kmod include | tar -x -C "$out"
 make -s -j"$(nproc)" -C "$kdir" M="$out" modules >"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; exit 1; }
 test -f "$out/mcfw.ko"
-echo "build-old-module: build/$abi/old/mcfw.ko (revision ${OLD_REV:0:12})"
+echo "build-old-module: build/old/$abi/mcfw.ko (revision ${OLD_REV:0:12})"

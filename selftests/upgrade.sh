@@ -4,7 +4,7 @@
 # This mcfwctl against an older mcfw module, as a router runs them after
 # a package upgrade and before the module is reloaded. The older module
 # is mcfw.ko built from OLD_REV (before IPv6, relays and unicast
-# outputs) by selftests/build-old-module.sh, into build/<abi>/old/.
+# outputs) by selftests/build-old-module.sh, into build/old/<abi>/.
 #
 #   what the older module has works as before;
 #   what it lacks is refused with a message that names what is missing,
@@ -16,13 +16,15 @@ ALL_TESTS="
 	older_module_still_serves
 	older_module_lacks_attribute
 	older_module_lacks_command
+	older_module_restore_and_save
 "
 
-OLD_KO=$TOPDIR/build/$(uname -r)/old/mcfw.ko
+OLD_KO=$TOPDIR/build/old/$(uname -r)/mcfw.ko
 NS=mcfw-u-$$
 
 cleanup()
 {
+	rm -rf "$TMPD"
 	ip netns del "$NS" 2>/dev/null
 	rmmod mcfw 2>/dev/null
 }
@@ -57,7 +59,7 @@ expect_older()
 {
 	[ "$RC" -ne 0 ]
 	check_err $? "$1 succeeded against a module that lacks it"
-	grep -q "does not know $2: it is older than this mcfwctl" <<<"$ERR"
+	grep -Eq "does not know $2: it is older than this mcfwctl" <<<"$ERR"
 	check_err $? "$1: no word that the module is older (lacks $2): $ERR"
 	grep -q "modprobe -r mcfw" <<<"$ERR"
 	check_err $? "$1: no word on how to reload the module: $ERR"
@@ -87,11 +89,41 @@ older_module_lacks_command()
 	log_test "upgrade: a command the older module lacks is named, with how to reload it"
 }
 
+# restore (a batch, as mcfw.service applies mcfw.conf) names the older
+# module too; save, which an operator runs before that reload, works.
+older_module_restore_and_save()
+{
+	local f=$TMPD/mcfw.conf
+
+	old_load
+	check_err $? "cannot load the older module $OLD_KO"
+	printf '%s\n' 'route add 239.1.2.3 iif u0 oif u1' \
+		'route add ff3e::1:2 iif u0 oif u1' >"$f"
+	run_cmd mcfwctl -n "$NS" restore "$f"
+	expect_older "restore of an IPv6 route" "(MCFW_A_GROUP6|an attribute of this request)"
+	printf '%s\n' 'route add 239.1.2.3 source 10.0.0.1 iif u0 oif u1' >"$f"
+	run_cmd mcfwctl -n "$NS" restore "$f"
+	check_err "$RC" "restore of an IPv4 route failed: $ERR"
+	run_cmd mcfwctl -n "$NS" save
+	check_err "$RC" "save against the older module failed: $ERR"
+	grep -q '^route add 239.1.2.3 source 10.0.0.1 iif u0 oif u1' <<<"$OUT"
+	check_err $? "save did not print the route: $OUT"
+	log_test "upgrade: restore names what the older module lacks; save works on it"
+}
+
 require_root
 if [ ! -f "$OLD_KO" ]; then
-	echo "1..0 # SKIP no older module at $OLD_KO (selftests/build-old-module.sh builds it)"
-	exit $KSFT_SKIP
+	# Every case skipped, counted as such.
+	echo "TAP version 13"
+	echo "1..$(echo $ALL_TESTS | wc -w)"
+	i=0
+	for t in $ALL_TESTS; do
+		i=$((i + 1))
+		echo "ok $i upgrade: $t # SKIP no older module at $OLD_KO (selftests/build-old-module.sh builds it)"
+	done
+	exit 0
 fi
+TMPD=$(mktemp -d)
 ip netns add "$NS" &&
 	ip -n "$NS" link add u0 type veth peer name u1 &&
 	ip -n "$NS" link set u0 up && ip -n "$NS" link set u1 up || exit 1

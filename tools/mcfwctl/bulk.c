@@ -379,8 +379,7 @@ int mcfw_nl_bulk_run(struct mcfw_nl *nl, struct mcfw_nl_bulk *b,
 	}
 
 	/* Only now, with every request staged without failure, the last. */
-	if (mcfw_nl_send_msg(nl, last, &last_seq) < 0) {
-		errmsg("%s: sending request: %s", what, strerror(errno));
+	if (mcfw_nl_send_msg(nl, last, &last_seq, what) < 0) {
 		nlmsg_free(last);
 		return -1;
 	}

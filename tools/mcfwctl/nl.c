@@ -412,9 +412,14 @@ static void report_error(const struct nl_req *req, struct nlmsghdr *nlh,
 	if (type > 0 && !nested && req->nl && req->nl->maxattr &&
 	    (__u32)type > req->nl->maxattr) {
 		older_module(req->what, attr_name(type, buf, sizeof(buf)));
-	} else if (type > 0 && msg && !strcmp(msg, "Unknown attribute type")) {
-		snprintf(lacks, sizeof(lacks), "an attribute inside %s",
-			 attr_name(type, buf, sizeof(buf)));
+	} else if (msg && !strcmp(msg, "Unknown attribute type")) {
+		/* Without the request (a batch's), the attribute is unnamed. */
+		if (type <= 0)
+			snprintf(lacks, sizeof(lacks), "an attribute of this request");
+		else
+			snprintf(lacks, sizeof(lacks), "%s%s",
+				 nested ? "an attribute inside " : "",
+				 attr_name(type, buf, sizeof(buf)));
 		older_module(req->what, lacks);
 	}
 	if (tb[NLMSGERR_ATTR_MISS_TYPE] && !tb[NLMSGERR_ATTR_MISS_NEST])
@@ -823,13 +828,18 @@ static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 	return ret;
 }
 
+bool mcfw_nl_cmd_known(const struct mcfw_nl *nl, __u8 cmd)
+{
+	return !nl->cmds_known || (cmd < 64 && (nl->cmds & (1ULL << cmd)));
+}
+
 bool mcfw_nl_has_cmd(const struct mcfw_nl *nl, struct nl_msg *msg,
 		     const char *what)
 {
 	__u8 cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
 	char lacks[64];
 
-	if (!nl->cmds_known || (cmd < 64 && (nl->cmds & (1ULL << cmd))))
+	if (mcfw_nl_cmd_known(nl, cmd))
 		return true;
 	if (cmd <= MCFW_CMD_MAX && mcfw_cmd_names[cmd])
 		snprintf(lacks, sizeof(lacks), "the %s command",
@@ -991,13 +1001,21 @@ void mcfw_nl_report_error(const struct mcfw_nl *nl, const char *what,
 	report_error(&req, nlh, nlmsgerr_len(nlh), -e->error);
 }
 
-int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq)
+int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq,
+		     const char *what)
 {
-	if (!mcfw_nl_has_cmd(nl, msg, "sending a request"))
+	int err;
+
+	if (!mcfw_nl_has_cmd(nl, msg, what))
 		return -1;
 	nl_complete_msg(nl->sk, msg);
 	*seq = nlmsg_hdr(msg)->nlmsg_seq;
-	return nl_send(nl->sk, msg) < 0 ? -1 : 0;
+	err = nl_send(nl->sk, msg);
+	if (err < 0) {
+		errmsg("%s: sending request: %s", what, nl_strerr(err));
+		return -1;
+	}
+	return 0;
 }
 
 int mcfw_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb)

@@ -133,8 +133,14 @@ void mcfw_nl_report_error(const struct mcfw_nl *nl, const char *what,
  */
 bool mcfw_nl_has_cmd(const struct mcfw_nl *nl, struct nl_msg *msg,
 		     const char *what);
-/* Number and send @msg (not consumed); its sequence number in @seq. 0 or -1. */
-int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq);
+/* Does the loaded module have command @cmd? (true if it did not say) */
+bool mcfw_nl_cmd_known(const struct mcfw_nl *nl, __u8 cmd);
+/*
+ * Number and send @msg (not consumed); its sequence number in @seq.
+ * 0, or -1 after saying why (@what: the operation, for the message).
+ */
+int mcfw_nl_send_msg(struct mcfw_nl *nl, struct nl_msg *msg, __u32 *seq,
+		     const char *what);
 /*
  * Does the loaded module know attribute @attr? A module older than the
  * tool refuses a request with an attribute it does not know: optional

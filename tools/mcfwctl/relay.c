@@ -674,6 +674,9 @@ int relay_save(struct mcfw_nl *nl)
 	size_t i;
 	int ret;
 
+	/* A module older than relays has none to save. */
+	if (!mcfw_nl_cmd_known(nl, MCFW_CMD_RELAY_GET))
+		return 0;
 	ret = relay_list(nl, &ctx, false);
 	for (i = 0; !ret && i < ctx.n; i++) {
 		relay_print_command(&ctx.relays[i], true);

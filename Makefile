@@ -74,8 +74,9 @@ MODLIB = $(DEST)/lib/modules/$(KRELEASE)
 MCFW_CACHE ?= $(HOME)/.cache/mcfw
 export MCFW_CACHE
 
-# The Debian kernels mcfw supports: bookworm's 6.1 and 6.12 series.
-KERNELS ?= 6.1 6.12 debug
+# The Debian kernels mcfw supports: bookworm's 6.1 and 6.12 series, and
+# 6.12's PREEMPT_RT build; "debug" is 6.1 with KASAN, lockdep and kmemleak.
+KERNELS ?= 6.1 6.12 6.12-rt debug
 
 all: module tools
 

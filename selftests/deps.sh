@@ -20,6 +20,8 @@ pkgs=(
 	# (package dh-dkms on bookworm) and lintian; no fakeroot, the packages
 	# declare Rules-Requires-Root: no
 	dpkg-dev debhelper dh-dkms lintian
+	# the fresh bookworm root the packages are installed into (pkgroot.sh)
+	mmdebstrap
 	# the debug kernel, built from linux-source-6.1 (selftests/vm/debug-kernel.sh)
 	bison flex bc libelf-dev libssl-dev
 	# tests inside the VM run the host's own binaries

@@ -237,9 +237,12 @@ static void older_module(const char *what, const char *lacks)
 		ver[strcspn(ver, "\n")] = '\0';
 		fclose(f);
 	}
-	errmsg("%s: the loaded mcfw module (version %s) does not know %s: it is older than this mcfwctl (version %s)",
-	       what, ver[0] ? ver : "unknown", lacks, mcfwctl_version());
-	errmsg("reload the module to use it (its routes go with it; the service restores /etc/mcfw/mcfw.conf's): systemctl stop mcfw; modprobe -r mcfw; systemctl start mcfw");
+	errmsg("%s: the loaded mcfw module (version %s) does not know %s: %s (version %s)",
+	       what, ver[0] ? ver : "unknown", lacks,
+	       "it is older than this mcfwctl", mcfwctl_version());
+	errmsg("reload the module to use it (%s): %s",
+	       "its routes go with it; the service restores /etc/mcfw/mcfw.conf's",
+	       "systemctl stop mcfw; modprobe -r mcfw; systemctl start mcfw");
 }
 
 int mcfw_nl_missing(const char *what, int attr)

@@ -454,9 +454,9 @@ SUITES_TIMED="scale.sh"
 SUITES_STOCK="forwarding.sh forwarding6.sh gateway.sh nic.sh"
 SUITES_LIFECYCLE="module.sh genl_test"
 SUITES_NEWEST="mcfwctl.sh upgrade.sh limits.sh packets.sh fuzz.sh faults.sh config.sh unit.sh ynl.sh"
-# Of those, what the oldest stock kernel runs instead when there is one,
-# to balance the lanes: the systemd unit and the YNL client, which do
-# not depend on the kernel's version.
+# Of those, what the RT kernel, or else the oldest stock kernel, runs
+# instead when there is one, to balance the lanes: the systemd unit and
+# the YNL client, which do not depend on the kernel's version.
 SUITES_TO_OLDEST="unit.sh ynl.sh"
 SUITES_RT="forwarding.sh faults.sh"
 NODEBUG_APPEND="slub_debug=- page_poison=0 init_on_free=0"
@@ -494,7 +494,13 @@ vm_run_debug() {
 
 vm_run_rt() {
 	MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
-		vm_run "$1" "$2" "$SUITES_RT" --timeout 2400 --cpus 1
+		vm_run "$1" "$2" "$SUITES_RT $SUITES_TO_OLDEST" --timeout 2400 --cpus 1
+}
+
+# vm_run_timed KERNEL ABI: the timed suites, without memory debugging.
+vm_run_timed() {
+	MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
+		vm_run "$1" "$2" "$SUITES_TIMED" --timeout 1800 --nics none --cpus 1
 }
 
 # vm_count LOG RC WHAT: count the KTAP lines of a guest's output; a guest
@@ -515,8 +521,9 @@ vm_count() {
 
 # stock_suites KERNEL LAST DEBUG FIRST RT: what a stock kernel's guest
 # runs. The newest (LAST) runs everything but the timed suites, but
-# SUITES_TO_OLDEST when an older one (FIRST, the oldest) runs them, and
-# but SUITES_RT when the RT kernel (RT, its source) runs those; the
+# SUITES_TO_OLDEST when the RT kernel (RT) or an older one (FIRST, the
+# oldest) runs them, and but SUITES_RT when the RT kernel (its source)
+# runs those; the
 # others, the data path suites, and the lifecycle and netlink ones too
 # when there is no debug kernel to run them.
 stock_suites() {
@@ -530,7 +537,8 @@ stock_suites() {
 	done
 	if [ "$1" = "$2" ]; then
 		for s in $SUITES_NEWEST; do
-			if [ "$4" != "$2" ] && [[ " $SUITES_TO_OLDEST " == *" $s "* ]]; then
+			if { [ "$4" != "$2" ] || [ -n "$5" ]; } &&
+				[[ " $SUITES_TO_OLDEST " == *" $s "* ]]; then
 				continue
 			fi
 			if [ -n "$5" ] && [[ " $SUITES_RT " == *" $s "* ]]; then
@@ -538,7 +546,7 @@ stock_suites() {
 			fi
 			suites+=" $s"
 		done
-	elif [ "$1" = "$4" ]; then
+	elif [ "$1" = "$4" ] && [ -z "$5" ]; then
 		suites+=" $SUITES_TO_OLDEST"
 	fi
 	echo "$suites"
@@ -611,15 +619,23 @@ main()
 		for k in "${bg[@]}"; do
 			echo "# selftests on ${abis[$k]}: running beside the rest"
 		done
-		for k in "${bg[@]}"; do
-			abi=${abis[$k]}
-			if is_debug "$k"; then
-				vm_run_debug "$k" "$abi" >"$logdir/vm-$abi.log"
-			else
-				vm_run_rt "$k" "$abi" >"$logdir/vm-$abi.log"
+		{
+			for k in "${bg[@]}"; do
+				abi=${abis[$k]}
+				if is_debug "$k"; then
+					vm_run_debug "$k" "$abi" >"$logdir/vm-$abi.log"
+				else
+					vm_run_rt "$k" "$abi" >"$logdir/vm-$abi.log"
+				fi
+				echo $? >"$logdir/vm-$abi.rc"
+			done
+			# Then the timed suites, on the newest stock kernel.
+			if [ -n "$last" ]; then
+				abi=${abis[$last]}
+				vm_run_timed "$last" "$abi" >"$logdir/vm-$abi-timed.log"
+				echo $? >"$logdir/vm-$abi-timed.rc"
 			fi
-			echo $? >"$logdir/vm-$abi.rc"
-		done &
+		} &
 		bg_pid=$!
 	fi
 
@@ -675,14 +691,11 @@ main()
 		fi
 		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
 	done
-	if [ -n "$last" ]; then
-		k=$last
-		abi=${abis[$k]}
+	if [ -n "$last" ] && [ -z "$bg_pid" ]; then
+		abi=${abis[$last]}
 		out=$logdir/vm-$abi-timed.log
 		echo "# timed suites on $abi, without memory debugging: $SUITES_TIMED"
-		MCFW_VM_APPEND="${MCFW_VM_APPEND:-} $NODEBUG_APPEND" \
-			vm_run "$k" "$abi" "$SUITES_TIMED" --timeout 1800 --nics none --cpus 1 |
-			tee "$out"
+		vm_run_timed "$last" "$abi" | tee "$out"
 		vm_count "$out" "${PIPESTATUS[0]}" "$abi"
 	fi
 	wait "$host_pid"
@@ -698,6 +711,14 @@ main()
 			rc=$(cat "$logdir/vm-$abi.rc" 2>/dev/null)
 			vm_count "$out" "${rc:-125}" "$abi"
 		done
+		if [ -n "$last" ]; then
+			abi=${abis[$last]}
+			out=$logdir/vm-$abi-timed.log
+			echo "# timed suites on $abi, without memory debugging: $SUITES_TIMED"
+			cat "$out"
+			rc=$(cat "$logdir/vm-$abi-timed.rc" 2>/dev/null)
+			vm_count "$out" "${rc:-125}" "$abi"
+		fi
 	fi
 
 	if [ "$skipped" -gt 0 ]; then

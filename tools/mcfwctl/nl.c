@@ -802,7 +802,7 @@ static int request(struct mcfw_nl *nl, struct nl_msg *msg, const char *what,
 	}
 	if (!mcfw_nl_has_cmd(nl, msg, what)) {
 		nlmsg_free(msg);
-		return quiet_errno == EOPNOTSUPP ? EOPNOTSUPP : -1;
+		return -1;
 	}
 	for (tries = 1; ; tries++) {
 		req = (struct nl_req){
